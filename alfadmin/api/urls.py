@@ -1,0 +1,20 @@
+"""`/api/v1/`: every app registers its collections on the one router here."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("regions", views.RegionViewSet, basename="region")
+router.register("students", views.StudentCountViewSet, basename="student")
+router.register("appropriations", views.AppropriationViewSet, basename="appropriation")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("allocations.api.urls")),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AlfAdminConfig(AppConfig):
+    name = "alfadmin"
+    verbose_name = _("ALF registry")
+    default_auto_field = "django.db.models.BigAutoField"

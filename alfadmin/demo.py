@@ -1,0 +1,103 @@
+"""Demo data for the core registry, from alfadmin/demo_data/alf_figures.json (with provenance).
+
+Idempotent: rows are matched by their natural keys and updated in place.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from .models import AgreementPeriod, BudgetYear, Region, ResearchShare, Role, ShareTable, StudentCount, University, User
+
+FIGURES = Path(__file__).parent / "demo_data" / "alf_figures.json"
+DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo credential (interfaces.md), created by load_demo only
+
+DEMO_USERS: list[dict[str, Any]] = [
+    {"username": "admin", "role": Role.ADMIN, "first_name": "Anna", "last_name": "Administratör", "is_superuser": True},
+    {"username": "guns", "role": Role.GUNS, "first_name": "Gustav", "last_name": "Ordförande"},
+    {"username": "guns2", "role": Role.GUNS, "first_name": "Greta", "last_name": "Ledamot"},
+    {"username": "vr", "role": Role.VR, "first_name": "Vera", "last_name": "Vetenskapsråd"},
+    {"username": "sth", "role": Role.REPORTER, "region": "STH", "first_name": "Stina", "last_name": "Stockholm"},
+    {"username": "ore", "role": Role.REPORTER, "region": "ORE", "first_name": "Örjan", "last_name": "Örebro"},
+    {"username": "viewer", "role": Role.VIEWER, "first_name": "Vilma", "last_name": "Läsare"},
+]
+
+
+def figures() -> dict[str, Any]:
+    return json.loads(FIGURES.read_text(encoding="utf-8"))
+
+
+def _upsert(model, lookup: dict, values: dict):
+    obj, created = model.objects.get_or_create(**lookup, defaults=values)
+    if not created:
+        changed = [k for k, v in values.items() if getattr(obj, k) != v]
+        for k in changed:
+            setattr(obj, k, values[k])
+        if changed:
+            obj.save(update_fields=changed)
+    return obj
+
+
+@transaction.atomic
+def load() -> None:
+    data = figures()
+    universities = {
+        u["code"]: _upsert(University, {"code": u["code"]}, {"name": u["name"], "source": u["source"]}) for u in data["universities"]
+    }
+    regions = {
+        r["code"]: _upsert(
+            Region, {"code": r["code"]}, {"name": r["name"], "university": universities[r["university"]], "source": r["source"]}
+        )
+        for r in data["regions"]
+    }
+    p = dict(data["agreement_period"])
+    decimal_fields = {f.name for f in AgreementPeriod._meta.fields if f.get_internal_type() == "DecimalField"}
+    period = _upsert(AgreementPeriod, {"name": p.pop("name")}, {k: Decimal(v) if k in decimal_fields else v for k, v in p.items()})
+    for y in data["budget_years"]:
+        values = {
+            "period": period,
+            "research_appropriation": y["research_appropriation"],
+            "education_appropriation": y.get("education_appropriation"),
+            "education_basis": y["education_basis"],
+            "rate_per_hst": Decimal(y["rate_per_hst"]) if y.get("rate_per_hst") else None,
+            "plo_rate": Decimal(y["plo_rate"]),
+            "base_fraction": Decimal(y["base_fraction"]) if y.get("base_fraction") else None,
+            "is_projection": y["is_projection"],
+            "source": y["source"],
+        }
+        _upsert(BudgetYear, {"year": y["year"]}, values)
+    for t in data["share_tables"]:
+        table = _upsert(ShareTable, {"kind": t["kind"]}, {"name": t["name"], "source": t["source"]})
+        for code, percent in t["shares"].items():
+            _upsert(ResearchShare, {"table": table, "region": regions[code]}, {"percent": Decimal(percent)})
+    for s in data["students"]:
+        _upsert(
+            StudentCount,
+            {"region": regions[s["region"]], "year": s["year"]},
+            {
+                "planned_hst": Decimal(s["planned"]),
+                "actual_hst": Decimal(s["actual"]) if s.get("actual") else None,
+                "source": s["source"],
+            },
+        )
+    for spec in DEMO_USERS:
+        spec = dict(spec)
+        region_code = spec.pop("region", None)
+        user = _upsert(
+            User,
+            {"username": spec.pop("username")},
+            {
+                **spec,
+                "region": regions[region_code] if region_code else None,
+                "is_staff": spec.get("is_superuser", False),
+                "is_active": True,
+            },
+        )
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])

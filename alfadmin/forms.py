@@ -1,0 +1,108 @@
+"""Forms for registry edits. They parse and validate; the services write."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AgreementPeriod, BudgetYear, Region, ShareTable, StudentCount
+
+
+class VersionedModelForm(forms.ModelForm):
+    """Carries the version the user started from, so a concurrent edit is detected (not overwritten)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def changed_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
+
+    def _post_clean(self) -> None:
+        # Model validation runs in the service against the locked row; here only field parsing.
+        pass
+
+
+class BudgetYearForm(VersionedModelForm):
+    class Meta:
+        model = BudgetYear
+        fields = [
+            "year",
+            "period",
+            "research_appropriation",
+            "education_basis",
+            "education_appropriation",
+            "rate_per_hst",
+            "plo_rate",
+            "base_fraction",
+            "is_projection",
+            "source",
+        ]
+
+
+class StudentCountForm(VersionedModelForm):
+    class Meta:
+        model = StudentCount
+        fields = ["region", "year", "planned_hst", "actual_hst", "source"]
+
+
+class AgreementPeriodForm(VersionedModelForm):
+    class Meta:
+        model = AgreementPeriod
+        fields = [
+            "name",
+            "start_year",
+            "end_year",
+            "base_fraction",
+            "panel_weight_1",
+            "panel_weight_2",
+            "panel_weight_3",
+            "guarantee",
+            "cap",
+            "min_very_high",
+            "max_very_high",
+            "guns_fraction",
+            "quality_fraction",
+            "increment_weight_hst",
+            "increment_weight_citations",
+            "reference_level",
+            "reference_year",
+            "ds2024_agreement_shares_from",
+            "price_base_year",
+            "base_rate_per_hst",
+            "source",
+        ]
+
+
+class ShareTableForm(forms.Form):
+    """One percentage field per active region, named `shares.<CODE>` like the service's errors."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, table: ShareTable, regions: list[Region], **kwargs):
+        super().__init__(*args, **kwargs)
+        current = {s.region_id: s.percent for s in table.shares.all()}
+        self.initial.setdefault("version", table.version)
+        for region in regions:
+            self.fields[f"shares.{region.code}"] = forms.DecimalField(
+                label=f"{region.code} – {region.name}",
+                max_digits=8,
+                decimal_places=4,
+                min_value=Decimal("0"),
+                max_value=Decimal("100"),
+                initial=current.get(region.pk),
+                widget=forms.NumberInput(attrs={"step": "0.0001", "inputmode": "decimal"}),
+            )
+
+    def percents(self) -> dict[str, Decimal]:
+        return {name.removeprefix("shares."): value for name, value in self.cleaned_data.items() if name.startswith("shares.")}
+
+    def clean(self):
+        cleaned = super().clean()
+        values = [v for k, v in cleaned.items() if k.startswith("shares.") and v is not None]
+        if len(values) == len([f for f in self.fields if f.startswith("shares.")]) and sum(values) != Decimal("100"):
+            raise forms.ValidationError(_("The shares must sum to exactly 100 %% (now %(sum)s %%).") % {"sum": sum(values)})
+        return cleaned

@@ -1,0 +1,6 @@
+"""Developer settings: debug on, embedded defaults from base.py."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)

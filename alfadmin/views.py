@@ -1,0 +1,331 @@
+"""Pages of the registry (Data section), the overview, health check and login."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import permissions, selectors, services
+from .errors import ConcurrentEditError
+from .forms import AgreementPeriodForm, BudgetYearForm, ShareTableForm, StudentCountForm
+from .models import AgreementPeriod, BudgetYear, Source, StudentCount
+
+
+def section(name: str) -> Callable:
+    """Marks the navigation section a view belongs to."""
+
+    def mark(view: Callable) -> Callable:
+        view.nav_section = name  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def require(predicate: Callable) -> Callable:
+    """Signed in and allowed by a permission predicate, else 403 (anonymous: to the login page)."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            if not predicate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness with the state of the database and the broker; no authentication."""
+    from django.conf import settings
+
+    database = "ok"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - any failure means the database is down
+        database = "unavailable"
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        broker = "eager"
+    else:
+        from alfadmin.celery import app
+
+        try:
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            broker = "ok"
+        except Exception:  # noqa: BLE001
+            broker = "unavailable"
+    healthy = database == "ok" and broker in ("ok", "eager")
+    return JsonResponse(
+        {"status": "ok" if healthy else "degraded", "database": database, "broker": broker},
+        status=200 if healthy else 503,
+    )
+
+
+def _illustrative(records) -> bool:
+    return any(getattr(r, "source", None) in (Source.ILLUSTRATIVE, Source.PROJECTION) for r in records)
+
+
+@section("data")
+@require(permissions.can_view_registry)
+def data_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "alfadmin/data_index.html", {"can_edit": permissions.can_edit_registry(request.user)})
+
+
+@section("data")
+@require(permissions.can_view_registry)
+def region_list(request: HttpRequest) -> HttpResponse:
+    regions = list(selectors.region_list(user=request.user))
+    return render(request, "alfadmin/region_list.html", {"regions": regions, "illustrative": _illustrative(regions)})
+
+
+@section("data")
+@require(permissions.can_view_registry)
+def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    region = get_object_or_404(selectors.region_list(user=request.user), code=code)
+    series = selectors.student_series(user=request.user, region=region)
+    rows = [series.cells.get((region.code, year)) for year in series.years]
+    return render(
+        request,
+        "alfadmin/region_detail.html",
+        {
+            "region": region,
+            "rows": [r for r in rows if r is not None],
+            "chart": {"years": series.years, "ratios": series.ratio_series()},
+            "illustrative": _illustrative(rows),
+        },
+    )
+
+
+@section("data")
+@require(permissions.can_view_registry)
+def budget_year_list(request: HttpRequest) -> HttpResponse:
+    years = list(selectors.budget_year_list(user=request.user))
+    totals = selectors.planned_hst_totals(user=request.user)
+    rows = [{"year": y, "planned_hst": totals.get(y.year)} for y in years]
+    return render(
+        request,
+        "alfadmin/budget_year_list.html",
+        {"rows": rows, "illustrative": _illustrative(years), "can_edit": permissions.can_edit_registry(request.user)},
+    )
+
+
+@section("data")
+@require(permissions.can_view_registry)
+def student_list(request: HttpRequest) -> HttpResponse:
+    series = selectors.student_series(user=request.user)
+    table = [{"region": region, "cells": [series.cells.get((region.code, year)) for year in series.years]} for region in series.regions]
+    return render(
+        request,
+        "alfadmin/student_list.html",
+        {
+            "years": series.years,
+            "table": table,
+            "chart": {"years": series.years, "ratios": series.ratio_series()},
+            "illustrative": _illustrative(series.cells.values()),
+            "can_edit": permissions.can_edit_registry(request.user),
+        },
+    )
+
+
+@section("data")
+@require(permissions.can_view_registry)
+def share_table_list(request: HttpRequest) -> HttpResponse:
+    tables = list(selectors.share_table_list(user=request.user))
+    return render(
+        request,
+        "alfadmin/share_table_list.html",
+        {"tables": tables, "illustrative": _illustrative(tables), "can_edit": permissions.can_edit_registry(request.user)},
+    )
+
+
+@section("data")
+@require(permissions.can_view_registry)
+def agreement_period_list(request: HttpRequest) -> HttpResponse:
+    periods = list(selectors.agreement_period_list(user=request.user))
+    return render(
+        request,
+        "alfadmin/agreement_period_list.html",
+        {"periods": periods, "can_edit": permissions.can_edit_registry(request.user)},
+    )
+
+
+def _edit(request: HttpRequest, *, form: object, save: Callable, template: str, context: dict, success_url: str) -> HttpResponse:
+    """The shared POST flow: parse, call the service, show field errors or a 409 message."""
+    if request.method == "POST" and form.is_valid():  # type: ignore[attr-defined]
+        try:
+            save(form)
+        except ValidationError as error:
+            form.add_error(None, error)  # type: ignore[attr-defined]
+        except ConcurrentEditError as error:
+            messages.error(request, str(error))
+            return render(request, template, {**context, "form": form}, status=409)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(success_url)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {**context, "form": form}, status=status)
+
+
+def _version(form) -> int | None:
+    return form.cleaned_data.get("version")
+
+
+@section("data")
+@require(permissions.can_edit_registry)
+def budget_year_edit(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    budget_year = get_object_or_404(BudgetYear, year=year) if year is not None else None
+    form = BudgetYearForm(request.POST or None, instance=budget_year)
+
+    def save(f):
+        data = {k: v for k, v in f.changed_values().items()}
+        if budget_year is None:
+            return services.budget_year_create(actor=request.user, data=data)
+        return services.budget_year_update(actor=request.user, budget_year=budget_year, expected_version=_version(f), data=data)
+
+    title = _("Budget year %(year)s") % {"year": year} if year else _("New budget year")
+    return _edit(
+        request,
+        form=form,
+        save=save,
+        template="alfadmin/edit.html",
+        context={
+            "title": title,
+            "back_url": "budget-years",
+            "history": budget_year.history.select_related("history_user")[:20] if budget_year else None,
+        },
+        success_url="budget-years",
+    )
+
+
+@section("data")
+@require(permissions.can_edit_registry)
+def student_count_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    count = get_object_or_404(StudentCount.objects.select_related("region"), pk=pk) if pk is not None else None
+    form = StudentCountForm(request.POST or None, instance=count)
+
+    def save(f):
+        if count is None:
+            return services.student_count_create(actor=request.user, data=f.changed_values())
+        return services.student_count_update(actor=request.user, student_count=count, expected_version=_version(f), data=f.changed_values())
+
+    title = (
+        _("Full-year students %(region)s %(year)s") % {"region": count.region.code, "year": count.year}
+        if count
+        else _("New student figures")
+    )
+    return _edit(
+        request,
+        form=form,
+        save=save,
+        template="alfadmin/edit.html",
+        context={"title": title, "back_url": "students", "history": count.history.select_related("history_user")[:20] if count else None},
+        success_url="students",
+    )
+
+
+@section("data")
+@require(permissions.can_edit_registry)
+def agreement_period_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    period = get_object_or_404(AgreementPeriod, pk=pk)
+    form = AgreementPeriodForm(request.POST or None, instance=period)
+
+    def save(f):
+        return services.agreement_period_update(actor=request.user, period=period, expected_version=_version(f), data=f.changed_values())
+
+    return _edit(
+        request,
+        form=form,
+        save=save,
+        template="alfadmin/edit.html",
+        context={"title": str(period), "back_url": "agreement-periods", "history": period.history.select_related("history_user")[:20]},
+        success_url="agreement-periods",
+    )
+
+
+@section("data")
+@require(permissions.can_edit_registry)
+def share_table_edit(request: HttpRequest, kind: str) -> HttpResponse:
+    table = get_object_or_404(selectors.share_table_list(user=request.user), kind=kind)
+    regions = [r for r in selectors.region_list(user=request.user) if r.is_active]
+    form = ShareTableForm(request.POST or None, table=table, regions=regions)
+
+    def save(f):
+        return services.share_table_update(actor=request.user, table=table, expected_version=_version(f), percents=f.percents())
+
+    return _edit(
+        request,
+        form=form,
+        save=save,
+        template="alfadmin/edit.html",
+        context={"title": table.name, "back_url": "share-tables", "history": table.history.select_related("history_user")[:20]},
+        success_url="share-tables",
+    )
+
+
+@section("data")
+@require(permissions.can_view_registry)
+def change_log(request: HttpRequest) -> HttpResponse:
+    """Recent changes to the registry with who, when and what changed (before → after)."""
+    entries = []
+    for model in (BudgetYear, StudentCount, AgreementPeriod):
+        for record in model.history.select_related("history_user").order_by("-history_date")[:30]:
+            entries.append(record)
+    entries.sort(key=lambda r: r.history_date, reverse=True)
+    entries = entries[:50]
+    rows = []
+    for record in entries:
+        previous = record.prev_record
+        changes = record.diff_against(previous).changes if previous else []
+        rows.append({"record": record, "model": record.instance_type._meta.verbose_name, "changes": changes})
+    return render(request, "alfadmin/change_log.html", {"rows": rows})
+
+
+def forbidden(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+@section("overview")
+@require(permissions.is_signed_in)
+def overview(request: HttpRequest) -> HttpResponse:
+    """The landing page: this year's appropriations and where to go next."""
+    from django.utils import timezone
+
+    years = list(selectors.budget_year_list(user=request.user))
+    this_year = timezone.localdate().year
+    current = next((y for y in years if y.year == this_year), years[-1] if years else None)
+    totals = selectors.planned_hst_totals(user=request.user)
+    return render(
+        request,
+        "alfadmin/overview.html",
+        {
+            "current": current,
+            "planned_hst": totals.get(current.year) if current else None,
+            "region_count": selectors.region_list(user=request.user).filter(is_active=True).count(),
+            "chart": {
+                "years": [y.year for y in years],
+                "education": [y.education_appropriation or 0 for y in years],
+                "research": [y.research_appropriation for y in years],
+            },
+            "illustrative": _illustrative(years),
+        },
+    )
