@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import permissions, selectors, services
-from .errors import ConcurrentEditError
+from .errors import ConcurrentEditError, LockedError
 from .forms import AgreementPeriodForm, BudgetYearForm, ShareTableForm, StudentCountForm
 from .models import AgreementPeriod, BudgetYear, Source, StudentCount
 
@@ -172,7 +172,7 @@ def _edit(request: HttpRequest, *, form: object, save: Callable, template: str, 
             save(form)
         except ValidationError as error:
             form.add_error(None, error)  # type: ignore[attr-defined]
-        except ConcurrentEditError as error:
+        except (ConcurrentEditError, LockedError) as error:
             messages.error(request, str(error))
             return render(request, template, {**context, "form": form}, status=409)
         else:
