@@ -130,5 +130,15 @@ def browser_login(page, username: str, password: str = "demo") -> None:
     page.goto(f"{page.base_url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def assert_accessible(page, *, label: str = "") -> None:
+    """axe-core (shipped by axe-playwright-python) in the page: no serious or critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}" for v in serious)
+    assert not serious, f"accessibility violations on {label or page.url}:\n{report}"

@@ -59,6 +59,20 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { draw(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { draw(event.target); });
+  // A table wider than the screen scrolls inside its wrapper; keyboard users must reach it.
+  function focusableScrollers(root) {
+    (root || document).querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth <= wrap.clientWidth || wrap.hasAttribute("tabindex")) { return; }
+      var caption = wrap.querySelector("caption");
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : document.title);
+    });
+  }
+
+  function enhance(root) { draw(root); focusableScrollers(root); }
+
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { enhance(event.target); });
+  window.addEventListener("resize", function () { focusableScrollers(document); });
 })();
