@@ -133,6 +133,9 @@ class ShareTableAdmin(RegistryAdmin):
             f.cleaned_data["region"].code: f.cleaned_data["percent"] for formset in formsets for f in formset.forms if f.cleaned_data
         }
         services.share_table_update(actor=request.user, table=form.instance, expected_version=None, percents=percents)
+        for formset in formsets:
+            # The service saved the rows; the admin's change message still reads these.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 @admin.register(User)

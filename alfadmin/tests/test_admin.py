@@ -1,0 +1,59 @@
+"""The Django admin applies the same validation and permissions as the pages and the API."""
+import pytest
+
+from alfadmin.models import ResearchShare, ShareTable, StudentCount
+
+
+@pytest.fixture
+def admin_client(client, role_users):
+    client.force_login(role_users["admin"])
+    return client
+
+
+def _share_form(table, overrides):
+    shares = list(table.shares.select_related("region").order_by("pk"))
+    data = {
+        "kind": table.kind, "name": table.name, "source": table.source,
+        "shares-TOTAL_FORMS": len(shares), "shares-INITIAL_FORMS": len(shares), "shares-MIN_NUM_FORMS": 0, "shares-MAX_NUM_FORMS": 1000,
+    }
+    for i, share in enumerate(shares):
+        data.update({f"shares-{i}-id": share.pk, f"shares-{i}-table": table.pk, f"shares-{i}-region": share.region_id,
+                     f"shares-{i}-percent": overrides.get(share.region.code, share.percent)})
+    return data
+
+
+def test_admin_refuses_shares_not_summing_to_100(admin_client):
+    table = ShareTable.objects.get(kind="in_force")
+    response = admin_client.post(f"/admin/alfadmin/sharetable/{table.pk}/change/", _share_form(table, {"VGR": "17.4"}))
+    assert response.status_code == 200
+    assert "99.9" in response.content.decode() or "99,9" in response.content.decode()
+    assert ResearchShare.objects.get(table=table, region__code="VGR").percent == 17.5
+
+
+def test_admin_saves_shares_through_the_service_with_history(admin_client, role_users):
+    table = ShareTable.objects.get(kind="in_force")
+    response = admin_client.post(f"/admin/alfadmin/sharetable/{table.pk}/change/", _share_form(table, {"VGR": "17.4", "ORE": "5.1"}))
+    assert response.status_code == 302
+    share = ResearchShare.objects.get(table=table, region__code="ORE")
+    assert str(share.percent) == "5.1000"
+    assert share.history.first().history_user == role_users["admin"]
+    assert ShareTable.objects.get(pk=table.pk).version == table.version + 1
+
+
+def test_admin_refuses_negative_students_naming_the_field(admin_client):
+    count = StudentCount.objects.get(region__code="STH", year=2024)
+    response = admin_client.post(
+        f"/admin/alfadmin/studentcount/{count.pk}/change/",
+        {"region": count.region_id, "year": 2024, "planned_hst": "-3", "actual_hst": "", "source": "entered"},
+    )
+    assert response.status_code == 200
+    assert "planned_hst" in response.content.decode()
+    assert StudentCount.objects.get(pk=count.pk).planned_hst == count.planned_hst
+
+
+@pytest.mark.parametrize("username", ["guns", "vr", "sth", "viewer"])
+def test_other_roles_cannot_use_the_admin(client, role_users, username):
+    client.force_login(role_users[username])
+    response = client.get("/admin/alfadmin/budgetyear/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
