@@ -80,6 +80,12 @@ class RuleCheck:
         return problems
 
     @property
+    def other_problems(self) -> list[str]:
+        """The problems not already shown as a panel's warning."""
+        panel_problems = {p.problem for p in self.panels if p.problem}
+        return [p for p in self.problems if p not in panel_problems]
+
+    @property
     def ok(self) -> bool:
         return not self.problems
 

@@ -303,8 +303,8 @@ class Trends:
                 "label": world_label,
                 "data": [float(WORLD_CITATION_IMPACT)] * len(self.periods),
                 "borderDash": [6, 4],
-                "borderColor": "#4a5360",
-                "backgroundColor": "#4a5360",
+                "borderColor": "#1b1f24",
+                "backgroundColor": "#1b1f24",
                 "pointRadius": 0,
             }
         )

@@ -1,10 +1,517 @@
-from django.shortcuts import render
+"""Pages of the evaluations: rounds and their results, the grid VR staff enter a round in,
+finalizing and reopening, a region's results across rounds, bibliometrics and their import.
+
+Views parse, authorise (alfadmin.permissions), call one service or selector, render.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from alfadmin import permissions
-from alfadmin.views import require, section
+from alfadmin.errors import ConcurrentEditError, LockedError
+from alfadmin.models import Region, Source
+from alfadmin.views import _edit, require, section
+
+from . import imports, rules, selectors, services
+from .forms import BibliometricsForm, CoPublicationForm, EvaluationRoundForm, GridForm, ImportForm, ReopenForm, VersionForm
+from .models import PANEL_NUMBERS, EvaluationRound
+
+IMPORT_SESSION_KEY = "evaluations.import"
+
+
+def _round(request: HttpRequest, pk: int) -> EvaluationRound:
+    return get_object_or_404(selectors.round_list(user=request.user), pk=pk)
+
+
+def _model_note(evaluation_round: EvaluationRound) -> str:
+    bounds = rules.bounds_for(model=evaluation_round.model, applies_from=evaluation_round.applies_from)
+    if bounds.limited:
+        return _(
+            "This round serves the ALF 2015 model: each panel needs %(min)s–%(max)s regions rated very high before the round can be finalized."
+        ) % {"min": bounds.min_very_high, "max": bounds.max_very_high}
+    return _(
+        "This round serves the Ds 2024 model: there is no limit on how many regions are rated very high; a region keeps its quality amount "
+        "if all three findings are yes and it is rated at least good–high in every panel."
+    )
 
 
 @section("evaluations")
 @require(permissions.is_signed_in)
-def index(request):
-    return render(request, "evaluations/index.html", {"can_edit": permissions.can_edit_evaluations(request.user)})
+def index(request: HttpRequest) -> HttpResponse:
+    rounds = list(selectors.round_list(user=request.user))
+    return render(
+        request,
+        "evaluations/index.html",
+        {
+            "rounds": rounds,
+            "regions": selectors.active_regions(user=request.user),
+            "can_edit": permissions.can_edit_evaluations(request.user),
+        },
+    )
+
+
+def _round_form_page(request: HttpRequest, evaluation_round: EvaluationRound | None) -> HttpResponse:
+    if evaluation_round is None:
+        names = services.default_panel_names()
+        weights = services.DEFAULT_PANEL_WEIGHTS
+        panels = {n: {"name": names[n], "weight": weights[n]} for n in PANEL_NUMBERS}
+    else:
+        panels = {p.number: {"name": p.name, "weight": p.weight} for p in evaluation_round.panels.all()}
+    form = EvaluationRoundForm(request.POST or None, instance=evaluation_round, panels=panels)
+
+    def save(f):
+        if evaluation_round is None:
+            return services.evaluation_round_create(actor=request.user, data=f.round_values(), panels=f.panels())
+        return services.evaluation_round_update(
+            actor=request.user,
+            evaluation_round=evaluation_round,
+            expected_version=f.cleaned_data.get("version"),
+            data=f.round_values(),
+            panels=f.panels(),
+        )
+
+    saved: list[EvaluationRound] = []
+
+    def save_and_remember(f):
+        saved.append(save(f))
+
+    response = _edit(
+        request,
+        form=form,
+        save=save_and_remember,
+        template="evaluations/round_form.html",
+        context={"evaluation_round": evaluation_round, "title": evaluation_round.name if evaluation_round else _("New evaluation round")},
+        success_url="evaluations:index",
+    )
+    if saved and response.status_code == 302:
+        return redirect("evaluations:round", pk=saved[0].pk)
+    return response
+
+
+@section("evaluations")
+@require(permissions.can_edit_evaluations)
+def round_create(request: HttpRequest) -> HttpResponse:
+    return _round_form_page(request, None)
+
+
+@section("evaluations")
+@require(permissions.can_edit_evaluations)
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation_round = _round(request, pk)
+    if evaluation_round.is_finalized:
+        messages.error(request, _("The round %(name)s is finalized and locked.") % {"name": evaluation_round.name})
+        return redirect("evaluations:round", pk=pk)
+    return _round_form_page(request, evaluation_round)
+
+
+def _round_page(
+    request: HttpRequest, evaluation_round: EvaluationRound, *, status: int = 200, problems=None, reopen_form=None
+) -> HttpResponse:
+    user = request.user
+    matrix = selectors.round_matrix(user=user, evaluation_round=evaluation_round)
+    can_edit = permissions.can_edit_evaluations(user)
+    return render(
+        request,
+        "evaluations/round_detail.html",
+        {
+            "evaluation_round": evaluation_round,
+            "matrix": matrix,
+            "model_note": _model_note(evaluation_round),
+            "check": services.round_rule_check(evaluation_round=evaluation_round)
+            if can_edit and not evaluation_round.is_finalized
+            else None,
+            "problems": problems or [],
+            "history": selectors.rating_history(user=user, evaluation_round=evaluation_round),
+            "reopenings": selectors.reopen_log(user=user, evaluation_round=evaluation_round),
+            "can_edit": can_edit and not evaluation_round.is_finalized,
+            "can_reopen": permissions.can_reopen_evaluation(user) and evaluation_round.is_finalized,
+            "finalize_form": VersionForm(initial={"version": evaluation_round.version}),
+            "reopen_form": reopen_form or ReopenForm(initial={"version": evaluation_round.version}),
+            "illustrative": matrix.illustrative,
+        },
+        status=status,
+    )
+
+
+@section("evaluations")
+@require(permissions.is_signed_in)
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _round_page(request, _round(request, pk))
+
+
+def _grid_form(request: HttpRequest, evaluation_round: EvaluationRound, data=None) -> GridForm:
+    ratings = {(r.region.code, r.panel): r for r in evaluation_round.ratings.select_related("region")}
+    findings = {f.region.code: f for f in evaluation_round.findings.select_related("region")}
+    return GridForm(
+        data,
+        evaluation_round=evaluation_round,
+        regions=selectors.active_regions(user=request.user),
+        ratings=ratings,
+        findings=findings,
+    )
+
+
+def _check_for(evaluation_round: EvaluationRound, form: GridForm) -> rules.RuleCheck:
+    return rules.check(
+        model=evaluation_round.model,
+        bounds=rules.bounds_for(model=evaluation_round.model, applies_from=evaluation_round.applies_from),
+        panel_names={n: p.name for n, p in form.panels.items()},
+        region_codes=[r.code for r in form.regions],
+        ratings=form.ratings(),
+    )
+
+
+@section("evaluations")
+@require(permissions.can_edit_evaluations)
+def round_grid(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation_round = _round(request, pk)
+    if evaluation_round.is_finalized:
+        messages.error(
+            request,
+            _("The round %(name)s is finalized and locked; an administrator must reopen it before it can be changed.")
+            % {"name": evaluation_round.name},
+        )
+        return redirect("evaluations:round", pk=pk)
+    form = _grid_form(request, evaluation_round, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.round_grid_save(
+                    actor=request.user,
+                    evaluation_round=evaluation_round,
+                    expected_version=form.cleaned_data.get("version"),
+                    cells=form.cells(),
+                    findings=form.findings(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+                status = 400
+            except (ConcurrentEditError, LockedError) as error:
+                messages.error(request, str(error))
+                status = 409
+            else:
+                messages.success(request, _("The ratings of round %(name)s are saved.") % {"name": evaluation_round.name})
+                return redirect("evaluations:round-grid", pk=pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "evaluations/round_grid.html",
+        {
+            "evaluation_round": evaluation_round,
+            "form": form,
+            "rows": form.rows(),
+            "panels": [form.panels[n] for n in PANEL_NUMBERS if n in form.panels],
+            "check": _check_for(evaluation_round, form) if form.is_bound else services.round_rule_check(evaluation_round=evaluation_round),
+            "model_note": _model_note(evaluation_round),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@require(permissions.can_edit_evaluations)
+def round_grid_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live rule check of unsaved grid values (htmx partial, `hx-trigger="change"`)."""
+    evaluation_round = _round(request, pk)
+    form = _grid_form(request, evaluation_round, request.POST)
+    form.is_valid()  # only to fill cleaned_data; an invalid choice counts as not rated
+    return render(request, "evaluations/partials/_rule_check.html", {"check": _check_for(evaluation_round, form), "live": True})
+
+
+@require_POST
+@require(permissions.can_edit_evaluations)
+def round_finalize(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation_round = _round(request, pk)
+    form = VersionForm(request.POST)
+    version = form.cleaned_data.get("version") if form.is_valid() else None
+    try:
+        finalized = services.evaluation_round_finalize(actor=request.user, evaluation_round=evaluation_round, expected_version=version)
+    except ValidationError as error:
+        problems = [m for messages_ in error.message_dict.values() for m in messages_]
+        messages.error(request, _("The round cannot be finalized:") + " " + " ".join(problems))
+        return _round_page(request, evaluation_round, status=400, problems=problems)
+    except (ConcurrentEditError, LockedError) as error:
+        messages.error(request, str(error))
+        return _round_page(request, _round(request, pk), status=409)
+    messages.success(
+        request,
+        _(
+            "Round %(name)s is finalized and locked. The allocations of %(first)s–%(last)s are being recomputed with its ratings "
+            "(reason recorded: “round %(name)s finalized”)."
+        )
+        % {"name": finalized.name, "first": finalized.applies_from, "last": finalized.applies_to},
+    )
+    return redirect("evaluations:round", pk=pk)
+
+
+@require_POST
+@require(permissions.can_reopen_evaluation)
+def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation_round = _round(request, pk)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for reopening the round."))
+        return _round_page(request, evaluation_round, status=400, reopen_form=form)
+    try:
+        reopened = services.evaluation_round_reopen(
+            actor=request.user,
+            evaluation_round=evaluation_round,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data.get("version"),
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _round_page(request, evaluation_round, status=400, reopen_form=form)
+    except (ConcurrentEditError, LockedError) as error:
+        messages.error(request, str(error))
+        return _round_page(request, _round(request, pk), status=409)
+    messages.success(
+        request,
+        _("Round %(name)s is reopened as a draft; it no longer drives money, and %(first)s–%(last)s are being recomputed.")
+        % {"name": reopened.name, "first": reopened.applies_from, "last": reopened.applies_to},
+    )
+    return redirect("evaluations:round", pk=pk)
+
+
+@section("evaluations")
+@require(permissions.is_signed_in)
+def round_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """GUNS' follow-up of a round: what each region must develop, what it planned, and whether
+    it meets the Ds 2024 quality condition."""
+    evaluation_round = _round(request, pk)
+    matrix = selectors.round_matrix(user=request.user, evaluation_round=evaluation_round)
+    rows = []
+    for row in matrix.rows:
+        if row.hidden:
+            rows.append({"row": row, "condition": None})
+            continue
+        rated = [c for c in row.cells if c is not None]
+        all_good = len(rated) == len(PANEL_NUMBERS) and all(c.rating != "inadequate" for c in rated)
+        condition = None if row.findings is None or len(rated) < len(PANEL_NUMBERS) else (all_good and row.findings.plans_ok)
+        rows.append({"row": row, "condition": condition})
+    return render(
+        request,
+        "evaluations/round_follow_up.html",
+        {"evaluation_round": evaluation_round, "rows": rows, "illustrative": matrix.illustrative},
+    )
+
+
+@section("evaluations")
+@require(permissions.is_signed_in)
+def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    region = get_object_or_404(Region, code=code, is_active=True)
+    trends = selectors.bibliometric_trends(user=request.user, region=region)
+    results = selectors.region_results(user=request.user, region=region)
+    illustrative = trends.illustrative or any(
+        (c is not None and c.source in (Source.ILLUSTRATIVE, Source.PROJECTION)) for r in results for c in r.cells
+    )
+    return render(
+        request,
+        "evaluations/region_detail.html",
+        {
+            "region": region,
+            "results": results,
+            "trends": trends,
+            "rows": [trends.cells[(region.code, p)] for p in trends.periods],
+            "publications_chart": trends.publications_chart(),
+            "impact_chart": trends.impact_chart(world_label=_("World average (10 %)")),
+            "illustrative": illustrative,
+        },
+    )
+
+
+@section("evaluations")
+@require(permissions.is_signed_in)
+def bibliometrics_list(request: HttpRequest) -> HttpResponse:
+    trends = selectors.bibliometric_trends(user=request.user)
+    table = [{"region": region, "cells": [trends.cells.get((region.code, p)) for p in trends.periods]} for region in trends.regions]
+    co_publications = list(selectors.co_publication_list(user=request.user))
+    return render(
+        request,
+        "evaluations/bibliometrics_list.html",
+        {
+            "trends": trends,
+            "table": table,
+            "totals": trends.totals(),
+            "co_publications": co_publications,
+            "publications_chart": trends.publications_chart(),
+            "impact_chart": trends.impact_chart(world_label=_("World average (10 %)")),
+            "illustrative": trends.illustrative or any(c.source in (Source.ILLUSTRATIVE, Source.PROJECTION) for c in co_publications),
+            "can_edit": permissions.can_edit_evaluations(request.user),
+        },
+    )
+
+
+@section("evaluations")
+@require(permissions.can_edit_evaluations)
+def bibliometrics_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    row = get_object_or_404(selectors.bibliometrics_list(user=request.user), pk=pk) if pk is not None else None
+    form = BibliometricsForm(request.POST or None, instance=row)
+
+    def save(f):
+        if row is None:
+            return services.bibliometrics_create(actor=request.user, data=f.changed_values())
+        return services.bibliometrics_update(
+            actor=request.user, bibliometrics=row, expected_version=f.cleaned_data.get("version"), data=f.changed_values()
+        )
+
+    title = (
+        _("Bibliometrics %(code)s %(period)s") % {"code": row.region.code, "period": row.period_label}
+        if row
+        else _("New bibliometric figures")
+    )
+    return _edit(
+        request,
+        form=form,
+        save=save,
+        template="evaluations/edit.html",
+        context={"title": title, "history": row.history.select_related("history_user")[:20] if row else None},
+        success_url="evaluations:bibliometrics",
+    )
+
+
+@section("evaluations")
+@require(permissions.can_edit_evaluations)
+def co_publication_create(request: HttpRequest) -> HttpResponse:
+    form = CoPublicationForm(request.POST or None)
+
+    def save(f):
+        return services.co_publication_set(actor=request.user, **f.cleaned_data)
+
+    return _edit(
+        request,
+        form=form,
+        save=save,
+        template="evaluations/edit.html",
+        context={"title": _("Co-publications between two regions"), "history": None},
+        success_url="evaluations:bibliometrics",
+    )
+
+
+def _import_context(request: HttpRequest, **extra) -> dict:
+    return {"columns": imports.COLUMNS, "labels": imports.COLUMN_LABELS, **extra}
+
+
+@section("evaluations")
+@require(permissions.can_edit_evaluations)
+def bibliometrics_import(request: HttpRequest) -> HttpResponse:
+    """Upload → a preview listing every row's problems; nothing is saved until confirmed."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method != "POST":
+        return render(request, "evaluations/import.html", _import_context(request, form=form))
+    if not form.is_valid():
+        return render(request, "evaluations/import.html", _import_context(request, form=form), status=400)
+    try:
+        raw = imports.read_upload(form.cleaned_data["file"])
+    except imports.ImportFileError as error:
+        form.add_error("file", str(error))
+        return render(request, "evaluations/import.html", _import_context(request, form=form), status=400)
+    evaluation_round = form.cleaned_data.get("evaluation_round")
+    checks = imports.check_rows(raw, evaluation_round=evaluation_round)
+    token = uuid.uuid4().hex
+    # The parsed rows stay on the server (the session) between preview and confirm; the
+    # confirm step checks them again against the database as it is then.
+    request.session[IMPORT_SESSION_KEY] = {
+        "token": token,
+        "round": evaluation_round.pk if evaluation_round else None,
+        "name": form.cleaned_data["file"].name,
+        "rows": [{"number": r.number, "values": r.values} for r in raw],
+    }
+    problems = sum(len(c.problems) for c in checks)
+    return render(
+        request,
+        "evaluations/import_preview.html",
+        _import_context(
+            request,
+            checks=checks,
+            token=token,
+            problems=problems,
+            file_name=form.cleaned_data["file"].name,
+            evaluation_round=evaluation_round,
+        ),
+        status=200 if problems == 0 else 400,
+    )
+
+
+@require_POST
+@require(permissions.can_edit_evaluations)
+def bibliometrics_import_confirm(request: HttpRequest) -> HttpResponse:
+    staged = request.session.get(IMPORT_SESSION_KEY)
+    if not staged or staged.get("token") != request.POST.get("token"):
+        messages.error(request, _("The preview has expired; upload the file again. Nothing has been saved."))
+        return redirect("evaluations:bibliometrics-import")
+    evaluation_round = EvaluationRound.objects.filter(pk=staged["round"]).first() if staged["round"] else None
+    raw = [imports.RawRow(number=r["number"], values=r["values"]) for r in staged["rows"]]
+    try:
+        result = services.bibliometrics_import(actor=request.user, rows=raw, evaluation_round=evaluation_round)
+    except (ValidationError, LockedError) as error:
+        checks = imports.check_rows(raw, evaluation_round=evaluation_round)
+        messages.error(
+            request, _("The rows have changed problems since the preview; nothing has been saved.") + " " + "; ".join(_messages(error))
+        )
+        return render(
+            request,
+            "evaluations/import_preview.html",
+            _import_context(
+                request,
+                checks=checks,
+                token=staged["token"],
+                problems=sum(len(c.problems) for c in checks) or 1,
+                file_name=staged["name"],
+                evaluation_round=evaluation_round,
+            ),
+            status=409 if isinstance(error, LockedError) else 400,
+        )
+    del request.session[IMPORT_SESSION_KEY]
+    messages.success(
+        request,
+        _("Imported %(created)s new and %(replaced)s replaced rows from %(name)s.")
+        % {"created": result.created, "replaced": result.replaced, "name": staged["name"]},
+    )
+    return redirect("evaluations:bibliometrics")
+
+
+def _messages(error: Exception) -> list[str]:
+    if isinstance(error, ValidationError):
+        return [f"{k}: {m}" for k, ms in error.message_dict.items() for m in ms][:10]
+    return [str(error)]
+
+
+@require(permissions.can_edit_evaluations)
+def bibliometrics_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The import template, as CSV or XLSX, with the columns and two example rows."""
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(imports.COLUMNS)
+        writer.writerows([[v.replace(".", ",") for v in row] for row in imports.TEMPLATE_ROWS])
+        response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="bibliometrics-template.csv"'
+        return response
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "bibliometrics"
+        sheet.append(imports.COLUMNS)
+        for row in imports.TEMPLATE_ROWS:
+            sheet.append([row[0], int(row[1]), int(row[2]), *(float(v) for v in row[3:])])
+        output = io.BytesIO()
+        workbook.save(output)
+        response = HttpResponse(output.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = 'attachment; filename="bibliometrics-template.xlsx"'
+        return response
+    raise Http404

@@ -16,5 +16,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("allocations.api.urls")),
+    path("", include("evaluations.api.urls")),
     path("", include(router.urls)),
 ]

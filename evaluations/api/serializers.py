@@ -1,0 +1,157 @@
+"""Input and output serializers of the evaluations API. Writes go through the services."""
+
+from rest_framework import serializers
+
+from alfadmin.models import AgreementPeriod, Region, Source
+
+from ..models import PANEL_NUMBERS, Bibliometrics, EvaluationRound, Panel, PanelRating, Rating, RegionFindings
+
+
+class VersionField(serializers.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(required=False, min_value=1, **kwargs)
+
+
+class PanelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Panel
+        fields = ["number", "name", "weight"]
+
+
+class PanelInputSerializer(serializers.Serializer):
+    number = serializers.ChoiceField(choices=PANEL_NUMBERS)
+    name = serializers.CharField(max_length=200)
+    weight = serializers.DecimalField(max_digits=6, decimal_places=4, min_value=0, max_value=1)
+
+
+class EvaluationRoundSerializer(serializers.ModelSerializer):
+    panels = PanelSerializer(many=True, read_only=True)
+    finalized_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = EvaluationRound
+        fields = [
+            "id",
+            "name",
+            "evaluation_year_from",
+            "evaluation_year_to",
+            "applies_from",
+            "applies_to",
+            "model",
+            "status",
+            "finalized_at",
+            "finalized_by",
+            "panels",
+            "source",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class EvaluationRoundInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    evaluation_year_from = serializers.IntegerField(min_value=2000, max_value=2100)
+    evaluation_year_to = serializers.IntegerField(min_value=2000, max_value=2100)
+    applies_from = serializers.IntegerField(min_value=2000, max_value=2100)
+    applies_to = serializers.IntegerField(min_value=2000, max_value=2100)
+    model = serializers.ChoiceField(choices=AgreementPeriod.Model.choices, default=AgreementPeriod.Model.ALF2015)
+    source = serializers.ChoiceField(choices=Source.choices, default=Source.ENTERED)
+    panels = PanelInputSerializer(many=True, required=False)
+    version = VersionField()
+
+    def validate_panels(self, value):
+        numbers = sorted(p["number"] for p in value)
+        if numbers != list(PANEL_NUMBERS):
+            raise serializers.ValidationError("Give exactly the panels 1, 2 and 3.")
+        return {p["number"]: {"name": p["name"], "weight": p["weight"]} for p in value}
+
+
+class FinalizeSerializer(serializers.Serializer):
+    version = VersionField()
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    version = VersionField()
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    round_name = serializers.CharField(source="evaluation_round.name", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    rating_label = serializers.CharField(source="get_rating_display", read_only=True)
+
+    class Meta:
+        model = PanelRating
+        fields = ["id", "evaluation_round", "round_name", "region", "panel", "rating", "rating_label", "justification", "source", "version"]
+        read_only_fields = fields
+
+
+class RatingCreateSerializer(serializers.Serializer):
+    evaluation_round = serializers.PrimaryKeyRelatedField(queryset=EvaluationRound.objects.all())
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
+    panel = serializers.ChoiceField(choices=PANEL_NUMBERS)
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    justification = serializers.CharField(required=False, allow_blank=True, default="")
+    source = serializers.ChoiceField(choices=Source.choices, required=False)
+
+
+class RatingUpdateSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=Rating.choices, required=False)
+    justification = serializers.CharField(required=False, allow_blank=True)
+    source = serializers.ChoiceField(choices=Source.choices, required=False)
+    version = VersionField()
+
+
+class FindingsSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
+    plans_ok = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = RegionFindings
+        fields = [
+            "region",
+            "development_areas",
+            "development_areas_comment",
+            "realistic_plans",
+            "realistic_plans_comment",
+            "previous_acted_on",
+            "previous_acted_on_comment",
+            "plans_ok",
+            "source",
+            "version",
+        ]
+        read_only_fields = ["plans_ok", "version"]
+        validators: list = []
+
+
+class BibliometricsSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
+    evaluation_round = serializers.PrimaryKeyRelatedField(queryset=EvaluationRound.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = Bibliometrics
+        fields = [
+            "id",
+            "region",
+            "period_start",
+            "period_end",
+            "evaluation_round",
+            "publications",
+            "highly_cited",
+            "citation_impact",
+            "uncited_share",
+            "source",
+            "version",
+        ]
+        read_only_fields = ["id", "version"]
+        validators: list = []  # uniqueness is checked by the service's full_clean, with a field name
+
+
+class BibliometricsUpdateSerializer(serializers.ModelSerializer):
+    version = VersionField()
+    evaluation_round = serializers.PrimaryKeyRelatedField(queryset=EvaluationRound.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = Bibliometrics
+        fields = ["evaluation_round", "publications", "highly_cited", "citation_impact", "uncited_share", "source", "version"]
+        extra_kwargs = {f: {"required": False} for f in ["publications", "highly_cited", "citation_impact", "uncited_share", "source"]}
