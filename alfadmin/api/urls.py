@@ -17,5 +17,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("allocations.api.urls")),
     path("", include("evaluations.api.urls")),
+    path("", include("guns.api.urls")),
     path("", include(router.urls)),
 ]
