@@ -1,8 +1,56 @@
-"""Allocation runs and the outbox of recompute requests."""
+"""Allocation runs, the year's current run, publication of a year, and the recompute outbox.
+
+A run is a fact: the exact inputs the engine was given (a snapshot), their hash, the engine
+version, the result and its trace. Runs never change and are never deleted; what moves is
+the pointer to a year's current run (`CurrentAllocation`) and a year's publication state.
+"""
+
+from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from alfadmin.models import AgreementPeriod, Versioned
+
+AllocationModel = AgreementPeriod.Model
+
+
+class ImmutableError(Exception):
+    """A stored run (or one of its lines) was about to be changed or deleted."""
+
+
+class ImmutableQuerySet(models.QuerySet):
+    """Bulk `update()` and `delete()` are refused: the rows are an audit record."""
+
+    def update(self, **kwargs):
+        raise ImmutableError(_("Allocation runs cannot be changed."))
+
+    def delete(self):
+        raise ImmutableError(_("Allocation runs cannot be deleted."))
+
+    update.queryset_only = True  # type: ignore[attr-defined]  # not copied onto the manager
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class ImmutableModel(models.Model):
+    """Insert once; `save()` on an existing row and `delete()` raise `ImmutableError`."""
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableError(_("Allocation runs cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(_("Allocation runs cannot be deleted."))
 
 
 class RecomputeRequest(models.Model):
@@ -10,6 +58,8 @@ class RecomputeRequest(models.Model):
 
     Written in the same transaction as the change (an outbox row), so a lost task message
     delays a recompute but never loses it: the periodic sweep picks up unprocessed rows.
+    `processed_at` is set, in one transaction with the run, by the recompute that read the
+    database state including this change.
     """
 
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
@@ -28,3 +78,211 @@ class RecomputeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.reason}"
+
+
+class AllocationRun(ImmutableModel):
+    """One computation of a year's allocation under one model. Immutable.
+
+    `inputs` is exactly the scenario (allocation-scenario.md) the engine was called with, so
+    the run can be recomputed and verified from it alone; `input_meta` says where each part
+    came from (evaluation round, share table, how the rate was set) and why a part was left
+    out (e.g. research: no applicable evaluation round, scenario decision 10). `input_hash`
+    covers both. The same inputs under the same engine never give two successful runs.
+    """
+
+    class Status(models.TextChoices):
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    class Trigger(models.TextChoices):
+        CHANGE = "change", _("An input changed")
+        COMMAND = "command", _("Recompute command")
+        DEMO = "demo", _("Demo data")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    model = models.CharField(_("model"), max_length=16, choices=AllocationModel.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    inputs = models.JSONField(_("input snapshot"))
+    input_meta = models.JSONField(_("input provenance"), default=dict)
+    input_hash = models.CharField(_("input hash"), max_length=64)
+    engine_version = models.CharField(_("engine version"), max_length=32)
+    result = models.JSONField(_("result"), null=True, blank=True, help_text=_("The engine's output document without the trace."))
+    trace = models.JSONField(_("trace"), default=list)
+    notes_sv = models.JSONField(_("notes in Swedish"), default=list)
+    error = models.TextField(_("error"), blank=True)
+    trigger = models.CharField(_("triggered by"), max_length=16, choices=Trigger.choices, default=Trigger.CHANGE)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
+        help_text=_("The person whose change led to this run; empty for the system."),
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("computed at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("allocation run")
+        verbose_name_plural = _("allocation runs")
+        indexes = [models.Index(fields=["year", "model", "-created_at"], name="allocation_run_year_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "model", "input_hash", "engine_version"],
+                condition=Q(status="succeeded"),
+                name="allocation_run_unique_success",
+            ),
+            models.CheckConstraint(condition=Q(status__in=["succeeded", "failed"]), name="allocation_run_status_valid"),
+            models.CheckConstraint(condition=Q(model__in=["alf2015", "ds2024"]), name="allocation_run_model_valid"),
+            models.CheckConstraint(
+                condition=Q(status="failed") | Q(result__isnull=False),
+                name="allocation_run_success_has_result",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.model} #{self.pk}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == self.Status.SUCCEEDED
+
+    @property
+    def research_unavailable(self) -> str | None:
+        """Why research was left out of the inputs (a reason code), or None."""
+        return (self.input_meta.get("research") or {}).get("unavailable")
+
+    @property
+    def education_unavailable(self) -> str | None:
+        return (self.input_meta.get("education") or {}).get("unavailable")
+
+
+class AllocationLine(ImmutableModel):
+    """One amount of a run in integer kronor, for querying across years and for exports.
+
+    `part` is education, research, guns or undistributed; `region_code` is empty for lines
+    that belong to no region. The research `total` of a region is a line too.
+    """
+
+    class Part(models.TextChoices):
+        EDUCATION = "education", _("Education")
+        RESEARCH = "research", _("Research")
+        GUNS = "guns", _("GUNS")
+        UNDISTRIBUTED = "undistributed", _("Undistributed")
+
+    run = models.ForeignKey(AllocationRun, on_delete=models.PROTECT, related_name="lines", verbose_name=_("run"))
+    part = models.CharField(_("part"), max_length=16, choices=Part.choices)
+    region_code = models.CharField(_("region"), max_length=8, blank=True)
+    line = models.CharField(_("line"), max_length=40)
+    amount = models.BigIntegerField(_("amount (kr)"))
+
+    class Meta:
+        ordering = ["run", "part", "region_code", "line"]
+        verbose_name = _("allocation line")
+        verbose_name_plural = _("allocation lines")
+        indexes = [models.Index(fields=["region_code", "run"], name="allocation_line_region_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "part", "region_code", "line"], name="allocation_line_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.part} {self.region_code} {self.line}: {self.amount}"
+
+
+class CurrentAllocation(models.Model):
+    """The pointer to a year's current run under a model: the run computed from the latest inputs.
+
+    Moved only by the recompute service under the year's lock. Usually it points at the newest
+    successful run; when inputs return to an earlier state it points back at the run already
+    computed for that state (the same inputs never produce two runs). When the latest inputs
+    could not be computed, `failed_run` says why and `run` still holds the last good result.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    model = models.CharField(_("model"), max_length=16, choices=AllocationModel.choices)
+    run = models.ForeignKey(AllocationRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("run"))
+    failed_run = models.ForeignKey(
+        AllocationRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("failed attempt")
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["year", "model"]
+        verbose_name = _("current allocation")
+        verbose_name_plural = _("current allocations")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "model"], name="current_allocation_year_model_unique"),
+            models.CheckConstraint(
+                condition=Q(run__isnull=False) | Q(failed_run__isnull=False), name="current_allocation_points_somewhere"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.model} → #{self.run_id}"
+
+
+class YearPublication(Versioned):
+    """A year's publication: who published which runs, who confirmed, who reopened and why.
+
+    Four-eyes: the publisher must not be the last person who changed the year's inputs;
+    if they are, the publication waits for a second administrator's confirmation. While
+    published, inputs that would change the year are refused (`recompute_request`).
+    Every state change is in the history (django-simple-history).
+    """
+
+    class State(models.TextChoices):
+        AWAITING_CONFIRMATION = "awaiting", _("Awaiting confirmation")
+        PUBLISHED = "published", _("Published")
+        REOPENED = "reopened", _("Reopened")
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices)
+    alf2015_run = models.ForeignKey(
+        AllocationRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("published run, ALF 2015")
+    )
+    ds2024_run = models.ForeignKey(
+        AllocationRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("published run, Ds 2024")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("published by")
+    )
+    requested_at = models.DateTimeField(_("publication requested at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("confirmed by")
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("reopened by")
+    )
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("year publication")
+        verbose_name_plural = _("year publications")
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=["awaiting", "published", "reopened"]), name="year_publication_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(state="published") | (Q(published_at__isnull=False) & Q(requested_by__isnull=False)),
+                name="year_publication_published_has_publisher",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="reopened") | ~Q(reopen_reason=""),
+                name="year_publication_reopen_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.get_state_display()}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+    @property
+    def is_awaiting(self) -> bool:
+        return self.state == self.State.AWAITING_CONFIRMATION

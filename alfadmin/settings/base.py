@@ -163,6 +163,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600, "max_retries": 2}
 CELERY_TIMEZONE = TIME_ZONE
+# Allocations: a periodic sweep recomputes years whose outbox requests were not handled
+# (lost message, broker or worker down) after ALLOCATIONS_SWEEP_AFTER_SECONDS.
+ALLOCATIONS_SWEEP_SECONDS = env.float("ALLOCATIONS_SWEEP_SECONDS", default=30.0)
+ALLOCATIONS_SWEEP_AFTER_SECONDS = env.float("ALLOCATIONS_SWEEP_AFTER_SECONDS", default=10.0)
+CELERY_BEAT_SCHEDULE = {
+    "allocations-sweep-recompute-requests": {
+        "task": "allocations.tasks.sweep_recompute_requests",
+        "schedule": ALLOCATIONS_SWEEP_SECONDS,
+    },
+}
 
 CSP_DIRECTIVES = {
     "default-src": ["'self'"],

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Each app contributes a `load()`; order matters (the registry first).
-DEMO_LOADERS = ["alfadmin.demo", "guns.demo", "evaluations.demo"]
+DEMO_LOADERS = ["alfadmin.demo", "guns.demo", "evaluations.demo", "allocations.demo"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,117 @@
+"""Publishing a year's allocation, four-eyes, and reopening it with a reason.
+
+A published year is locked: `recompute_request` refuses changes to its inputs. Each service
+takes the year's publication lock exclusively (locks.py), so an edit that is being saved and
+a publication of the same year never interleave. Authorisation (administrators only,
+`alfadmin.permissions.can_publish_allocations`) is checked by the pages and the API; the
+rules of the publication itself are checked here.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import locks
+from ..models import AllocationModel, AllocationRun, CurrentAllocation, RecomputeRequest, YearPublication
+
+
+def last_input_changer(*, year: int):
+    """The person whose change of the year's inputs came last (None: the system, or no change)."""
+    latest = RecomputeRequest.objects.filter(year=year).select_related("requested_by").order_by("-requested_at", "-pk").first()
+    return latest.requested_by if latest is not None else None
+
+
+def _current_runs(year: int) -> dict[str, AllocationRun]:
+    """The year's current runs by model; ValidationError if the year cannot be published as it is."""
+    if RecomputeRequest.objects.filter(year=year, processed_at__isnull=True).exists():
+        raise ValidationError(_("The allocation of %(year)s is being recomputed; publish it when the new figures are in.") % {"year": year})
+    pointers = {p.model: p for p in CurrentAllocation.objects.filter(year=year).select_related("run", "failed_run")}
+    runs: dict[str, AllocationRun] = {}
+    for model in (AllocationModel.ALF2015, AllocationModel.DS2024):
+        pointer = pointers.get(model.value)
+        if pointer is None or pointer.run is None:
+            raise ValidationError(_("%(year)s has no computed allocation to publish.") % {"year": year})
+        if pointer.failed_run_id is not None:
+            raise ValidationError(
+                _("The latest inputs of %(year)s could not be computed; correct them before publishing.") % {"year": year}
+            )
+        runs[model.value] = pointer.run
+    return runs
+
+
+def _save(publication: YearPublication, *, actor, reason: str) -> YearPublication:
+    publication.full_clean()
+    publication._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
+    publication._change_reason = reason  # type: ignore[attr-defined]
+    if publication.pk:
+        publication.version += 1
+    publication.save()
+    return publication
+
+
+def _locked_publication(year: int) -> YearPublication | None:
+    locks.lock_year(locks.PUBLICATION, year)
+    return YearPublication.objects.select_for_update().filter(year=year).first()
+
+
+@transaction.atomic
+def year_publish(*, actor, year: int) -> YearPublication:
+    """Publish `year`'s current runs. If `actor` made the last change to the year's inputs, the
+    publication waits for a second administrator (`year_confirm`); otherwise it takes effect."""
+    publication = _locked_publication(year) or YearPublication(year=year)
+    if publication.is_published:
+        raise ValidationError(_("%(year)s is already published.") % {"year": year})
+    runs = _current_runs(year)
+    now = timezone.now()
+    publication.alf2015_run = runs[AllocationModel.ALF2015]
+    publication.ds2024_run = runs[AllocationModel.DS2024]
+    publication.requested_by = actor
+    publication.requested_at = now
+    publication.confirmed_by = None
+    publication.reopened_by, publication.reopened_at, publication.reopen_reason = None, None, ""
+    changer = last_input_changer(year=year)
+    if changer is not None and changer.pk == actor.pk:
+        publication.state = YearPublication.State.AWAITING_CONFIRMATION
+        publication.published_at = None
+        return _save(publication, actor=actor, reason=_("publication requested; awaiting a second administrator"))
+    publication.state = YearPublication.State.PUBLISHED
+    publication.published_at = now
+    return _save(publication, actor=actor, reason=_("published"))
+
+
+@transaction.atomic
+def year_confirm(*, actor, year: int) -> YearPublication:
+    """A second administrator confirms a publication that awaits confirmation."""
+    publication = _locked_publication(year)
+    if publication is None or not publication.is_awaiting:
+        raise ValidationError(_("No publication of %(year)s awaits confirmation.") % {"year": year})
+    if publication.requested_by_id == actor.pk:
+        raise ValidationError(_("A second administrator must confirm; you requested this publication yourself."))
+    runs = _current_runs(year)
+    if runs[AllocationModel.ALF2015].pk != publication.alf2015_run_id or runs[AllocationModel.DS2024].pk != publication.ds2024_run_id:
+        raise ValidationError(
+            _("The allocation of %(year)s changed after publication was requested; it must be published again.") % {"year": year}
+        )
+    publication.state = YearPublication.State.PUBLISHED
+    publication.confirmed_by = actor
+    publication.published_at = timezone.now()
+    return _save(publication, actor=actor, reason=_("publication confirmed"))
+
+
+@transaction.atomic
+def year_reopen(*, actor, year: int, reason: str) -> YearPublication:
+    """Reopen a published year so that its inputs may change again; the reason is required."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason for reopening the year.")})
+    publication = _locked_publication(year)
+    if publication is None or not publication.is_published:
+        raise ValidationError(_("%(year)s is not published.") % {"year": year})
+    publication.state = YearPublication.State.REOPENED
+    publication.reopened_by = actor
+    publication.reopened_at = timezone.now()
+    publication.reopen_reason = reason
+    return _save(publication, actor=actor, reason=_("reopened: %(reason)s") % {"reason": reason[:80]})

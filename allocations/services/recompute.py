@@ -1,0 +1,311 @@
+"""Recomputing allocations: the outbox, the per-year recompute, stored runs.
+
+Flow: an input change calls `recompute_request` in its own transaction (refused if a year is
+published; otherwise an outbox row per year and, on commit, a task). The task calls
+`recompute_years`, which per year takes the year's lock, reads the *current* database state
+(so a burst of edits coalesces into one computation), stores a run if the inputs are new,
+moves the year's current pointer and marks the outbox rows it covered as processed — all in
+one transaction. A lost message or a crashed worker leaves the rows unprocessed for the
+periodic sweep (`recompute_pending`).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from alfadmin.errors import LockedError
+
+from .. import locks
+from ..engine.errors import ScenarioError
+from ..engine.scenario import ENGINE_VERSION, compute_scenario, scenario_hash
+from ..inputs import Gathered, gather_year
+from ..models import AllocationLine, AllocationRun, CurrentAllocation, RecomputeRequest, YearPublication
+
+logger = logging.getLogger(__name__)
+
+REASON_LENGTH = 300
+
+
+class YearBusyError(Exception):
+    """Another worker is computing the year right now; try again shortly."""
+
+    def __init__(self, year: int):
+        self.year = year
+        super().__init__(f"year {year} is being computed by another worker")
+
+
+def locked_years_message(years: list[int]) -> str:
+    listed = ", ".join(str(y) for y in sorted(years))
+    return ngettext(
+        "Year %(years)s is published; an administrator must reopen it before its inputs change.",
+        "Years %(years)s are published; an administrator must reopen them before their inputs change.",
+        len(years),
+    ) % {"years": listed}
+
+
+def recompute_request(*, years: Iterable[int], reason: str, actor=None) -> list[RecomputeRequest]:
+    """Record, in the caller's transaction, that these years' inputs changed; enqueue on commit.
+
+    Raises LockedError (naming the years) if any of them is published, so the caller's whole
+    change rolls back. A broker that cannot be reached when the transaction commits is logged,
+    not raised: the outbox rows stay unprocessed and the periodic sweep computes them.
+    """
+    wanted = sorted({int(y) for y in years})
+    if not wanted:
+        return []
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        # Shared with other edits, exclusive against publish/reopen of the same year (locks.py).
+        locks.lock_years_shared(locks.PUBLICATION, wanted)
+        published = list(
+            YearPublication.objects.filter(year__in=wanted, state=YearPublication.State.PUBLISHED).values_list("year", flat=True)
+        )
+        if published:
+            raise LockedError(locked_years_message(published))
+        rows = RecomputeRequest.objects.bulk_create(
+            [RecomputeRequest(year=year, reason=reason[:REASON_LENGTH], requested_by=user) for year in wanted]
+        )
+        transaction.on_commit(lambda: enqueue_recompute(wanted))
+    return rows
+
+
+def enqueue_recompute(years: list[int]) -> bool:
+    """Send the recompute task; False (logged) if the broker cannot take it now."""
+    from ..tasks import recompute_years as task
+
+    try:
+        # retry=False: fail fast, the user's save has committed and the sweep is the fallback.
+        task.apply_async(args=[list(years)], retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure; the outbox keeps the request
+        logger.warning("could not enqueue the recompute of %s; the periodic sweep will pick it up", years, exc_info=True)
+        return False
+    return True
+
+
+@dataclass
+class YearOutcome:
+    """What a recompute of one year did, for logs and the command's output."""
+
+    year: int
+    action: str  # computed | unchanged | skipped | published | no_budget_year
+    runs: dict[str, AllocationRun] = field(default_factory=dict)
+    created: list[str] = field(default_factory=list)
+    requests: int = 0
+
+    def describe(self) -> str:
+        parts = [f"{self.year}: {self.action}"]
+        for model, run in sorted(self.runs.items()):
+            state = "new" if model in self.created else "existing"
+            parts.append(f"{model} run #{run.pk} ({state}, {run.status})")
+        if self.requests:
+            parts.append(f"{self.requests} request(s) processed")
+        return "; ".join(parts)
+
+
+def allocation_year_recompute(
+    *,
+    year: int,
+    force: bool = False,
+    trigger: str = AllocationRun.Trigger.CHANGE,
+    actor=None,
+    reason: str = "",
+) -> YearOutcome:
+    """Compute one year from the database state now, under the year's lock.
+
+    Without `force`, a year with no unprocessed request is left alone (an earlier task already
+    read a state that includes every change). Raises YearBusyError if another worker holds
+    the year (outside a transaction only; inside one the lock is waited for).
+    """
+    if connection.in_atomic_block:
+        # Called inside a larger transaction (demo data, tests): lock within it.
+        with transaction.atomic():
+            locks.lock_year(locks.COMPUTE, year)
+            locks.lock_years_shared(locks.PUBLICATION, [year])
+            return _recompute_locked(year=year, force=force, trigger=trigger, actor=actor, reason=reason)
+    with locks.session_compute_lock(year) as taken:
+        if not taken:
+            raise YearBusyError(year)
+        with transaction.atomic():
+            locks.set_repeatable_read()
+            return _recompute_locked(year=year, force=force, trigger=trigger, actor=actor, reason=reason)
+
+
+def recompute_years(
+    *, years: Iterable[int], force: bool = False, trigger: str = AllocationRun.Trigger.CHANGE, actor=None, reason: str = ""
+) -> tuple[list[YearOutcome], list[int]]:
+    """Recompute each year; returns the outcomes and the years that were busy (to retry)."""
+    outcomes: list[YearOutcome] = []
+    busy: list[int] = []
+    for year in sorted({int(y) for y in years}):
+        try:
+            outcomes.append(allocation_year_recompute(year=year, force=force, trigger=trigger, actor=actor, reason=reason))
+        except YearBusyError:
+            busy.append(year)
+    return outcomes, busy
+
+
+def pending_years(*, older_than: timedelta = timedelta(0)) -> list[int]:
+    """Years with unprocessed requests made at least `older_than` ago."""
+    cutoff = timezone.now() - older_than
+    return sorted(set(RecomputeRequest.objects.filter(processed_at__isnull=True, requested_at__lte=cutoff).values_list("year", flat=True)))
+
+
+def recompute_pending(*, older_than: timedelta) -> tuple[list[YearOutcome], list[int]]:
+    """The sweep: recompute every year whose request has waited longer than `older_than`
+    (its message was lost, the broker was down, or a worker died). Busy years are skipped:
+    whoever holds them will, or the next sweep will."""
+    return recompute_years(years=pending_years(older_than=older_than))
+
+
+def _recompute_locked(*, year: int, force: bool, trigger: str, actor, reason: str) -> YearOutcome:
+    pending = list(
+        RecomputeRequest.objects.filter(year=year, processed_at__isnull=True).select_related("requested_by").order_by("requested_at", "pk")
+    )
+    outcome = YearOutcome(year=year, action="computed", requests=len(pending))
+    if not pending and not force:
+        outcome.action = "skipped"
+        return outcome
+    publication = YearPublication.objects.filter(year=year).first()
+    if publication is not None and publication.is_published:
+        # Inputs of a published year cannot change (recompute_request refuses), so its runs stay.
+        outcome.action = "published"
+    else:
+        gathered = gather_year(year=year)
+        if gathered is None:
+            outcome.action = "no_budget_year"
+        else:
+            if pending and trigger == AllocationRun.Trigger.CHANGE:
+                actor = pending[-1].requested_by
+                reason = _summary([r.reason for r in pending])
+            any_new = False
+            for model, inputs in gathered.items():
+                run, created = _store_run(inputs, trigger=trigger, actor=actor, reason=reason)
+                _point_current(run)
+                outcome.runs[model] = run
+                if created:
+                    outcome.created.append(model)
+                    any_new = True
+            if not any_new:
+                outcome.action = "unchanged"
+    if pending:
+        RecomputeRequest.objects.filter(pk__in=[r.pk for r in pending]).update(processed_at=timezone.now())
+    return outcome
+
+
+def _summary(reasons: list[str]) -> str:
+    last = reasons[-1]
+    if len(reasons) == 1:
+        return last[:REASON_LENGTH]
+    more = _(" (and %(count)s earlier changes)") % {"count": len(reasons) - 1}
+    return (last[: REASON_LENGTH - len(more)] + more)[:REASON_LENGTH]
+
+
+def input_hash(inputs: Gathered | AllocationRun) -> str:
+    """The hash of a run's inputs: the scenario and its provenance (engine scenario_hash)."""
+    if isinstance(inputs, AllocationRun):
+        return scenario_hash({"scenario": inputs.inputs, "meta": inputs.input_meta})
+    return scenario_hash({"scenario": inputs.scenario, "meta": inputs.meta})
+
+
+def compute(scenario: dict[str, Any]) -> tuple[dict[str, Any], list[Any], list[str]]:
+    """Run the engine on a stored snapshot: (output without trace, trace, notes in Swedish).
+
+    Raises ScenarioError for inputs the engine rejects."""
+    output = compute_scenario(copy.deepcopy(scenario), lang="en")
+    trace = output.pop("trace")
+    notes_sv = compute_scenario(copy.deepcopy(scenario), lang="sv")["notes"] if output.get("notes") else []
+    return output, trace, notes_sv
+
+
+def _store_run(inputs: Gathered, *, trigger: str, actor, reason: str) -> tuple[AllocationRun, bool]:
+    """The run for these inputs: the existing one if they were computed before, else a new one."""
+    digest = input_hash(inputs)
+    existing = (
+        AllocationRun.objects.filter(year=inputs.year, model=inputs.model, input_hash=digest, engine_version=ENGINE_VERSION)
+        .order_by("-status", "-created_at")  # "succeeded" sorts after "failed": prefer it
+        .first()
+    )
+    if existing is not None:
+        return existing, False
+    common = {
+        "year": inputs.year,
+        "model": inputs.model,
+        "inputs": inputs.scenario,
+        "input_meta": inputs.meta,
+        "input_hash": digest,
+        "engine_version": ENGINE_VERSION,
+        "trigger": trigger,
+        "triggered_by": actor if getattr(actor, "is_authenticated", False) else None,
+        "reason": (reason or "")[:REASON_LENGTH],
+    }
+    try:
+        result, trace, notes_sv = compute(inputs.scenario)
+    except ScenarioError as error:
+        run = AllocationRun.objects.create(status=AllocationRun.Status.FAILED, error=_error_text(error), **common)
+        return run, True
+    run = AllocationRun.objects.create(status=AllocationRun.Status.SUCCEEDED, result=result, trace=trace, notes_sv=notes_sv, **common)
+    AllocationLine.objects.bulk_create(lines_of(run))
+    return run, True
+
+
+def _error_text(error: ScenarioError) -> str:
+    return "\n".join(f"{field_name}: {message}" for field_name, message in error.errors)
+
+
+def lines_of(run: AllocationRun) -> list[AllocationLine]:
+    """The integer-kronor lines of a successful run's result."""
+    result = run.result or {}
+    lines: list[AllocationLine] = []
+    education = result.get("education")
+    if education:
+        for code, amount in education["regions"].items():
+            lines.append(AllocationLine(run=run, part=AllocationLine.Part.EDUCATION, region_code=code, line="total", amount=int(amount)))
+    research = result.get("research")
+    if research:
+        for code, region_lines in research["regions"].items():
+            for name, amount in region_lines.items():
+                lines.append(AllocationLine(run=run, part=AllocationLine.Part.RESEARCH, region_code=code, line=name, amount=int(amount)))
+        for name, amount in (research.get("guns") or {}).items():
+            lines.append(AllocationLine(run=run, part=AllocationLine.Part.GUNS, region_code="", line=name, amount=int(amount)))
+        for item in research.get("undistributed") or []:
+            lines.append(
+                AllocationLine(
+                    run=run, part=AllocationLine.Part.UNDISTRIBUTED, region_code="", line=item["line"], amount=int(item["amount"])
+                )
+            )
+    return lines
+
+
+def _point_current(run: AllocationRun) -> None:
+    """Make `run` the year's current run (or record it as the latest failed attempt)."""
+    now = timezone.now()
+    pointer = CurrentAllocation.objects.filter(year=run.year, model=run.model).first()
+    if pointer is None:
+        CurrentAllocation.objects.create(
+            year=run.year,
+            model=run.model,
+            run=run if run.succeeded else None,
+            failed_run=None if run.succeeded else run,
+            updated_at=now,
+        )
+        return
+    if run.succeeded:
+        if pointer.run_id == run.pk and pointer.failed_run_id is None:
+            return
+        pointer.run, pointer.failed_run = run, None
+    else:
+        if pointer.failed_run_id == run.pk:
+            return
+        pointer.failed_run = run
+    pointer.updated_at = now
+    pointer.save(update_fields=["run", "failed_run", "updated_at"])
