@@ -76,3 +76,38 @@
   document.addEventListener("htmx:afterSwap", function (event) { enhance(event.target); });
   window.addEventListener("resize", function () { focusableScrollers(document); });
 })();
+
+// Allocations: "money" charts – any series (bar or line) with amounts in kronor on the y axis,
+// shown in millions. Drawn here (the builders above are private to their closure).
+(function () {
+  "use strict";
+  var palette = ["#005a8c", "#c4661f", "#1d6b2f", "#8e3b8e", "#a4161a", "#4a5360", "#b08d00", "#00838f"];
+  var lang = document.documentElement.lang || "sv";
+  var numberFormat = new Intl.NumberFormat(lang === "en" ? "en-GB" : "sv-SE", { maximumFractionDigits: 1 });
+  var unit = lang === "en" ? " MSEK" : " mnkr";
+
+  function drawMoney(root) {
+    if (typeof Chart === "undefined") { return; }
+    (root || document).querySelectorAll("canvas[data-chart='money']").forEach(function (canvas) {
+      if (canvas.dataset.drawn) { return; }
+      var island = document.getElementById(canvas.dataset.source);
+      if (!island) { return; }
+      var d = JSON.parse(island.textContent);
+      new Chart(canvas, {
+        type: d.type || "bar",
+        data: { labels: d.labels, datasets: d.datasets.map(function (s, i) {
+          return Object.assign({ borderColor: palette[i % palette.length], backgroundColor: palette[i % palette.length], spanGaps: true }, s);
+        }) },
+        options: {
+          responsive: true, animation: false, maintainAspectRatio: true,
+          scales: { x: { stacked: !!d.stacked }, y: { stacked: !!d.stacked, ticks: { callback: function (v) { return numberFormat.format(v / 1e6) + unit; } } } },
+          plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + numberFormat.format(c.parsed.y / 1e6) + unit; } } } }
+        }
+      });
+      canvas.dataset.drawn = "1";
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawMoney(document); });
+  document.addEventListener("htmx:afterSettle", function () { drawMoney(document); });
+})();

@@ -1,0 +1,158 @@
+"""A year's allocation as CSV and XLSX: Swedish column headers, amounts in whole kronor.
+
+The headers are a file format that other systems read, so they are fixed Swedish text and
+do not follow the user's language. CSV: UTF-8 with a byte-order mark and `;` between fields
+(what Swedish spreadsheet programs expect). XLSX: one sheet for the table, one for the
+trace (the explanation, in Swedish) and one describing the run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .engine.explain import render_step
+from .models import AllocationModel
+from .selectors import YearAllocation
+
+RESEARCH_HEADERS = {
+    "base": "Forskning, basbelopp (kr)",
+    "panel_1": "Forskning, panel 1 (kr)",
+    "panel_2": "Forskning, panel 2 (kr)",
+    "panel_3": "Forskning, panel 3 (kr)",
+    "quality": "Forskning, kvalitetsbelopp (kr)",
+    "quality_forfeited": "Förlorat kvalitetsbelopp (kr)",
+    "increment_hst": "Forskning, ökning efter helårsstudenter (kr)",
+    "increment_citations": "Forskning, ökning efter högt citerade (kr)",
+    "total": "Forskning totalt (kr)",
+}
+MODEL_NAMES = {AllocationModel.ALF2015.value: "ALF 2015 (gällande)", AllocationModel.DS2024.value: "Ds 2024 (förslag)"}
+UNDISTRIBUTED_NAMES = {
+    "panel_1": "panel 1",
+    "panel_2": "panel 2",
+    "panel_3": "panel 3",
+    "increment_hst": "ökning efter helårsstudenter",
+    "increment_citations": "ökning efter högt citerade",
+}
+TRACE_HEADERS = ["Nr", "Steg", "Region", "Panel", "Rad", "Belopp (kr)", "Förklaring"]
+
+
+def headers(allocation: YearAllocation) -> list[str]:
+    return ["Region", "Regionnamn", "Utbildning (kr)", *(RESEARCH_HEADERS[line] for line in allocation.research_lines), "Totalt (kr)"]
+
+
+def table_rows(allocation: YearAllocation) -> list[list[Any]]:
+    """The allocation table: one row per region, then GUNS and undistributed money, then the sum.
+
+    A region's `Totalt` is its education plus its research total; a forfeited quality amount
+    is shown beside the region but counted in GUNS (allocation-scenario.md).
+    """
+    lines = allocation.research_lines
+    has_research = allocation.research is not None
+    rows: list[list[Any]] = []
+    for row in allocation.rows:
+        research = [row.research.get(line) if has_research else None for line in lines]
+        rows.append([row.code, row.name, row.education, *research, row.total])
+    blank = [None] * len(lines)
+    total_index = len(lines) - 1  # the research "total" column is the last research column
+    guns = allocation.guns
+    if guns is not None:
+        research = list(blank)
+        research[total_index] = guns["total"]
+        rows.append(["GUNS", "Grupp för uppföljning och nationell samverkan", None, *research, guns["total"]])
+    for item in allocation.undistributed:
+        research = list(blank)
+        research[total_index] = item["amount"]
+        rows.append(["", f"Ej fördelat: {UNDISTRIBUTED_NAMES.get(item['line'], item['line'])}", None, *research, item["amount"]])
+    sums = [sum(row.research.get(line, 0) for row in allocation.rows) if has_research and line != "total" else None for line in lines]
+    if has_research:
+        sums[total_index] = allocation.research_total
+    rows.append(["Summa", "", allocation.education_total, *sums, allocation.total])
+    return rows
+
+
+def filename(allocation: YearAllocation, extension: str) -> str:
+    return f"fordelning-{allocation.year}-{allocation.model}.{extension}"
+
+
+def to_csv(allocation: YearAllocation) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers(allocation))
+    for row in table_rows(allocation):
+        writer.writerow(["" if value is None else value for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _exact_number(text: str) -> Decimal | str:
+    try:
+        return Decimal(text)
+    except (InvalidOperation, TypeError):
+        return text
+
+
+def to_xlsx(allocation: YearAllocation, *, trace: list[dict[str, Any]], notes_sv: list[str]) -> bytes:
+    workbook = Workbook()
+    table = workbook.active
+    table.title = "Fördelning"
+    table.append(headers(allocation))
+    for row in table_rows(allocation):
+        table.append(row)
+    _style(table, widths={1: 10, 2: 40})
+    for column in range(3, len(headers(allocation)) + 1):
+        for (cell,) in table.iter_rows(min_row=2, min_col=column, max_col=column):
+            cell.number_format = "#,##0"
+
+    steps = workbook.create_sheet("Beräkning")
+    steps.append(TRACE_HEADERS)
+    for number, step in enumerate(trace, start=1):
+        steps.append(
+            [
+                number,
+                step.get("step"),
+                step.get("region") or "",
+                step.get("panel") or "",
+                step.get("line") or "",
+                _exact_number(str(step.get("amount"))),
+                render_step(step, "sv"),
+            ]
+        )
+    _style(steps, widths={2: 24, 6: 18, 7: 120})
+
+    about = workbook.create_sheet("Körning")
+    run = allocation.run
+    publication = allocation.publication
+    facts = [
+        ("År", allocation.year),
+        ("Modell", MODEL_NAMES.get(allocation.model, allocation.model)),
+        ("Körning", run.pk if run else ""),
+        ("Beräknad", run.created_at.isoformat() if run else ""),
+        ("Indata (SHA-256)", run.input_hash if run else ""),
+        ("Beräkningsversion", run.engine_version if run else ""),
+        ("Status", "publicerad" if publication is not None and publication.is_published else "ej publicerad"),
+        ("Belopp", "hela kronor"),
+    ]
+    about.append(["Uppgift", "Värde"])
+    for fact in facts:
+        about.append(list(fact))
+    for note in notes_sv:
+        about.append(["Anmärkning", note])
+    _style(about, widths={1: 22, 2: 100})
+
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _style(sheet, *, widths: dict[int, int]) -> None:
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for index in range(1, sheet.max_column + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(index, 22)

@@ -1,0 +1,28 @@
+"""Forms of the allocation pages. They parse; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AllocationModel
+
+
+class YearModelForm(forms.Form):
+    """The year picker and model toggle of the overview (a GET form)."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    model = forms.ChoiceField(label=_("Model"), choices=AllocationModel.choices, initial=AllocationModel.ALF2015)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reopening"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Recorded in the year's history. Inputs of the year can change again once it is reopened."),
+    )

@@ -1,0 +1,34 @@
+"""Who may do what with allocations: thin predicates over the one permission layer
+(alfadmin.permissions), used by the pages and the API alike."""
+
+from __future__ import annotations
+
+from alfadmin import permissions as core
+
+
+def can_view_allocations(user) -> bool:
+    """Allocations are public money: every signed-in user reads every region's figures."""
+    return core.is_signed_in(user)
+
+
+def can_compute_scenarios(user) -> bool:
+    """The engine on a scenario of one's own (no stored data involved)."""
+    return core.is_signed_in(user)
+
+
+def can_publish(user) -> bool:
+    return core.can_publish_allocations(user)
+
+
+def can_confirm(user, publication) -> bool:
+    """A second administrator confirms a publication someone else requested."""
+    return (
+        core.can_publish_allocations(user)
+        and publication is not None
+        and publication.is_awaiting
+        and publication.requested_by_id != user.pk
+    )
+
+
+def can_reopen(user, publication) -> bool:
+    return core.can_publish_allocations(user) and publication is not None and publication.is_published

@@ -1,0 +1,285 @@
+"""Reads of the allocations, already scoped to the acting user.
+
+Allocations are the state's decisions about public money: every signed-in user reads every
+region's figures; anonymous users read nothing. Each selector runs a fixed number of queries,
+whatever the number of years and runs (the pages' query counts are tested).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from alfadmin.models import BudgetYear, Region
+
+from .models import AllocationLine, AllocationModel, AllocationRun, CurrentAllocation, RecomputeRequest, YearPublication
+from .permissions import can_view_allocations
+
+# The big JSON columns are read only where a single run is shown.
+HEAVY_RUN_FIELDS = ("inputs", "trace")
+
+
+def run_list(*, user) -> QuerySet[AllocationRun]:
+    """Every run (newest first) without the heavy columns; none for anonymous users."""
+    if not can_view_allocations(user):
+        return AllocationRun.objects.none()
+    return AllocationRun.objects.select_related("triggered_by").defer(*HEAVY_RUN_FIELDS, "result").order_by("-created_at", "-pk")
+
+
+def run_detail_queryset(*, user) -> QuerySet[AllocationRun]:
+    if not can_view_allocations(user):
+        return AllocationRun.objects.none()
+    return AllocationRun.objects.select_related("triggered_by")
+
+
+def current_pointers(*, user, years: list[int] | None = None, model: str | None = None) -> QuerySet[CurrentAllocation]:
+    if not can_view_allocations(user):
+        return CurrentAllocation.objects.none()
+    pointers = CurrentAllocation.objects.select_related("run", "failed_run", "run__triggered_by").defer(
+        *(f"run__{name}" for name in HEAVY_RUN_FIELDS), *(f"failed_run__{name}" for name in (*HEAVY_RUN_FIELDS, "result"))
+    )
+    if years is not None:
+        pointers = pointers.filter(year__in=years)
+    if model is not None:
+        pointers = pointers.filter(model=model)
+    return pointers.order_by("year", "model")
+
+
+def pending_years(*, user, years: list[int] | None = None) -> set[int]:
+    """Years with a recompute requested and not yet done."""
+    if not can_view_allocations(user):
+        return set()
+    pending = RecomputeRequest.objects.filter(processed_at__isnull=True)
+    if years is not None:
+        pending = pending.filter(year__in=years)
+    return set(pending.values_list("year", flat=True).distinct())
+
+
+def publication_for(*, user, year: int) -> YearPublication | None:
+    if not can_view_allocations(user):
+        return None
+    return YearPublication.objects.select_related("requested_by", "confirmed_by", "reopened_by").filter(year=year).first()
+
+
+def publication_history(*, user, year: int, limit: int = 20) -> list[Any]:
+    if not can_view_allocations(user):
+        return []
+    return list(
+        YearPublication.history.filter(year=year).select_related("history_user", "requested_by", "confirmed_by", "reopened_by")[:limit]
+    )
+
+
+def published_years(*, user) -> set[int]:
+    if not can_view_allocations(user):
+        return set()
+    return set(YearPublication.objects.filter(state=YearPublication.State.PUBLISHED).values_list("year", flat=True))
+
+
+@dataclass
+class RegionRow:
+    """One region's lines in a year's allocation, with the change from the previous year."""
+
+    code: str
+    name: str
+    education: int | None
+    research: dict[str, int]
+    total: int
+    previous_total: int | None
+
+    @property
+    def research_total(self) -> int | None:
+        return self.research.get("total")
+
+    @property
+    def change(self) -> int | None:
+        return None if self.previous_total is None else self.total - self.previous_total
+
+    @property
+    def change_ratio(self) -> float | None:
+        if not self.previous_total:
+            return None
+        return (self.total - self.previous_total) / self.previous_total
+
+
+@dataclass
+class YearAllocation:
+    """A year's current allocation under one model, ready for a page, an export or the API."""
+
+    year: int
+    model: str
+    run: AllocationRun | None
+    failed_run: AllocationRun | None
+    previous_run: AllocationRun | None
+    recomputing: bool
+    publication: YearPublication | None
+    rows: list[RegionRow] = field(default_factory=list)
+    research_lines: list[str] = field(default_factory=list)
+
+    @property
+    def result(self) -> dict[str, Any]:
+        return (self.run.result if self.run is not None else None) or {}
+
+    @property
+    def status(self) -> str:
+        """current | recomputing | failed | missing (for badges and the API)."""
+        if self.recomputing:
+            return "recomputing"
+        if self.failed_run is not None:
+            return "failed"
+        return "current" if self.run is not None else "missing"
+
+    @property
+    def education(self) -> dict[str, Any] | None:
+        return self.result.get("education")
+
+    @property
+    def research(self) -> dict[str, Any] | None:
+        return self.result.get("research")
+
+    @property
+    def guns(self) -> dict[str, int] | None:
+        return (self.research or {}).get("guns")
+
+    @property
+    def undistributed(self) -> list[dict[str, Any]]:
+        return (self.research or {}).get("undistributed") or []
+
+    @property
+    def notes(self) -> list[str]:
+        return self.result.get("notes") or []
+
+    @property
+    def education_total(self) -> int | None:
+        return (self.education or {}).get("total")
+
+    @property
+    def research_total(self) -> int | None:
+        return (self.research or {}).get("total")
+
+    @property
+    def total(self) -> int | None:
+        """Education paid out plus the whole research appropriation (GUNS and undistributed included)."""
+        if self.run is None:
+            return None
+        return (self.education_total or 0) + (self.research_total or 0)
+
+    @property
+    def previous_total(self) -> int | None:
+        if self.previous_run is None or not self.previous_run.result:
+            return None
+        result = self.previous_run.result
+        return ((result.get("education") or {}).get("total") or 0) + ((result.get("research") or {}).get("total") or 0)
+
+    @property
+    def change(self) -> int | None:
+        if self.total is None or self.previous_total is None:
+            return None
+        return self.total - self.previous_total
+
+    def line_totals(self) -> dict[str, int]:
+        return {line: sum(row.research.get(line, 0) for row in self.rows) for line in self.research_lines}
+
+
+RESEARCH_LINES = {
+    AllocationModel.ALF2015.value: ["base", "panel_1", "panel_2", "panel_3", "total"],
+    AllocationModel.DS2024.value: ["base", "quality", "quality_forfeited", "increment_hst", "increment_citations", "total"],
+}
+
+
+def _region_amounts(result: dict[str, Any] | None) -> dict[str, tuple[int | None, dict[str, int], int]]:
+    """Region code → (education, research lines, total) of an output document."""
+    result = result or {}
+    education = (result.get("education") or {}).get("regions") or {}
+    research = (result.get("research") or {}).get("regions") or {}
+    amounts = {}
+    for code in sorted(set(education) | set(research)):
+        lines = research.get(code) or {}
+        amounts[code] = (education.get(code), lines, (education.get(code) or 0) + (lines.get("total") or 0))
+    return amounts
+
+
+def year_allocation(*, user, year: int, model: str) -> YearAllocation | None:
+    """The current allocation of `year` under `model` with last year's totals beside it; None if
+    the user may not see allocations. Six queries, whatever the number of years and runs."""
+    if not can_view_allocations(user):
+        return None
+    pointers = {p.year: p for p in current_pointers(user=user, years=[year, year - 1], model=model)}
+    current, previous = pointers.get(year), pointers.get(year - 1)
+    names = dict(Region.objects.values_list("code", "name"))
+    allocation = YearAllocation(
+        year=year,
+        model=model,
+        run=current.run if current else None,
+        failed_run=current.failed_run if current else None,
+        previous_run=previous.run if previous else None,
+        recomputing=bool(pending_years(user=user, years=[year])),
+        publication=publication_for(user=user, year=year),
+        research_lines=RESEARCH_LINES.get(model, []),
+    )
+    now = _region_amounts(allocation.result)
+    before = _region_amounts(allocation.previous_run.result if allocation.previous_run else None)
+    for code, (education, research, total) in now.items():
+        allocation.rows.append(
+            RegionRow(
+                code=code,
+                name=names.get(code, code),
+                education=education,
+                research=research,
+                total=total,
+                previous_total=before[code][2] if code in before else None,
+            )
+        )
+    return allocation
+
+
+def budget_years(*, user) -> list[int]:
+    if not can_view_allocations(user):
+        return []
+    return list(BudgetYear.objects.order_by("year").values_list("year", flat=True))
+
+
+@dataclass
+class RegionYear:
+    year: int
+    run_id: int | None
+    education: int | None
+    research: dict[str, int]
+    recomputing: bool
+    published: bool
+
+    @property
+    def total(self) -> int | None:
+        if self.education is None and not self.research:
+            return None
+        return (self.education or 0) + self.research.get("total", 0)
+
+
+def region_years(*, user, region: Region, model: str) -> list[RegionYear]:
+    """A region's current allocation in every computed year (oldest first); four queries."""
+    if not can_view_allocations(user):
+        return []
+    pointers = list(CurrentAllocation.objects.filter(model=model, run__isnull=False).order_by("year").values_list("year", "run_id"))
+    run_ids = [run_id for _, run_id in pointers]
+    lines: dict[int, dict[str, dict[str, int]]] = {}
+    for run_id, part, line, amount in AllocationLine.objects.filter(run_id__in=run_ids, region_code=region.code).values_list(
+        "run_id", "part", "line", "amount"
+    ):
+        lines.setdefault(run_id, {}).setdefault(part, {})[line] = amount
+    pending = pending_years(user=user)
+    published = published_years(user=user)
+    rows = []
+    for year, run_id in pointers:
+        parts = lines.get(run_id, {})
+        rows.append(
+            RegionYear(
+                year=year,
+                run_id=run_id,
+                education=(parts.get("education") or {}).get("total"),
+                research=parts.get("research") or {},
+                recomputing=year in pending,
+                published=year in published,
+            )
+        )
+    return rows
