@@ -1,0 +1,168 @@
+"""FO-ALF under the Ds 2024 proposal, model "ds2024" (allocation-rules.md §6)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+
+from .exact import exact_sum
+from .inputs import PANELS, Ds2024Inputs, Rating
+from .results import (
+    REASON_NO_DATA_FOR_KEY,
+    Ds2024RegionLines,
+    Ds2024Result,
+    GunsPot,
+    UndistributedLine,
+)
+from .rounding import Line, largest_remainder
+from .trace import Explanation
+
+GUNS_LINE = "guns"
+# Increment key (as in increment_weights) → the line its money is paid on.
+INCREMENT_LINES: Mapping[str, str] = {"hst": "increment_hst", "citations": "increment_citations"}
+
+
+def compute_ds2024(inputs: Ds2024Inputs) -> Ds2024Result:
+    appropriation = inputs.appropriation
+    guns_fraction = Fraction(inputs.guns_fraction)
+    explanation = Explanation()
+
+    # §6.1-6.2: the set-aside comes off the level part and the increment proportionally.
+    set_aside = guns_fraction * appropriation
+    explanation.step("guns_set_aside", set_aside, appropriation=appropriation, guns_fraction=inputs.guns_fraction)
+    level = min(appropriation, inputs.reference_level)
+    increment = appropriation - level
+    explanation.step("level_part", level, appropriation=appropriation, reference_level=inputs.reference_level)
+    explanation.step("increment_part", increment, appropriation=appropriation, level=level)
+    level_after = level * (1 - guns_fraction)
+    increment_after = increment * (1 - guns_fraction)
+    explanation.step("level_after_set_aside", level_after, level=level, guns_fraction=guns_fraction)
+    explanation.step(
+        "increment_after_set_aside",
+        increment_after,
+        increment=increment,
+        guns_fraction=guns_fraction,
+    )
+
+    exact: dict[Line, Fraction] = {Line(None, GUNS_LINE): set_aside}
+    for region, share in inputs.shares.items():
+        exact.update(_level_lines(inputs, region, share, level_after, explanation))
+    counts_by_key = {"hst": inputs.hst, "citations": inputs.highly_cited}
+    undistributed: list[str] = []
+    for key, line in INCREMENT_LINES.items():
+        pot = Fraction(inputs.increment_weights[key]) * increment_after
+        explanation.step(
+            "increment_pot",
+            pot,
+            line=line,
+            key=key,
+            weight=inputs.increment_weights[key],
+            increment=increment_after,
+        )
+        amounts = _split_increment(key, line, pot, counts_by_key[key], explanation)
+        exact.update({Line(region, line): amount for region, amount in amounts.items()})
+        if not amounts and pot > 0:
+            # §6.6: every count is zero, so nobody to split this half by; it stays a line.
+            explanation.note("no_data_for_key", key=key)
+            explanation.step("undistributed", pot, line=line, reason=REASON_NO_DATA_FOR_KEY)
+            exact[Line(None, line)] = pot
+            undistributed.append(line)
+    for region in inputs.shares:
+        for line in INCREMENT_LINES.values():
+            exact.setdefault(Line(region, line), Fraction(0))
+
+    rounded = largest_remainder(exact, appropriation)
+    explanation.rounding(exact, rounded)
+    regions = {
+        region: Ds2024RegionLines(
+            base=rounded[Line(region, "base")],
+            quality=rounded[Line(region, "quality")],
+            quality_forfeited=rounded[Line(region, "quality_forfeited")],
+            increment_hst=rounded[Line(region, "increment_hst")],
+            increment_citations=rounded[Line(region, "increment_citations")],
+        )
+        for region in inputs.shares
+    }
+    # §6.7: GUNS' forfeited total is the sum of the regions' rounded forfeited lines.
+    guns = GunsPot(
+        set_aside=rounded[Line(None, GUNS_LINE)],
+        forfeited=sum(lines.quality_forfeited for lines in regions.values()),
+    )
+    explanation.step("guns_pot", guns.total, set_aside=guns.set_aside, forfeited=guns.forfeited)
+    return Ds2024Result(
+        appropriation=appropriation,
+        regions=regions,
+        guns=guns,
+        undistributed=tuple(UndistributedLine(line, rounded[Line(None, line)], REASON_NO_DATA_FOR_KEY) for line in undistributed),
+        notes=tuple(explanation.notes),
+        trace=tuple(explanation.steps),
+    )
+
+
+def _level_lines(
+    inputs: Ds2024Inputs,
+    region: str,
+    share: Decimal,
+    level_after: Fraction,
+    explanation: Explanation,
+) -> dict[Line, Fraction]:
+    """§6.3-6.4: a region's level share: a base amount, and a quality amount that it keeps or
+    forfeits to GUNS."""
+    level_share = Fraction(share) * level_after / 100
+    quality = Fraction(inputs.quality_fraction) * level_share
+    base = level_share - quality
+    explanation.step("level_share", level_share, region=region, share=share, level=level_after)
+    explanation.step(
+        "quality_amount",
+        quality,
+        region=region,
+        quality_fraction=inputs.quality_fraction,
+        level_share=level_share,
+    )
+    explanation.step("level_base", base, region=region, level_share=level_share, quality=quality)
+    inadequate = [str(panel) for panel in PANELS if inputs.ratings[region][panel] is Rating.INADEQUATE]
+    plans_ok = inputs.plans_ok[region]
+    if plans_ok and not inadequate:
+        explanation.step("quality_kept", quality, region=region)
+        kept, forfeited = quality, Fraction(0)
+    else:
+        explanation.step(
+            "forfeit",
+            quality,
+            region=region,
+            plans_ok=plans_ok,
+            inadequate_panels=", ".join(inadequate) or "none",
+        )
+        kept, forfeited = Fraction(0), quality
+    return {
+        Line(region, "base"): base,
+        Line(region, "quality"): kept,
+        Line(region, "quality_forfeited"): forfeited,
+    }
+
+
+def _split_increment(
+    key: str,
+    line: str,
+    pot: Fraction,
+    counts: Mapping[str, Decimal],
+    explanation: Explanation,
+) -> dict[str, Fraction]:
+    """§6.5: ``pot`` by each region's share of the counts; empty when every count is zero."""
+    count_total = exact_sum(counts.values())
+    if count_total == 0:
+        return {}
+    amounts = {region: pot * Fraction(count) / count_total for region, count in counts.items()}
+    for region, amount in amounts.items():
+        explanation.step(
+            "increment",
+            amount,
+            region=region,
+            line=line,
+            key=key,
+            count=counts[region],
+            count_total=count_total,
+            pot=pot,
+        )
+    return amounts
