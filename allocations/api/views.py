@@ -26,8 +26,8 @@ from .serializers import (
     AllocationRunDetailSerializer,
     AllocationRunSerializer,
     PublicationSerializer,
-    YearReopenSerializer,
     YearAllocationsSerializer,
+    YearReopenSerializer,
 )
 
 AllocationPermission = predicate_permission(read=permissions.can_view_allocations, write=permissions.can_publish)
