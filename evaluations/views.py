@@ -70,15 +70,18 @@ def _round_form_page(request: HttpRequest, evaluation_round: EvaluationRound | N
     form = EvaluationRoundForm(request.POST or None, instance=evaluation_round, panels=panels)
 
     def save(f):
-        if evaluation_round is None:
-            return services.evaluation_round_create(actor=request.user, data=f.round_values(), panels=f.panels())
-        return services.evaluation_round_update(
-            actor=request.user,
-            evaluation_round=evaluation_round,
-            expected_version=f.cleaned_data.get("version"),
-            data=f.round_values(),
-            panels=f.panels(),
-        )
+        try:
+            if evaluation_round is None:
+                return services.evaluation_round_create(actor=request.user, data=f.round_values(), panels=f.panels())
+            return services.evaluation_round_update(
+                actor=request.user,
+                evaluation_round=evaluation_round,
+                expected_version=f.cleaned_data.get("version"),
+                data=f.round_values(),
+                panels=f.panels(),
+            )
+        except ValidationError as error:
+            raise _for_form(error, f) from None
 
     saved: list[EvaluationRound] = []
 
@@ -96,6 +99,17 @@ def _round_form_page(request: HttpRequest, evaluation_round: EvaluationRound | N
     if saved and response.status_code == 302:
         return redirect("evaluations:round", pk=saved[0].pk)
     return response
+
+
+def _for_form(error: ValidationError, form) -> ValidationError:
+    """The service's field names (`panels.2.weight`) as the form's (`panel_2_weight`); others go on top."""
+    if not hasattr(error, "error_dict"):
+        return error
+    mapped: dict[str | None, list] = {}
+    for key, messages_ in error.message_dict.items():
+        name = key.replace("panels.", "panel_").replace(".", "_")
+        mapped.setdefault(name if name in form.fields else None, []).extend(messages_)
+    return ValidationError({k or "__all__": v for k, v in mapped.items()})
 
 
 @section("evaluations")

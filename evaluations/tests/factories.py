@@ -1,0 +1,96 @@
+"""Factories for evaluations tests. Rounds are made through the services, so their panels,
+versions and history are as in real use."""
+
+from decimal import Decimal
+
+import factory
+
+from alfadmin.models import AgreementPeriod, Region, University
+from evaluations import services
+from evaluations.models import Bibliometrics
+
+
+class UniversityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = University
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"U{n}")
+    name = factory.Sequence(lambda n: f"University {n}")
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"R{n:02d}")
+    name = factory.LazyAttribute(lambda o: f"Region {o.code}")
+    university = factory.SubFactory(UniversityFactory, code=factory.LazyAttribute(lambda o: f"U{o.factory_parent.code}"))
+
+
+class AgreementPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementPeriod
+        django_get_or_create = ["name"]
+
+    name = "ALF 2015"
+    start_year = 2015
+    end_year = 2035
+
+
+def make_round(*, name="2026/27", applies_from=2028, applies_to=2031, model="alf2015", actor=None, **extra):
+    return services.evaluation_round_create(
+        actor=actor,
+        data={
+            "name": name,
+            "evaluation_year_from": applies_from - 2,
+            "evaluation_year_to": applies_from - 1,
+            "applies_from": applies_from,
+            "applies_to": applies_to,
+            "model": model,
+            **extra,
+        },
+    )
+
+
+def rate(evaluation_round, ratings: dict[tuple[str, int], str], *, actor=None, findings=None):
+    """Save the grid with the given cells (others untouched); returns the fresh round."""
+    cells = {key: services.CellInput(rating=value, justification=f"because {key}") for key, value in ratings.items()}
+    return services.round_grid_save(actor=actor, evaluation_round=evaluation_round, expected_version=None, cells=cells, findings=findings)
+
+
+def rate_all(evaluation_round, codes, *, very_high: dict[int, list[str]] | None = None, inadequate=None, actor=None, findings=None):
+    very_high = very_high or {1: codes[:1], 2: codes[:1], 3: codes[:1]}
+    inadequate = inadequate or {}
+    ratings = {}
+    for panel in (1, 2, 3):
+        for code in codes:
+            value = "good_high"
+            if code in very_high.get(panel, []):
+                value = "very_high"
+            if code in inadequate.get(panel, []):
+                value = "inadequate"
+            ratings[(code, panel)] = value
+    return rate(evaluation_round, ratings, actor=actor, findings=findings)
+
+
+def all_yes(codes, **overrides):
+    return {
+        code: {"development_areas": True, "realistic_plans": True, "previous_acted_on": True, **overrides.get(code, {})} for code in codes
+    }
+
+
+def bibliometrics(
+    region, *, period=(2022, 2025), evaluation_round=None, publications="1000", highly_cited="100", impact="10", uncited="15"
+):
+    return Bibliometrics.objects.create(
+        region=region,
+        period_start=period[0],
+        period_end=period[1],
+        evaluation_round=evaluation_round,
+        publications=Decimal(publications),
+        highly_cited=Decimal(highly_cited),
+        citation_impact=Decimal(impact),
+        uncited_share=Decimal(uncited),
+    )
