@@ -134,3 +134,12 @@ def check(
     if model == AgreementPeriod.Model.DS2024 and findings_complete is not None:
         missing_findings = tuple(c for c in codes if not findings_complete.get(c, False))
     return RuleCheck(model=model, bounds=bounds, panels=tuple(panels), missing_findings=missing_findings)
+
+
+def meets_quality_condition(*, ratings: Iterable[str | None], plans_ok: bool | None) -> bool | None:
+    """The Ds 2024 quality condition (rules §6.4): all three findings yes and at least good–high
+    in every panel. None while ratings or findings are missing."""
+    values = list(ratings)
+    if plans_ok is None or len(values) != len(PANEL_NUMBERS) or any(not v for v in values):
+        return None
+    return bool(plans_ok) and all(v != Rating.INADEQUATE for v in values)

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alfadmin import permissions
+from alfadmin import selectors as alfadmin_selectors
 from alfadmin.errors import ConcurrentEditError, LockedError
-from alfadmin.models import Region, Source
+from alfadmin.models import Source
 from alfadmin.views import _edit, require, section
 
 from . import imports, rules, selectors, services
@@ -308,12 +309,12 @@ def round_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     matrix = selectors.round_matrix(user=request.user, evaluation_round=evaluation_round)
     rows = []
     for row in matrix.rows:
-        if row.hidden:
-            rows.append({"row": row, "condition": None})
-            continue
-        rated = [c for c in row.cells if c is not None]
-        all_good = len(rated) == len(PANEL_NUMBERS) and all(c.rating != "inadequate" for c in rated)
-        condition = None if row.findings is None or len(rated) < len(PANEL_NUMBERS) else (all_good and row.findings.plans_ok)
+        condition = None
+        if not row.hidden:
+            plans_ok = row.findings.plans_ok if row.findings else None
+            if not evaluation_round.is_finalized and row.findings and not row.findings.complete:
+                plans_ok = None  # a draft still being entered; once finalized, unanswered counts as no
+            condition = rules.meets_quality_condition(ratings=[c.rating if c else None for c in row.cells], plans_ok=plans_ok)
         rows.append({"row": row, "condition": condition})
     return render(
         request,
@@ -325,7 +326,7 @@ def round_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 @section("evaluations")
 @require(permissions.is_signed_in)
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
-    region = get_object_or_404(Region, code=code, is_active=True)
+    region = get_object_or_404(alfadmin_selectors.region_list(user=request.user), code=code, is_active=True)
     trends = selectors.bibliometric_trends(user=request.user, region=region)
     results = selectors.region_results(user=request.user, region=region)
     illustrative = trends.illustrative or any(

@@ -1,5 +1,6 @@
 """Input and output serializers of the evaluations API. Writes go through the services."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from alfadmin.models import AgreementPeriod, Region, Source
@@ -62,7 +63,7 @@ class EvaluationRoundInputSerializer(serializers.Serializer):
     def validate_panels(self, value):
         numbers = sorted(p["number"] for p in value)
         if numbers != list(PANEL_NUMBERS):
-            raise serializers.ValidationError("Give exactly the panels 1, 2 and 3.")
+            raise serializers.ValidationError(_("Give exactly the panels 1, 2 and 3."))
         return {p["number"]: {"name": p["name"], "weight": p["weight"]} for p in value}
 
 

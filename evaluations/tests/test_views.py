@@ -265,3 +265,27 @@ def test_page_query_counts_are_constant(login, world, django_assert_max_num_quer
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
         assert len(captured) == counts[url], (url, [q["sql"] for q in captured.captured_queries])
+
+
+def test_follow_up_shows_the_quality_condition(login, world):
+    from evaluations import services
+
+    services.findings_set(
+        actor=world.users["vr"],
+        evaluation_round=world.draft,
+        region=world.regions["DDD"],
+        values={"realistic_plans": False, "realistic_plans_comment": "No dates"},
+    )
+    rows = login("vr").get(f"/evaluations/rounds/{world.draft.pk}/follow-up/").context["rows"]
+    assert {r["row"].region.code: r["condition"] for r in rows} == {"AAA": True, "BBB": True, "CCC": True, "DDD": False}
+    content = login("vr").get(f"/evaluations/rounds/{world.draft.pk}/follow-up/").content.decode()
+    assert "No dates" in content
+
+
+@pytest.mark.parametrize("model", ["evaluationround", "panelrating", "regionfindings", "bibliometrics", "copublication", "roundreopening"])
+def test_admin_lists_are_read_only(login, world, model):
+    client = login("admin")
+    world.users["admin"].is_staff = True
+    world.users["admin"].save(update_fields=["is_staff"])
+    assert client.get(f"/admin/evaluations/{model}/").status_code == 200
+    assert client.get(f"/admin/evaluations/{model}/add/").status_code == 403
