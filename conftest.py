@@ -66,14 +66,24 @@ def regions(db):
 
 @pytest.fixture
 def demo(db):
-    """The whole demo data set (registry, users and every app's demo)."""
+    """The whole demo data set (registry, users and every app's demo, allocations computed)."""
     from django.core.management import call_command
 
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
 @pytest.fixture
-def role_users(demo):
+def registry_demo(db):
+    """Only the demo registry, users and GUNS members: enough for most tests, and fast."""
+    from alfadmin import demo as registry
+    from guns import demo as guns
+
+    registry.load()
+    guns.load()
+
+
+@pytest.fixture
+def role_users(registry_demo):
     """The demo users by username: admin, guns, guns2, vr, sth, ore, viewer."""
     from alfadmin.models import User
 

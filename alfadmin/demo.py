@@ -43,6 +43,29 @@ def _upsert(model, lookup: dict, values: dict):
     return obj
 
 
+def _sync_many(model, key: tuple[str, ...], rows: list[tuple[dict, dict]]) -> None:
+    """Upsert many rows by a natural key in a handful of queries (history kept for new rows)."""
+    from simple_history.utils import bulk_create_with_history
+
+    def key_of(values: dict) -> tuple:
+        return tuple(getattr(values[k], "pk", values[k]) for k in key)
+
+    wanted = {key_of(lookup): (lookup, values) for lookup, values in rows}
+    existing = {tuple(getattr(obj, f"{k}_id", None) or getattr(obj, k) for k in key): obj for obj in model.objects.all()}
+    missing = [model(**lookup, **values) for k, (lookup, values) in wanted.items() if k not in existing]
+    if missing:
+        bulk_create_with_history(missing, model)
+    for k, (_lookup, values) in wanted.items():
+        obj = existing.get(k)
+        if obj is None:
+            continue
+        changed = [f for f, v in values.items() if getattr(obj, f) != v]
+        if changed:
+            for f in changed:
+                setattr(obj, f, values[f])
+            obj.save(update_fields=changed)
+
+
 @transaction.atomic
 def load() -> None:
     data = figures()
@@ -58,33 +81,46 @@ def load() -> None:
     p = dict(data["agreement_period"])
     decimal_fields = {f.name for f in AgreementPeriod._meta.fields if f.get_internal_type() == "DecimalField"}
     period = _upsert(AgreementPeriod, {"name": p.pop("name")}, {k: Decimal(v) if k in decimal_fields else v for k, v in p.items()})
-    for y in data["budget_years"]:
-        values = {
-            "period": period,
-            "research_appropriation": y["research_appropriation"],
-            "education_appropriation": y.get("education_appropriation"),
-            "education_basis": y["education_basis"],
-            "rate_per_hst": Decimal(y["rate_per_hst"]) if y.get("rate_per_hst") else None,
-            "plo_rate": Decimal(y["plo_rate"]),
-            "base_fraction": Decimal(y["base_fraction"]) if y.get("base_fraction") else None,
-            "is_projection": y["is_projection"],
-            "source": y["source"],
-        }
-        _upsert(BudgetYear, {"year": y["year"]}, values)
+    _sync_many(
+        BudgetYear,
+        ("year",),
+        [
+            (
+                {"year": y["year"]},
+                {
+                    "period": period,
+                    "research_appropriation": y["research_appropriation"],
+                    "education_appropriation": y.get("education_appropriation"),
+                    "education_basis": y["education_basis"],
+                    "rate_per_hst": Decimal(y["rate_per_hst"]) if y.get("rate_per_hst") else None,
+                    "plo_rate": Decimal(y["plo_rate"]),
+                    "base_fraction": Decimal(y["base_fraction"]) if y.get("base_fraction") else None,
+                    "is_projection": y["is_projection"],
+                    "source": y["source"],
+                },
+            )
+            for y in data["budget_years"]
+        ],
+    )
     for t in data["share_tables"]:
         table = _upsert(ShareTable, {"kind": t["kind"]}, {"name": t["name"], "source": t["source"]})
         for code, percent in t["shares"].items():
             _upsert(ResearchShare, {"table": table, "region": regions[code]}, {"percent": Decimal(percent)})
-    for s in data["students"]:
-        _upsert(
-            StudentCount,
-            {"region": regions[s["region"]], "year": s["year"]},
-            {
-                "planned_hst": Decimal(s["planned"]),
-                "actual_hst": Decimal(s["actual"]) if s.get("actual") else None,
-                "source": s["source"],
-            },
-        )
+    _sync_many(
+        StudentCount,
+        ("region", "year"),
+        [
+            (
+                {"region": regions[s["region"]], "year": s["year"]},
+                {
+                    "planned_hst": Decimal(s["planned"]),
+                    "actual_hst": Decimal(s["actual"]) if s.get("actual") else None,
+                    "source": s["source"],
+                },
+            )
+            for s in data["students"]
+        ],
+    )
     for spec in DEMO_USERS:
         spec = dict(spec)
         region_code = spec.pop("region", None)

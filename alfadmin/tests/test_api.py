@@ -16,21 +16,21 @@ def as_user(api_client, role_users):
     return login
 
 
-def test_token_authentication(demo, api_client):
+def test_token_authentication(registry_demo, api_client):
     response = api_client.post("/api/v1/auth/token/", {"username": "viewer", "password": "demo"}, format="json")
     assert response.status_code == 200
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     assert api_client.get("/api/v1/regions/").status_code == 200
 
 
-def test_token_with_wrong_password_is_refused(demo, api_client):
+def test_token_with_wrong_password_is_refused(registry_demo, api_client):
     response = api_client.post("/api/v1/auth/token/", {"username": "viewer", "password": "wrong"}, format="json")
     assert response.status_code == 400
     assert "non_field_errors" in response.json()
 
 
 @pytest.mark.parametrize("url", COLLECTIONS)
-def test_anonymous_is_refused(demo, api_client, url):
+def test_anonymous_is_refused(registry_demo, api_client, url):
     assert api_client.get(url).status_code in (401, 403)
 
 
@@ -121,7 +121,7 @@ def test_list_query_count_is_constant(as_user, django_assert_max_num_queries, ur
         assert client.get(url, {"page_size": 100}).status_code == 200
 
 
-def test_schema_and_docs(demo, api_client):
+def test_schema_and_docs(registry_demo, api_client):
     schema = api_client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]

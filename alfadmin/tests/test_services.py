@@ -13,7 +13,7 @@ SHARES = {"STH": "30", "UPP": "12", "OST": "9", "SKA": "17.5", "VGR": "17.5", "O
 
 
 @pytest.fixture
-def table(demo):
+def table(registry_demo):
     return ShareTable.objects.get(kind="in_force")
 
 
@@ -58,7 +58,7 @@ def test_share_update_saves_exact_percentages_with_history_and_outbox(table, rol
     assert set(RecomputeRequest.objects.values_list("year", flat=True)) == set(BudgetYear.objects.values_list("year", flat=True))
 
 
-def test_stale_version_is_detected_not_overwritten(demo, role_users):
+def test_stale_version_is_detected_not_overwritten(registry_demo, role_users):
     year = BudgetYear.objects.get(year=2024)
     services.budget_year_update(actor=role_users["admin"], budget_year=year, expected_version=year.version, data={"research_appropriation": 2_021_000_000})
     with pytest.raises(ConcurrentEditError) as error:
@@ -69,7 +69,7 @@ def test_stale_version_is_detected_not_overwritten(demo, role_users):
     assert year.research_appropriation == 2_021_000_000
 
 
-def test_budget_year_history_records_who_and_before_after(demo, role_users):
+def test_budget_year_history_records_who_and_before_after(registry_demo, role_users):
     year = BudgetYear.objects.get(year=2025)
     services.budget_year_update(actor=role_users["admin"], budget_year=year, expected_version=year.version, data={"research_appropriation": 2_000_000_000})
     latest = year.history.first()
@@ -78,7 +78,7 @@ def test_budget_year_history_records_who_and_before_after(demo, role_users):
     assert changes["research_appropriation"] == (2_050_300_000, 2_000_000_000)
 
 
-def test_invalid_budget_year_update_changes_nothing(demo, role_users):
+def test_invalid_budget_year_update_changes_nothing(registry_demo, role_users):
     year = BudgetYear.objects.get(year=2024)
     with pytest.raises(ValidationError) as error:
         services.budget_year_update(actor=role_users["admin"], budget_year=year, expected_version=year.version, data={"research_appropriation": -5})
@@ -88,14 +88,14 @@ def test_invalid_budget_year_update_changes_nothing(demo, role_users):
     assert not RecomputeRequest.objects.filter(year=2024).exists()
 
 
-def test_plo_change_recomputes_that_year_and_every_later_one(demo, role_users):
+def test_plo_change_recomputes_that_year_and_every_later_one(registry_demo, role_users):
     year = BudgetYear.objects.get(year=2029)
     RecomputeRequest.objects.all().delete()
     services.budget_year_update(actor=role_users["admin"], budget_year=year, expected_version=year.version, data={"plo_rate": Decimal("0.02")})
     assert sorted(RecomputeRequest.objects.values_list("year", flat=True)) == [2029, 2030, 2031]
 
 
-def test_only_planned_students_trigger_a_recompute(demo, role_users):
+def test_only_planned_students_trigger_a_recompute(registry_demo, role_users):
     count = StudentCount.objects.get(region__code="ORE", year=2024)
     RecomputeRequest.objects.all().delete()
     count = services.student_count_update(actor=role_users["admin"], student_count=count, expected_version=count.version, data={"actual_hst": Decimal("800")})
@@ -104,7 +104,7 @@ def test_only_planned_students_trigger_a_recompute(demo, role_users):
     assert list(RecomputeRequest.objects.values_list("year", flat=True)) == [2024]
 
 
-def test_duplicate_student_row_is_rejected_naming_the_fields(demo, role_users):
+def test_duplicate_student_row_is_rejected_naming_the_fields(registry_demo, role_users):
     count = StudentCount.objects.get(region__code="STH", year=2024)
     with pytest.raises(ValidationError) as error:
         services.student_count_create(actor=role_users["admin"], data={"region": count.region, "year": 2024, "planned_hst": Decimal("1")})

@@ -19,7 +19,7 @@ def login(client, role_users):
 
 
 @pytest.mark.parametrize("url", READ_PAGES + EDIT_PAGES)
-def test_anonymous_is_sent_to_the_login_page(demo, client, url):
+def test_anonymous_is_sent_to_the_login_page(registry_demo, client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))

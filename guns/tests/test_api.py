@@ -3,7 +3,7 @@ import pytest
 ROLES = ["admin", "guns", "guns2", "vr", "sth", "ore", "viewer"]
 
 
-def test_anonymous_cannot_list_members(demo, api_client):
+def test_anonymous_cannot_list_members(registry_demo, api_client):
     assert api_client.get("/api/v1/guns/members/").status_code in (401, 403)
 
 
