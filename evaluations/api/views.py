@@ -7,6 +7,7 @@ the services; reopening a finalized round for administrators only.
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -48,7 +49,7 @@ class YearCoveredFilter(django_filters.NumberFilter):
 
 
 class EvaluationRoundFilter(django_filters.FilterSet):
-    year = YearCoveredFilter(start="applies_from", end="applies_to", label="Budget year the round applies to")
+    year = YearCoveredFilter(start="applies_from", end="applies_to", label=_("Budget year the round applies to"))
 
     class Meta:
         model = EvaluationRound
@@ -141,7 +142,7 @@ class RatingFilter(django_filters.FilterSet):
     rating = django_filters.ChoiceFilter(choices=Rating.choices)
     status = django_filters.ChoiceFilter(field_name="evaluation_round__status", choices=EvaluationRound.Status.choices)
     year = YearCoveredFilter(
-        start="evaluation_round__applies_from", end="evaluation_round__applies_to", label="Budget year the round applies to"
+        start="evaluation_round__applies_from", end="evaluation_round__applies_to", label=_("Budget year the round applies to")
     )
 
     class Meta:
@@ -200,7 +201,7 @@ class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 class BibliometricsFilter(django_filters.FilterSet):
     round = django_filters.NumberFilter(field_name="evaluation_round_id")
     region = django_filters.CharFilter(field_name="region__code", lookup_expr="iexact")
-    year = YearCoveredFilter(start="period_start", end="period_end", label="Publication year within the period")
+    year = YearCoveredFilter(start="period_start", end="period_end", label=_("Publication year within the period"))
 
     class Meta:
         model = Bibliometrics

@@ -289,3 +289,44 @@ def test_admin_lists_are_read_only(login, world, model):
     world.users["admin"].save(update_fields=["is_staff"])
     assert client.get(f"/admin/evaluations/{model}/").status_code == 200
     assert client.get(f"/admin/evaluations/{model}/add/").status_code == 403
+
+
+def test_bibliometrics_entered_on_the_page(login, world):
+    data = {
+        "region": world.regions["DDD"].pk,
+        "period_start": 2022,
+        "period_end": 2025,
+        "evaluation_round": world.draft.pk,
+        "publications": "1000",
+        "highly_cited": "90",
+        "citation_impact": "9",
+        "uncited_share": "140",
+        "source": "entered",
+    }
+    client = login("vr")
+    response = client.post("/evaluations/bibliometrics/new/", data)
+    assert response.status_code == 400 and "uncited_share" in response.context["form"].errors
+    response = client.post("/evaluations/bibliometrics/new/", {**data, "uncited_share": "14"})
+    assert response.status_code == 302
+    from evaluations.models import Bibliometrics
+
+    row = Bibliometrics.objects.get(region__code="DDD", period_start=2022)
+    assert row.evaluation_round == world.draft and row.history.first().history_user == world.users["vr"]
+    response = client.post(f"/evaluations/bibliometrics/{row.pk}/edit/", {**data, "uncited_share": "15", "version": row.version})
+    assert response.status_code == 302
+    response = client.post(f"/evaluations/bibliometrics/{row.pk}/edit/", {**data, "uncited_share": "16", "version": row.version})
+    assert response.status_code == 409  # stale version
+
+
+def test_co_publications_entered_on_the_page(login, world):
+    data = {
+        "period_start": 2018,
+        "period_end": 2021,
+        "region_a": world.regions["AAA"].pk,
+        "region_b": world.regions["AAA"].pk,
+        "publications": "12",
+    }
+    client = login("vr")
+    assert client.post("/evaluations/co-publications/new/", data).status_code == 400
+    assert client.post("/evaluations/co-publications/new/", {**data, "region_b": world.regions["CCC"].pk}).status_code == 302
+    assert "AAA–CCC" in client.get("/evaluations/bibliometrics/").content.decode()
