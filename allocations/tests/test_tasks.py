@@ -8,7 +8,7 @@ from django.utils import timezone
 from allocations import services, tasks
 from allocations.models import AllocationRun, CurrentAllocation, RecomputeRequest
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 
 
 def test_the_task_recomputes_the_years_asked_for_and_is_safe_to_run_twice(computed, users):

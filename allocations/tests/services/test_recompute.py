@@ -35,7 +35,7 @@ def test_an_input_change_writes_an_outbox_row_and_enqueues_on_commit(computed, u
     assert len(callbacks) == 1  # nothing is sent before the commit
 
 
-def test_on_commit_the_task_computes_a_new_current_run(computed, users, django_capture_on_commit_callbacks):
+def test_on_commit_the_task_computes_a_new_current_run(computed, users, django_capture_on_commit_callbacks, eager):
     before = _current(2025).run
     with django_capture_on_commit_callbacks(execute=True):
         _set_research(2025, 1_234_000_000, users["admin"])
