@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -66,8 +67,13 @@ def _chart(allocation: selectors.YearAllocation) -> dict[str, Any]:
 
 
 def _live_context(request: HttpRequest, allocation: selectors.YearAllocation) -> dict[str, Any]:
+    # A fresh canvas id per response: htmx copies the style attribute of an element with the
+    # same id onto its replacement when it settles, which the CSP (no inline style) refuses.
+    chart_id = f"allocation-chart-{uuid.uuid4().hex[:10]}"
     return {
         "allocation": allocation,
+        "chart_id": chart_id,
+        "chart_data_id": f"{chart_id}-data",
         "chart": _chart(allocation),
         "query": _query(allocation.year, allocation.model),
         "research_unavailable": unavailable_text((allocation.run.input_meta or {}).get("research")) if allocation.run else "",

@@ -101,7 +101,7 @@ def test_the_overview_shows_each_regions_lines_totals_and_change(computed, login
     assert rows["AAA"].previous_total is not None and rows["AAA"].change == rows["AAA"].total - rows["AAA"].previous_total
     assert response.context["allocation"].total == run.result["education"]["total"] + run.result["research"]["total"]
     assert 'data-testid="allocation-table"' in content and "<caption>" in content and 'scope="col"' in content
-    assert 'data-chart="money"' in content and 'id="allocation-chart-data"' in content
+    assert 'data-chart="money"' in content and f'id="{response.context["chart_data_id"]}"' in content
     assert f"/allocations/runs/{run.pk}/" in content
     assert "hx-trigger" not in content  # nothing to wait for
 
