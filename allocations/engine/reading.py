@@ -18,9 +18,10 @@ Reader = Callable[[object, str], T]
 
 # A number written as a string: "31.0542", "-5", "1e9". Not "NaN", "1_000" or " 1".
 _NUMBER_TEXT = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
-# Bounds that keep exact arithmetic cheap; far beyond any real share, count or amount.
-_MAX_DIGITS = 40
-_MIN_EXPONENT = -40
+# Bounds that keep exact arithmetic cheap yet admit a rate compounded exactly by PLO over
+# the agreement's lifetime (five decimals a year for decades: hundreds of decimals).
+_MAX_DIGITS = 600
+_MIN_EXPONENT = -600
 _MAX_ADJUSTED_EXPONENT = 20
 
 

@@ -244,3 +244,23 @@ def test_parse_scenario_returns_typed_inputs() -> None:
     assert scenario.year == 2024
     assert scenario.research is not None
     assert scenario.research.shares["SKA"] == Decimal("35")
+
+
+def test_a_rate_compounded_exactly_by_plo_is_accepted_but_absurd_precision_is_not():
+    from decimal import Decimal, localcontext
+
+    from allocations.engine.errors import ScenarioError
+    from allocations.engine.scenario import compute_scenario
+
+    with localcontext(prec=400):
+        rate = Decimal("73007") * Decimal("1.01523") ** 40  # 200 decimals, as the app's gatherer derives it
+    assert -rate.as_tuple().exponent == 200
+    result = compute_scenario({"year": 2055, "education": {"rate_per_hst": str(rate), "hst": {"A": 3, "B": 4}}})
+    with localcontext(prec=400):
+        assert result["education"]["total"] == int((rate * 7).to_integral_value(rounding="ROUND_HALF_UP"))
+    try:
+        compute_scenario({"year": 2055, "education": {"rate_per_hst": "1." + "1" * 700, "hst": {"A": 1}}})
+    except ScenarioError as error:
+        assert error.field == "education.rate_per_hst"
+    else:
+        raise AssertionError("a 700-digit rate must be refused")
