@@ -280,3 +280,17 @@ def test_the_why_page_query_count_is_constant(computed, login, users, django_ass
     assert _queries(client, f"/allocations/runs/{_run_id()}/") == small
     with django_assert_max_num_queries(10):
         client.get(f"/allocations/runs/{_run_id()}/")
+
+
+def test_the_admin_shows_runs_and_publications_read_only(computed, client, users):
+    users["admin"].is_staff = True
+    users["admin"].is_superuser = True
+    users["admin"].save()
+    client.force_login(users["admin"])
+    run_id = _run_id()
+    assert client.get("/admin/allocations/allocationrun/").status_code == 200
+    assert client.get(f"/admin/allocations/allocationrun/{run_id}/change/").status_code == 200
+    assert client.get("/admin/allocations/allocationrun/add/").status_code == 403
+    assert client.post(f"/admin/allocations/allocationrun/{run_id}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/allocations/yearpublication/").status_code == 200
+    assert AllocationRun.objects.filter(pk=run_id).exists()

@@ -1,0 +1,46 @@
+"""Read-only admin for allocations: runs are immutable, and publishing goes through the pages
+and the API (the services), so the admin only shows what happened."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import AllocationRun, CurrentAllocation, RecomputeRequest, YearPublication
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AllocationRun)
+class AllocationRunAdmin(ReadOnlyAdmin):
+    list_display = ["id", "year", "model", "status", "trigger", "triggered_by", "created_at", "engine_version"]
+    list_filter = ["model", "status", "trigger", "year"]
+    search_fields = ["input_hash", "reason"]
+    list_select_related = ["triggered_by"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(CurrentAllocation)
+class CurrentAllocationAdmin(ReadOnlyAdmin):
+    list_display = ["year", "model", "run", "failed_run", "updated_at"]
+    list_filter = ["model"]
+
+
+@admin.register(RecomputeRequest)
+class RecomputeRequestAdmin(ReadOnlyAdmin):
+    list_display = ["id", "year", "reason", "requested_by", "requested_at", "processed_at"]
+    list_filter = ["year"]
+    list_select_related = ["requested_by"]
+
+
+@admin.register(YearPublication)
+class YearPublicationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["year", "state", "requested_by", "confirmed_by", "published_at", "reopened_by", "reopened_at"]
+    list_select_related = ["requested_by", "confirmed_by", "reopened_by"]
