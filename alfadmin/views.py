@@ -314,11 +314,15 @@ def overview(request: HttpRequest) -> HttpResponse:
     this_year = timezone.localdate().year
     current = next((y for y in years if y.year == this_year), years[-1] if years else None)
     totals = selectors.planned_hst_totals(user=request.user)
+    from allocations.selectors import year_allocation  # the allocation summary of the year shown
+
+    allocation = year_allocation(user=request.user, year=current.year, model="alf2015") if current else None
     return render(
         request,
         "alfadmin/overview.html",
         {
             "current": current,
+            "allocation": allocation,
             "planned_hst": totals.get(current.year) if current else None,
             "region_count": selectors.region_list(user=request.user).filter(is_active=True).count(),
             "chart": {

@@ -294,3 +294,15 @@ def test_the_admin_shows_runs_and_publications_read_only(computed, client, users
     assert client.post(f"/admin/allocations/allocationrun/{run_id}/delete/", {"post": "yes"}).status_code == 403
     assert client.get("/admin/allocations/yearpublication/").status_code == 200
     assert AllocationRun.objects.filter(pk=run_id).exists()
+
+
+def test_the_landing_page_summarises_the_years_allocation(computed, login, django_assert_max_num_queries):
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    shown = year if BudgetYear.objects.filter(year=year).exists() else BudgetYear.objects.order_by("-year").first().year
+    client = login("viewer")
+    with django_assert_max_num_queries(20):
+        content = client.get("/").content.decode()
+    assert 'data-testid="overview-allocation-status"' in content
+    assert f'href="/allocations/?year={shown}"' in content
