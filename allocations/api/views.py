@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -108,7 +109,7 @@ class ScenarioComputeView(APIView):
     def post(self, request):
         lang = request.query_params.get("lang", "en")
         if lang not in ("en", "sv"):
-            raise ValidationError({"lang": ["use en or sv"]})
+            raise ValidationError({"lang": [_("Use en or sv.")]})
         try:
             output = compute_scenario(request.data, lang=lang)
         except ScenarioError as error:
@@ -158,10 +159,10 @@ class YearAllocationView(APIView):
         try:
             year = int(request.query_params.get("year", ""))
         except ValueError:
-            raise ValidationError({"year": ["give the year, e.g. ?year=2024"]}) from None
+            raise ValidationError({"year": [_("Give the year, e.g. ?year=2024.")]}) from None
         model = request.query_params.get("model")
         if model is not None and model not in MODELS:
-            raise ValidationError({"model": [f"one of {', '.join(MODELS)}"]})
+            raise ValidationError({"model": [_("Choose one of %(models)s.") % {"models": ", ".join(MODELS)}]})
         items = []
         publication = None
         for name in [model] if model else MODELS:
@@ -171,7 +172,7 @@ class YearAllocationView(APIView):
             publication = allocation.publication
             items.append(_allocation_item(allocation))
         if not items:
-            raise NotFound(f"no allocation has been computed for {year}")
+            raise NotFound(_("No allocation has been computed for %(year)s.") % {"year": year})
         data = {
             "year": year,
             "published": bool(publication and publication.is_published),

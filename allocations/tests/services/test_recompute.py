@@ -213,3 +213,47 @@ def test_recompute_request_inside_a_rolled_back_transaction_leaves_nothing(compu
             raise RuntimeError
     assert callbacks == []
     assert not RecomputeRequest.objects.filter(year=2024, processed_at__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_never_compute_the_same_year_at_once(computed, users, require_postgres):
+    """While another session holds a year's compute lock, a recompute of that year is refused as
+    busy (the task retries it); other years go ahead."""
+    import psycopg
+    from django.db import connection
+
+    from allocations import locks
+    from allocations.tests.worker import database_url
+
+    services.recompute_request(years=[2024, 2025], reason="x", actor=users["admin"])
+    with psycopg.connect(database_url(connection.settings_dict), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [locks.COMPUTE, 2024])
+        with pytest.raises(services.YearBusyError):
+            services.allocation_year_recompute(year=2024)
+        outcomes, busy = services.recompute_years(years=[2024, 2025])
+        assert busy == [2024] and [o.year for o in outcomes] == [2025]
+        assert RecomputeRequest.objects.filter(year=2024, processed_at__isnull=True).exists()
+        other.execute("SELECT pg_advisory_unlock(%s, %s)", [locks.COMPUTE, 2024])
+    outcomes, busy = services.recompute_years(years=[2024])
+    assert busy == [] and outcomes[0].requests == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publication_waits_for_an_edit_of_the_same_year_being_saved(computed, users, require_postgres):
+    """An edit holds the year's publication lock shared until it commits; publishing the year
+    takes it exclusively, so it cannot slip in between the edit's check and its commit."""
+    import psycopg
+    from django.db import connection
+
+    from allocations import locks
+    from allocations.tests.worker import database_url
+
+    with psycopg.connect(database_url(connection.settings_dict)) as other:
+        other.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [locks.PUBLICATION, 2025])  # an edit in progress
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '300ms'")
+            with pytest.raises(Exception, match="lock timeout"):
+                services.year_publish(actor=users["admin2"], year=2025)
+            cursor.execute("SET lock_timeout = 0")
+        other.rollback()
+    assert services.year_publish(actor=users["admin2"], year=2025).is_published
