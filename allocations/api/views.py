@@ -165,12 +165,19 @@ class YearAllocationView(APIView):
             raise ValidationError({"model": [_("Choose one of %(models)s.") % {"models": ", ".join(MODELS)}]})
         items = []
         publication = None
+        failed = None
         for name in [model] if model else MODELS:
             allocation = selectors.year_allocation(user=request.user, year=year, model=name)
+            if allocation is not None and allocation.run is None and allocation.failed_run is not None:
+                failed = allocation.failed_run
             if allocation is None or allocation.run is None:
                 continue
             publication = allocation.publication
             items.append(_allocation_item(allocation))
+        if not items and failed is not None:
+            raise NotFound(
+                _("The inputs of %(year)s could not be computed (run %(run)s): %(error)s") % {"year": year, "run": failed.pk, "error": failed.error}
+            )
         if not items:
             raise NotFound(_("No allocation has been computed for %(year)s.") % {"year": year})
         data = {

@@ -244,3 +244,13 @@ def test_the_schema_documents_the_endpoints_with_the_worked_example(registry, ap
     response_examples = compute["responses"]["200"]["content"]["application/json"]["examples"]
     assert any(e["value"]["research"]["total"] == 1_000_000_000 for e in response_examples.values())
     assert "400" in compute["responses"]
+
+
+def test_a_year_whose_only_run_failed_is_404_with_the_reason(computed, api):
+    failed = AllocationRun.objects.create(
+        year=2030, model="alf2015", status="failed", inputs={"year": 2030}, input_hash="e" * 64, engine_version="x", error="education.hst: missing"
+    )
+    CurrentAllocation.objects.create(year=2030, model="alf2015", failed_run=failed)
+    response = api("viewer").get("/api/v1/allocations/?year=2030&model=alf2015")
+    assert response.status_code == 404
+    assert f"run {failed.pk}" in response.json()["detail"] and "education.hst: missing" in response.json()["detail"]
