@@ -28,6 +28,16 @@ def research_appropriation(year: int) -> int:
     return 1_000_000_000 + (year - 2023) * 20_000_000
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages made outside a request (services, tasks) in English, whatever LANGUAGE_CODE says;
+    pages and the API still choose their language per request."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def registry(db):
     """Regions AAA, BBB, CCC; one agreement period (price base 2023, reference 2024, Ds 2024 shares

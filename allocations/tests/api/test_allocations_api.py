@@ -253,4 +253,4 @@ def test_a_year_whose_only_run_failed_is_404_with_the_reason(computed, api):
     CurrentAllocation.objects.create(year=2030, model="alf2015", failed_run=failed)
     response = api("viewer").get("/api/v1/allocations/?year=2030&model=alf2015")
     assert response.status_code == 404
-    assert f"run {failed.pk}" in response.json()["detail"] and "education.hst: missing" in response.json()["detail"]
+    assert f" {failed.pk})" in response.json()["detail"] and "education.hst: missing" in response.json()["detail"]
