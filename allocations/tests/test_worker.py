@@ -6,6 +6,7 @@ consistent run. Outside CI these skip when PostgreSQL or Redis is not configured
 
 from __future__ import annotations
 
+import shutil
 import time
 from decimal import Decimal
 from urllib.parse import urlparse
@@ -78,6 +79,7 @@ def test_an_input_changed_through_the_api_becomes_the_current_run(computed, user
 
 def test_a_broker_outage_during_a_save_delays_the_recompute_but_loses_nothing(computed, users, caplog):
     _require_services()
+    require_service(shutil.which("redis-server") is not None, "redis-server is not installed (needed to stop a broker of our own)")
     # A private Redis server that this test stops and starts (never the shared one), and a
     # worker with an embedded beat sweeping every second.
     redis = RedisServer(port=free_port(6390))
