@@ -7,6 +7,13 @@ from .factories import AgreementPeriodFactory, RegionFactory, make_round
 CODES = ["AAA", "BBB", "CCC", "DDD"]
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read messages by their English msgids; the Swedish pages are exercised by
+    the browser tests, whose browser asks for Swedish."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def four_regions(db):
     AgreementPeriodFactory()
