@@ -27,7 +27,7 @@ RESEARCH_HEADERS = {
     "panel_2": "Forskning, panel 2 (kr)",
     "panel_3": "Forskning, panel 3 (kr)",
     "quality": "Forskning, kvalitetsbelopp (kr)",
-    "quality_forfeited": "Förlorat kvalitetsbelopp (kr)",
+    "quality_forfeited": "Förverkat kvalitetsbelopp (kr)",
     "increment_hst": "Forskning, ökning efter helårsstudenter (kr)",
     "increment_citations": "Forskning, ökning efter högt citerade (kr)",
     "total": "Forskning totalt (kr)",

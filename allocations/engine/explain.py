@@ -55,11 +55,11 @@ STEP_TEXTS: Mapping[str, Mapping[str, str]] = {
     },
     "inadequate": {
         "en": "{region} is rated inadequate in panel {panel} and gets nothing from it.",
-        "sv": "{region} har betyget undermålig i panel {panel} och får inget därifrån.",
+        "sv": "{region} har omdömet undermålig i panel {panel} och får inget därifrån.",
     },
     "guarantee": {
         "en": "{region} is rated good_high in panel {panel}: guarantee {guarantee} × base {base} kr × weight {weight} = {amount} kr.",
-        "sv": "{region} har betyget god–hög i panel {panel}: garanti {guarantee} × bas {base} kr × vikt {weight} = {amount} kr.",
+        "sv": "{region} har omdömet god–hög i panel {panel}: garanti {guarantee} × bas {base} kr × vikt {weight} = {amount} kr.",
     },
     "after_guarantees": {
         "en": "Panel {panel}: {pot} kr − guarantees {guarantees} kr = {amount} kr after the guarantees.",
@@ -68,7 +68,7 @@ STEP_TEXTS: Mapping[str, Mapping[str, str]] = {
     "very_high_share": {
         "en": "{region} is rated very_high in panel {panel}: {pot} kr × its base {base} kr / "
         "the very_high bases {base_total} kr = {amount} kr before the cap.",
-        "sv": "{region} har betyget mycket hög i panel {panel}: {pot} kr × dess bas {base} kr / "
+        "sv": "{region} har omdömet mycket hög i panel {panel}: {pot} kr × dess bas {base} kr / "
         "baserna med mycket hög {base_total} kr = {amount} kr före taket.",
     },
     "cap": {
@@ -135,7 +135,7 @@ STEP_TEXTS: Mapping[str, Mapping[str, str]] = {
     "forfeit": {
         "en": "{region} forfeits its quality amount of {amount} kr to GUNS (plans approved: "
         "{plans_ok}; panels rated inadequate: {inadequate_panels}).",
-        "sv": "{region} förlorar sitt kvalitetsbelopp på {amount} kr till GUNS (planer godkända: "
+        "sv": "{region} förverkar sitt kvalitetsbelopp på {amount} kr, som går till GUNS (planer godkända: "
         "{plans_ok}; paneler med undermålig: {inadequate_panels}).",
     },
     "increment_pot": {
@@ -148,7 +148,7 @@ STEP_TEXTS: Mapping[str, Mapping[str, str]] = {
     },
     "guns_pot": {
         "en": "GUNS in all: set-aside {set_aside} kr + forfeited quality amounts {forfeited} kr = {amount} kr.",
-        "sv": "GUNS totalt: avsättning {set_aside} kr + förlorade kvalitetsbelopp {forfeited} kr = {amount} kr.",
+        "sv": "GUNS totalt: avsättning {set_aside} kr + förverkade kvalitetsbelopp {forfeited} kr = {amount} kr.",
     },
     # Rounding, §1.
     "rounding_leftover": {
@@ -169,7 +169,7 @@ STEP_TEXTS: Mapping[str, Mapping[str, str]] = {
 NOTE_TEXTS: Mapping[str, Mapping[str, str]] = {
     "no_very_high": {
         "en": "panel {panel}: warning: no region is rated very_high",
-        "sv": "panel {panel}: varning: ingen region har betyget mycket hög",
+        "sv": "panel {panel}: varning: ingen region har omdömet mycket hög",
     },
     "leftover_to_good_high": {
         "en": "panel {panel}: money left after the caps went to good_high regions by base",

@@ -63,7 +63,7 @@ def test_csv_alf2015_has_swedish_headers_integer_kronor_and_sums_to_the_appropri
 
 def test_csv_ds2024_has_guns_and_forfeited_columns(computed, viewer_client):
     rows = _csv(viewer_client.get("/allocations/2024/export.csv?model=ds2024"))
-    assert "Förlorat kvalitetsbelopp (kr)" in rows[0]
+    assert "Förverkat kvalitetsbelopp (kr)" in rows[0]
     body = {row[0]: row for row in rows[1:]}
     assert "GUNS" in body
     total_column = rows[0].index("Totalt (kr)")
