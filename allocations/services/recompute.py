@@ -228,13 +228,14 @@ def compute(scenario: dict[str, Any]) -> tuple[dict[str, Any], list[Any], list[s
 
 
 def _store_run(inputs: Gathered, *, trigger: str, actor, reason: str) -> tuple[AllocationRun, bool]:
-    """The run for these inputs: the existing one if they were computed before, else a new one."""
+    """The run for these inputs: the successful one if they were computed before, else a new one.
+
+    A failure is computed again each time (cheap, and the cause may have been fixed); only an
+    identical failure of the same inputs reuses the failed run, so they do not pile up.
+    """
     digest = input_hash(inputs)
-    existing = (
-        AllocationRun.objects.filter(year=inputs.year, model=inputs.model, input_hash=digest, engine_version=ENGINE_VERSION)
-        .order_by("-status", "-created_at")  # "succeeded" sorts after "failed": prefer it
-        .first()
-    )
+    same_inputs = AllocationRun.objects.filter(year=inputs.year, model=inputs.model, input_hash=digest, engine_version=ENGINE_VERSION)
+    existing = same_inputs.filter(status=AllocationRun.Status.SUCCEEDED).first()
     if existing is not None:
         return existing, False
     common = {
@@ -251,8 +252,11 @@ def _store_run(inputs: Gathered, *, trigger: str, actor, reason: str) -> tuple[A
     try:
         result, trace, notes_sv = compute(inputs.scenario)
     except ScenarioError as error:
-        run = AllocationRun.objects.create(status=AllocationRun.Status.FAILED, error=_error_text(error), **common)
-        return run, True
+        text = _error_text(error)
+        failed = same_inputs.filter(status=AllocationRun.Status.FAILED, error=text).order_by("-created_at").first()
+        if failed is not None:
+            return failed, False
+        return AllocationRun.objects.create(status=AllocationRun.Status.FAILED, error=text, **common), True
     run = AllocationRun.objects.create(status=AllocationRun.Status.SUCCEEDED, result=result, trace=trace, notes_sv=notes_sv, **common)
     AllocationLine.objects.bulk_create(lines_of(run))
     return run, True

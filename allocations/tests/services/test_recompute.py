@@ -257,3 +257,28 @@ def test_a_publication_waits_for_an_edit_of_the_same_year_being_saved(computed, 
             cursor.execute("SET lock_timeout = 0")
         other.rollback()
     assert services.year_publish(actor=users["admin2"], year=2025).is_published
+
+
+def test_a_failure_is_tried_again_and_succeeds_once_its_cause_is_fixed(computed, monkeypatch):
+    """Same inputs, same engine version: a failed run does not block a later success (e.g. an
+    engine fix that did not change ENGINE_VERSION)."""
+    from allocations.engine.errors import ScenarioError
+    from allocations.services import recompute as module
+
+    good = _current(2024).run
+    real = module.compute
+
+    def broken(scenario):
+        raise ScenarioError.single("education.rate_per_hst", "too many digits")
+
+    monkeypatch.setattr(module, "compute", broken)
+    # New inputs that the (broken) engine rejects
+    BudgetYear.objects.filter(year=2024).update(research_appropriation=1_010_101_010)
+    services.recompute_years(years=[2024], force=True)
+    failed = _current(2024).failed_run
+    assert failed is not None and _current(2024).run_id == good.pk
+    monkeypatch.setattr(module, "compute", real)
+    services.recompute_years(years=[2024], force=True)
+    pointer = _current(2024)
+    assert pointer.failed_run is None
+    assert pointer.run.input_hash == failed.input_hash and pointer.run.status == "succeeded"
