@@ -1,4 +1,5 @@
 """`make bench`: run every bench/bench_*.py as its own process and print its figures."""
+
 import subprocess
 import sys
 from pathlib import Path
