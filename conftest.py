@@ -91,6 +91,18 @@ def role_users(registry_demo):
 
 
 @pytest.fixture
+def eager():
+    """Run Celery tasks in-process for this test, whatever CELERY_BROKER_URL says (the real
+    worker is exercised by test_worker.py)."""
+    from alfadmin.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
 def api_client():
     from rest_framework.test import APIClient
 

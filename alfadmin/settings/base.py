@@ -142,6 +142,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Administration of the Swedish ALF agreement: registry, allocations, "
     "evaluations, GUNS and annual reporting. Amounts are integer kronor.",
     "VERSION": "1.0.0",
+    # Two models have a `status` field with different choices.
+    "ENUM_NAME_OVERRIDES": {
+        "AllocationRunStatusEnum": "allocations.models.AllocationRun.Status",
+        "EvaluationRoundStatusEnum": "evaluations.models.EvaluationRound.Status",
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # Served from our own static files: no CDN, and a CSP without inline scripts.

@@ -52,7 +52,7 @@ from .results import Alf2015Result, Ds2024Result, EducationResult, Undistributed
 from .trace import Note, TraceStep
 
 # Part of every stored run: a change to the rules or their rounding is a new version.
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"
 
 ResearchInputs = Alf2015Inputs | Ds2024Inputs
 

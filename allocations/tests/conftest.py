@@ -145,13 +145,3 @@ def computed(registry, evaluation):
     return registry
 
 
-@pytest.fixture
-def eager():
-    """Run Celery tasks in-process for this test, whatever CELERY_BROKER_URL says (the real
-    worker is exercised by test_worker.py)."""
-    from alfadmin.celery import app
-
-    saved = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield app
-    app.conf.task_always_eager, app.conf.task_eager_propagates = saved

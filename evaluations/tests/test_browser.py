@@ -17,7 +17,7 @@ YEAR = 2028  # the first year the new round applies to
 
 
 @pytest.fixture
-def page(browser_page, demo, require_chromium):
+def page(browser_page, demo, require_chromium, eager):
     errors: list[str] = []
     browser_page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     browser_page.console_errors = errors
