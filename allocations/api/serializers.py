@@ -89,6 +89,9 @@ class AllocationSerializer(serializers.Serializer):
     research_unavailable = serializers.CharField(
         allow_null=True, help_text="Why research is missing, e.g. `no_evaluation_round` (scenario decision 10)."
     )
+    evaluation_round = serializers.JSONField(
+        allow_null=True, help_text="The finalized evaluation round whose ratings drove research: `{id, name}`; null without one."
+    )
     notes = serializers.ListField(child=serializers.CharField())
     failed_run = serializers.IntegerField(allow_null=True)
 

@@ -130,6 +130,7 @@ def _allocation_item(allocation: selectors.YearAllocation) -> dict[str, Any]:
         "education": allocation.education,
         "research": allocation.research,
         "research_unavailable": run.research_unavailable,
+        "evaluation_round": (run.input_meta.get("research") or {}).get("evaluation_round"),
         "notes": allocation.notes,
         "failed_run": allocation.failed_run.pk if allocation.failed_run else None,
     }

@@ -97,12 +97,14 @@ def test_one_model_and_recomputing_status(computed, api, users):
     data = api("viewer").get("/api/v1/allocations/?year=2024&model=ds2024").json()
     assert data["allocations"][0]["status"] == "current"
     assert data["allocations"][0]["research"]["appropriation"] == 1_100_000_000
+    assert data["allocations"][0]["evaluation_round"]["name"] == "2022/23"
 
 
 def test_a_year_without_a_round_has_no_research_and_says_why(computed, api):
     item = api("viewer").get("/api/v1/allocations/?year=2023&model=alf2015").json()["allocations"][0]
     assert item["research"] is None
     assert item["research_unavailable"] == "no_evaluation_round"
+    assert item["evaluation_round"] is None
     assert item["education"]["total"] == 150_000_000
 
 
