@@ -77,3 +77,46 @@ def planned_hst_totals(*, user) -> dict[int, Decimal]:
     for count in student_count_list(user=user):
         totals[count.year] += count.planned_hst
     return dict(totals)
+
+
+@dataclass(frozen=True)
+class ChangeLogRow:
+    record: object
+    model: str
+    label: str
+    changes: list
+
+
+# Models whose history the change log shows, the relations their label reads, and the label.
+CHANGE_LOG_MODELS = (
+    (BudgetYear, (), lambda r: str(r.year)),
+    (StudentCount, ("region",), lambda r: f"{r.region.code} {r.year}"),
+    (AgreementPeriod, (), lambda r: r.name),
+)
+
+
+def registry_change_log(*, user, limit: int = 50) -> list[ChangeLogRow]:
+    """The latest registry changes with before → after, in two queries per model."""
+    if not permissions.can_view_registry(user):
+        return []
+    latest = []
+    for model, related, _label in CHANGE_LOG_MODELS:
+        latest += [(model, r) for r in model.history.select_related("history_user", *related).order_by("-history_date")[:limit]]
+    latest.sort(key=lambda pair: pair[1].history_date, reverse=True)
+    latest = latest[:limit]
+    previous: dict[tuple[type, int], object] = {}
+    for model, related, _label in CHANGE_LOG_MODELS:
+        object_ids = {r.id for m, r in latest if m is model}
+        if not object_ids:
+            continue
+        before: dict[int, object] = {}
+        for version in model.history.filter(id__in=object_ids).select_related(*related).order_by("id", "history_date", "history_id"):
+            previous[(model, version.history_id)] = before.get(version.id)
+            before[version.id] = version
+    labels = {model: label for model, _related, label in CHANGE_LOG_MODELS}
+    rows = []
+    for model, record in latest:
+        prior = previous.get((model, record.history_id))
+        changes = record.diff_against(prior).changes if prior else []
+        rows.append(ChangeLogRow(record=record, model=model._meta.verbose_name, label=labels[model](record), changes=changes))
+    return rows

@@ -282,17 +282,7 @@ def share_table_edit(request: HttpRequest, kind: str) -> HttpResponse:
 @require(permissions.can_view_registry)
 def change_log(request: HttpRequest) -> HttpResponse:
     """Recent changes to the registry with who, when and what changed (before → after)."""
-    entries = []
-    for model in (BudgetYear, StudentCount, AgreementPeriod):
-        for record in model.history.select_related("history_user").order_by("-history_date")[:30]:
-            entries.append(record)
-    entries.sort(key=lambda r: r.history_date, reverse=True)
-    entries = entries[:50]
-    rows = []
-    for record in entries:
-        previous = record.prev_record
-        changes = record.diff_against(previous).changes if previous else []
-        rows.append({"record": record, "model": record.instance_type._meta.verbose_name, "changes": changes})
+    rows = selectors.registry_change_log(user=request.user)
     return render(request, "alfadmin/change_log.html", {"rows": rows})
 
 

@@ -96,7 +96,7 @@ def test_saved_edit_appears_in_the_change_log(login):
     assert "admin" in log and "2031" in log
 
 
-@pytest.mark.parametrize("url", ["/data/years/", "/data/students/", "/data/regions/", "/data/shares/", "/data/regions/ORE/"])
+@pytest.mark.parametrize("url", ["/data/years/", "/data/students/", "/data/regions/", "/data/shares/", "/data/regions/ORE/", "/data/changes/"])
 def test_page_query_count_does_not_grow_with_rows(login, django_assert_max_num_queries, url):
     client = login("viewer")
     with django_assert_max_num_queries(12):
