@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 
-.PHONY: run test bench lint venv deps dev-deps messages
+.PHONY: run test test-fast bench lint venv deps dev-deps messages
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -31,11 +31,16 @@ run: deps
 test: dev-deps
 	$(PY) -m pytest
 
+# The inner loop: everything but the browser and real-worker tests (SQLite unless DATABASE_URL is set).
+test-fast: dev-deps
+	$(PY) -m pytest -m "not browser and not celery_worker"
+
 bench: dev-deps
 	$(PY) -m bench
 
 lint: dev-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 messages: dev-deps
 	$(PY) manage.py makemessages -l en -l sv --ignore=.venv --ignore=staticfiles

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 
 import pytest
 
@@ -21,13 +20,6 @@ def require_service(available: bool, reason: str) -> None:
         pytest.fail(f"{reason} (required in CI)", pytrace=False)
     pytest.skip(reason)
 
-
-def port_open(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.fixture

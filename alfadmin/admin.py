@@ -3,23 +3,24 @@ go through the same services as the pages and the API (validation, versions, his
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import permissions, services
+from . import permissions, rules, services
 from .models import AgreementPeriod, BudgetYear, Region, ResearchShare, ShareTable, StudentCount, University, User
 
 
 class RegistryAdmin(SimpleHistoryAdmin):
-    """Readable by every signed-in staff user, writable by administrators only."""
+    """Readable by every signed-in staff user, writable by administrators only, and only through
+    the services (validation, versions, history, recompute): `create` and `update` call them."""
 
     def has_view_permission(self, request, obj=None):
         return permissions.can_view_registry(request.user) and request.user.is_staff
 
     def has_add_permission(self, request):
-        return permissions.can_edit_registry(request.user)
+        return permissions.can_edit_registry(request.user) and type(self).create is not RegistryAdmin.create
 
     def has_change_permission(self, request, obj=None):
         return permissions.can_edit_registry(request.user)
@@ -31,9 +32,19 @@ class RegistryAdmin(SimpleHistoryAdmin):
     def has_module_permission(self, request):
         return self.has_view_permission(request)
 
+    def create(self, actor, data: dict):
+        raise PermissionDenied
 
-def _changed_data(form) -> dict:
-    return {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+    def update(self, actor, obj, data: dict):
+        raise PermissionDenied
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            saved = self.update(request.user, obj, {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data})
+        else:
+            saved = self.create(request.user, dict(form.cleaned_data))
+        # The admin goes on with `obj` (redirects, change messages): give it the saved row's state.
+        obj.pk, obj.version = saved.pk, saved.version
 
 
 @admin.register(University)
@@ -41,28 +52,34 @@ class UniversityAdmin(RegistryAdmin):
     list_display = ["code", "name", "source"]
     search_fields = ["code", "name"]
 
+    def create(self, actor, data):
+        return services.university_create(actor=actor, data=data)
+
+    def update(self, actor, obj, data):
+        return services.university_update(actor=actor, university=obj, expected_version=None, data=data)
+
 
 @admin.register(Region)
 class RegionAdmin(RegistryAdmin):
     list_display = ["code", "name", "university", "is_active", "source"]
     search_fields = ["code", "name"]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            services.region_update(actor=request.user, region=obj, expected_version=None, data=_changed_data(form))
-        else:
-            super().save_model(request, obj, form, change)
+    def create(self, actor, data):
+        return services.region_create(actor=actor, data=data)
+
+    def update(self, actor, obj, data):
+        return services.region_update(actor=actor, region=obj, expected_version=None, data=data)
 
 
 @admin.register(AgreementPeriod)
 class AgreementPeriodAdmin(RegistryAdmin):
     list_display = ["name", "start_year", "end_year", "base_fraction", "guarantee", "cap", "guns_fraction", "quality_fraction"]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            services.agreement_period_update(actor=request.user, period=obj, expected_version=None, data=_changed_data(form))
-        else:
-            super().save_model(request, obj, form, change)
+    def create(self, actor, data):
+        return services.agreement_period_create(actor=actor, data=data)
+
+    def update(self, actor, obj, data):
+        return services.agreement_period_update(actor=actor, period=obj, expected_version=None, data=data)
 
 
 @admin.register(BudgetYear)
@@ -79,12 +96,11 @@ class BudgetYearAdmin(RegistryAdmin):
     ]
     list_filter = ["period", "is_projection", "source"]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            services.budget_year_update(actor=request.user, budget_year=obj, expected_version=None, data=_changed_data(form))
-        else:
-            fields = {f: form.cleaned_data[f] for f in form.cleaned_data}
-            services.budget_year_create(actor=request.user, data=fields)
+    def create(self, actor, data):
+        return services.budget_year_create(actor=actor, data=data)
+
+    def update(self, actor, obj, data):
+        return services.budget_year_update(actor=actor, budget_year=obj, expected_version=None, data=data)
 
 
 @admin.register(StudentCount)
@@ -92,19 +108,19 @@ class StudentCountAdmin(RegistryAdmin):
     list_display = ["region", "year", "planned_hst", "actual_hst", "source"]
     list_filter = ["year", "region"]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            services.student_count_update(actor=request.user, student_count=obj, expected_version=None, data=_changed_data(form))
-        else:
-            services.student_count_create(actor=request.user, data=dict(form.cleaned_data))
+    def create(self, actor, data):
+        return services.student_count_create(actor=actor, data=data)
+
+    def update(self, actor, obj, data):
+        return services.student_count_update(actor=actor, student_count=obj, expected_version=None, data=data)
 
 
 class ShareInlineFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
-        total = sum((f.cleaned_data.get("percent") or 0) for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE"))
-        if total != 100:
-            raise ValidationError(_("The shares must sum to exactly 100 %% (now %(sum)s %%).") % {"sum": total})
+        percents = [f.cleaned_data.get("percent") or 0 for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        for messages in rules.share_sum_errors(percents, field="shares").values():
+            raise ValidationError(messages)
 
 
 class ResearchShareInline(admin.TabularInline):
@@ -126,7 +142,12 @@ class ResearchShareInline(admin.TabularInline):
 @admin.register(ShareTable)
 class ShareTableAdmin(RegistryAdmin):
     list_display = ["name", "kind", "source"]
+    readonly_fields = ["kind", "name", "source"]
     inlines = [ResearchShareInline]
+
+    def update(self, actor, obj, data):
+        # Only the shares are editable here; save_related writes them through the service.
+        return obj
 
     def save_related(self, request, form, formsets, change):
         percents = {

@@ -3,27 +3,10 @@
 from decimal import Decimal
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
+from . import rules
+from .kernel.forms import VersionedModelForm
 from .models import AgreementPeriod, BudgetYear, Region, ShareTable, StudentCount
-
-
-class VersionedModelForm(forms.ModelForm):
-    """Carries the version the user started from, so a concurrent edit is detected (not overwritten)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
-
-    def changed_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
-
-    def _post_clean(self) -> None:
-        # Model validation runs in the service against the locked row; here only field parsing.
-        pass
 
 
 class BudgetYearForm(VersionedModelForm):
@@ -103,6 +86,7 @@ class ShareTableForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         values = [v for k, v in cleaned.items() if k.startswith("shares.") and v is not None]
-        if len(values) == len([f for f in self.fields if f.startswith("shares.")]) and sum(values) != Decimal("100"):
-            raise forms.ValidationError(_("The shares must sum to exactly 100 %% (now %(sum)s %%).") % {"sum": sum(values)})
+        if len(values) == len([f for f in self.fields if f.startswith("shares.")]):
+            for messages in rules.share_sum_errors(values, field="shares").values():
+                raise forms.ValidationError(messages)
         return cleaned

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .kernel.models import TracksLoadedValues, Versioned
+
 ZERO = Decimal("0")
 ONE = Decimal("1")
 FRACTION_VALIDATORS = [MinValueValidator(ZERO), MaxValueValidator(ONE)]
@@ -36,15 +38,6 @@ class Role(models.TextChoices):
     VR = "vr", _("Vetenskapsrådet staff")
     REPORTER = "reporter", _("Region reporter")
     VIEWER = "viewer", _("Viewer")
-
-
-class Versioned(models.Model):
-    """Optimistic concurrency: an edit names the version it was based on (HTTP 409 if stale)."""
-
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-
-    class Meta:
-        abstract = True
 
 
 class University(Versioned):
@@ -384,7 +377,7 @@ class ShareTable(Versioned):
         return self.name
 
 
-class ResearchShare(models.Model):
+class ResearchShare(TracksLoadedValues):
     """One region's percentage in a share table. Rows change only together, through the table."""
 
     table = models.ForeignKey(ShareTable, on_delete=models.CASCADE, related_name="shares", verbose_name=_("share table"))

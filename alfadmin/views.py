@@ -2,57 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import permissions, selectors, services
-from .errors import ConcurrentEditError, LockedError
+from .celery import app as celery_app
 from .forms import AgreementPeriodForm, BudgetYearForm, ShareTableForm, StudentCountForm
+from .kernel.dashboard import panels_for
+from .kernel.views import edit_flow, form_version, require, section
 from .models import AgreementPeriod, BudgetYear, Source, StudentCount
-
-
-def section(name: str) -> Callable:
-    """Marks the navigation section a view belongs to."""
-
-    def mark(view: Callable) -> Callable:
-        view.nav_section = name  # type: ignore[attr-defined]
-        return view
-
-    return mark
-
-
-def require(predicate: Callable) -> Callable:
-    """Signed in and allowed by a permission predicate, else 403 (anonymous: to the login page)."""
-
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        @login_required
-        def wrapper(request: HttpRequest, *args, **kwargs):
-            if not predicate(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness with the state of the database and the broker; no authentication."""
-    from django.conf import settings
-
     database = "ok"
     try:
         with connection.cursor() as cursor:
@@ -62,10 +32,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         broker = "eager"
     else:
-        from alfadmin.celery import app
-
         try:
-            with app.connection_for_write() as conn:
+            with celery_app.connection_for_write() as conn:
                 conn.ensure_connection(max_retries=1, timeout=2)
             broker = "ok"
         except Exception:  # noqa: BLE001
@@ -165,27 +133,6 @@ def agreement_period_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _edit(request: HttpRequest, *, form: object, save: Callable, template: str, context: dict, success_url: str) -> HttpResponse:
-    """The shared POST flow: parse, call the service, show field errors or a 409 message."""
-    if request.method == "POST" and form.is_valid():  # type: ignore[attr-defined]
-        try:
-            save(form)
-        except ValidationError as error:
-            form.add_error(None, error)  # type: ignore[attr-defined]
-        except (ConcurrentEditError, LockedError) as error:
-            messages.error(request, str(error))
-            return render(request, template, {**context, "form": form}, status=409)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(success_url)
-    status = 400 if request.method == "POST" else 200
-    return render(request, template, {**context, "form": form}, status=status)
-
-
-def _version(form) -> int | None:
-    return form.cleaned_data.get("version")
-
-
 @section("data")
 @require(permissions.can_edit_registry)
 def budget_year_edit(request: HttpRequest, year: int | None = None) -> HttpResponse:
@@ -196,10 +143,10 @@ def budget_year_edit(request: HttpRequest, year: int | None = None) -> HttpRespo
         data = {k: v for k, v in f.changed_values().items()}
         if budget_year is None:
             return services.budget_year_create(actor=request.user, data=data)
-        return services.budget_year_update(actor=request.user, budget_year=budget_year, expected_version=_version(f), data=data)
+        return services.budget_year_update(actor=request.user, budget_year=budget_year, expected_version=form_version(f), data=data)
 
     title = _("Budget year %(year)s") % {"year": year} if year else _("New budget year")
-    return _edit(
+    return edit_flow(
         request,
         form=form,
         save=save,
@@ -222,14 +169,14 @@ def student_count_edit(request: HttpRequest, pk: int | None = None) -> HttpRespo
     def save(f):
         if count is None:
             return services.student_count_create(actor=request.user, data=f.changed_values())
-        return services.student_count_update(actor=request.user, student_count=count, expected_version=_version(f), data=f.changed_values())
+        return services.student_count_update(actor=request.user, student_count=count, expected_version=form_version(f), data=f.changed_values())
 
     title = (
         _("Full-year students %(region)s %(year)s") % {"region": count.region.code, "year": count.year}
         if count
         else _("New student figures")
     )
-    return _edit(
+    return edit_flow(
         request,
         form=form,
         save=save,
@@ -246,9 +193,9 @@ def agreement_period_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AgreementPeriodForm(request.POST or None, instance=period)
 
     def save(f):
-        return services.agreement_period_update(actor=request.user, period=period, expected_version=_version(f), data=f.changed_values())
+        return services.agreement_period_update(actor=request.user, period=period, expected_version=form_version(f), data=f.changed_values())
 
-    return _edit(
+    return edit_flow(
         request,
         form=form,
         save=save,
@@ -266,9 +213,9 @@ def share_table_edit(request: HttpRequest, kind: str) -> HttpResponse:
     form = ShareTableForm(request.POST or None, table=table, regions=regions)
 
     def save(f):
-        return services.share_table_update(actor=request.user, table=table, expected_version=_version(f), percents=f.percents())
+        return services.share_table_update(actor=request.user, table=table, expected_version=form_version(f), percents=f.percents())
 
-    return _edit(
+    return edit_flow(
         request,
         form=form,
         save=save,
@@ -297,22 +244,17 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
 @section("overview")
 @require(permissions.is_signed_in)
 def overview(request: HttpRequest) -> HttpResponse:
-    """The landing page: this year's appropriations and where to go next."""
-    from django.utils import timezone
-
+    """The landing page: this year's appropriations, each app's panel, and where to go next."""
     years = list(selectors.budget_year_list(user=request.user))
     this_year = timezone.localdate().year
     current = next((y for y in years if y.year == this_year), years[-1] if years else None)
     totals = selectors.planned_hst_totals(user=request.user)
-    from allocations.selectors import year_allocation  # the allocation summary of the year shown
-
-    allocation = year_allocation(user=request.user, year=current.year, model="alf2015") if current else None
     return render(
         request,
         "alfadmin/overview.html",
         {
             "current": current,
-            "allocation": allocation,
+            "panels": panels_for(request, year=current.year) if current else [],
             "planned_hst": totals.get(current.year) if current else None,
             "region_count": selectors.region_list(user=request.user).filter(is_active=True).count(),
             "chart": {

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class AllocationsConfig(AppConfig):
     name = "allocations"
     verbose_name = _("Allocations")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: models are loaded only once the registry is ready.
+        from . import receivers
+
+        receivers.connect()

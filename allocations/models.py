@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from alfadmin.models import AgreementPeriod, Versioned
+from alfadmin.kernel.models import Versioned
+from alfadmin.models import AgreementPeriod
 
 AllocationModel = AgreementPeriod.Model
 

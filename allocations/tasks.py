@@ -17,7 +17,7 @@ from . import services
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=50, autoretry_for=(DatabaseError,), retry_backoff=1, retry_backoff_max=30)
+@shared_task(name=services.RECOMPUTE_TASK, bind=True, acks_late=True, max_retries=50, autoretry_for=(DatabaseError,), retry_backoff=1, retry_backoff_max=30)
 def recompute_years(self, years: list[int]) -> list[str]:
     """Recompute the years whose inputs changed. A year another worker is computing is retried
     shortly (its computation may have read the state before our change)."""

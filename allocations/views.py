@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from alfadmin import selectors as registry_selectors
-from alfadmin.views import require, section
+from alfadmin.kernel.views import require, section
 
 from . import exports, permissions, selectors, services
 from .engine.errors import ScenarioError

@@ -21,6 +21,8 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from testsupport.probes import port_open  # noqa: E402  (needs the path above)
+
 TARGET_P95_MS = 2_000
 YEAR = 2025
 
@@ -76,7 +78,6 @@ def main() -> int:
         return _skip("DATABASE_URL does not point at PostgreSQL")
     if not broker.startswith("redis://"):
         return _skip("CELERY_BROKER_URL does not point at Redis")
-    from conftest import port_open
 
     parsed = urlparse(broker)
     if not port_open(parsed.hostname or "127.0.0.1", parsed.port or 6379):
@@ -99,7 +100,7 @@ def main() -> int:
     from alfadmin import services as registry
     from alfadmin.models import BudgetYear, User
     from allocations.models import CurrentAllocation, RecomputeRequest
-    from allocations.tests.worker import database_url, start_worker
+    from testsupport.worker import database_url, start_worker
 
     print(f"scratch database {urlparse(scratch).path.lstrip('/')}: migrate and load the demo data …", flush=True)
     call_command("migrate", verbosity=0)

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alfadmin.forms import VersionedModelForm
+from alfadmin.kernel.forms import VersionedModelForm
 from alfadmin.models import Region
 
 from .models import PANEL_NUMBERS, Bibliometrics, EvaluationRound, Finding, PanelRating, Rating, RegionFindings

@@ -16,7 +16,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from alfadmin.models import FRACTION_VALIDATORS, AgreementPeriod, Region, Source, Versioned
+from alfadmin.kernel.models import Versioned
+from alfadmin.models import FRACTION_VALIDATORS, AgreementPeriod, Region, Source
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]

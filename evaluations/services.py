@@ -2,9 +2,9 @@
 
 Every write validates (full_clean plus the rules), records history with the acting user,
 and refuses to change a finalized round (LockedError) until an administrator reopens it.
-Finalizing and reopening record a recompute request for every year the round applies to, in
-the same transaction (allocations outbox). Draft rounds never drive money, so edits to them
-request nothing.
+Finalizing and reopening change an allocation input (the round's status): the kernel's
+"inputs changed" hook reports every year the round applies to, in the same transaction. Draft
+rounds never drive money, so edits to them request nothing.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alfadmin import permissions
-from alfadmin.errors import LockedError
+from alfadmin.kernel.errors import LockedError
+from alfadmin.kernel.history import delete_with_history, lock_for_update, save_with_history, versioned_update
 from alfadmin.models import AgreementPeriod, Region, Source, User
-from alfadmin.services import _save_with_history, lock_for_update, versioned_update
 
 from . import rules
 from .imports import RawRow, check_rows
@@ -45,12 +45,6 @@ FINDING_COMMENT_FIELDS = tuple(f"{f}_comment" for f in FINDING_FIELDS)
 
 def default_panel_names() -> dict[int, str]:
     return {1: _("Scientific quality"), 2: _("Clinical significance and societal benefit"), 3: _("Prerequisites")}
-
-
-def _recompute(*, evaluation_round: EvaluationRound, reason: str, actor: User | None) -> None:
-    from allocations.services import recompute_request
-
-    recompute_request(years=evaluation_round.years, reason=reason, actor=actor)
 
 
 def _ensure_draft(evaluation_round: EvaluationRound) -> None:
@@ -107,7 +101,7 @@ def _save_panels(*, evaluation_round: EvaluationRound, panels: Mapping[int, Mapp
         if panel.pk is None or panel.name != name or panel.weight != weight:
             panel.name, panel.weight = name, weight
             panel.full_clean(exclude=["evaluation_round"])
-            _save_with_history(instance=panel, actor=actor)
+            save_with_history(instance=panel, actor=actor)
 
 
 @transaction.atomic
@@ -122,7 +116,7 @@ def evaluation_round_create(
         weights = _default_weights(evaluation_round.applies_from)
         panels = {n: {"name": names[n], "weight": weights[n]} for n in PANEL_NUMBERS}
     _check_panels(panels)
-    _save_with_history(instance=evaluation_round, actor=actor, reason=_("round created"))
+    save_with_history(instance=evaluation_round, actor=actor, reason=_("round created"))
     _save_panels(evaluation_round=evaluation_round, panels=panels, actor=actor)
     return evaluation_round
 
@@ -167,8 +161,7 @@ def _set_rating(
 ) -> PanelRating | None:
     if not cell.rating:
         if existing is not None:
-            existing._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
-            existing.delete()
+            delete_with_history(instance=existing, actor=actor)
         return None
     if existing is not None and existing.rating == cell.rating and existing.justification == cell.justification:
         return existing
@@ -181,7 +174,7 @@ def _set_rating(
     # panel) row is looked up before, and the database enforces every constraint again. Skipping
     # the per-row constraint queries keeps a whole grid (21 cells) to a handful of queries each.
     rating.full_clean(exclude=["evaluation_round", "region"], validate_constraints=False)
-    _save_with_history(instance=rating, actor=actor)
+    save_with_history(instance=rating, actor=actor)
     return rating
 
 
@@ -205,7 +198,7 @@ def _set_findings(
         if findings.pk is not None:
             findings.version += 1
         findings.full_clean(exclude=["evaluation_round", "region"], validate_constraints=False)  # as for ratings
-        _save_with_history(instance=findings, actor=actor)
+        save_with_history(instance=findings, actor=actor)
     return findings
 
 
@@ -296,8 +289,7 @@ def rating_set(
 def rating_delete(*, actor: User | None, rating: PanelRating) -> None:
     """Remove a rating of a draft round (history keeps who removed it)."""
     _lock_round(rating.evaluation_round, expected_version=None, reason=_("rating removed"), actor=actor)
-    rating._history_user = actor  # type: ignore[attr-defined]
-    rating.delete()
+    delete_with_history(instance=rating, actor=actor, reason=_("rating removed"))
 
 
 @transaction.atomic
@@ -345,7 +337,6 @@ def evaluation_round_finalize(*, actor: User | None, evaluation_round: Evaluatio
         actor=actor,
         reason=reason,
     )
-    _recompute(evaluation_round=updated, reason=reason, actor=actor)
     return updated
 
 
@@ -374,12 +365,7 @@ def evaluation_round_reopen(
     )
     log = RoundReopening(evaluation_round=updated, reopened_by=actor, reason=reason)
     log.full_clean()
-    _save_with_history(instance=log, actor=actor, reason=reason)
-    _recompute(
-        evaluation_round=updated,
-        reason=_("evaluation round %(name)s reopened: %(reason)s") % {"name": updated.name, "reason": reason},
-        actor=actor,
-    )
+    save_with_history(instance=log, actor=actor, reason=reason)
     return updated
 
 
@@ -399,7 +385,7 @@ def bibliometrics_create(*, actor: User | None, data: Mapping[str, Any]) -> Bibl
     row = Bibliometrics(**data)
     _ensure_basis_unlocked(evaluation_round=row.evaluation_round)
     row.full_clean()
-    _save_with_history(instance=row, actor=actor)
+    save_with_history(instance=row, actor=actor)
     return row
 
 
@@ -450,7 +436,7 @@ def bibliometrics_import(
         if current is None:
             row = Bibliometrics(region=p["region"], period_start=p["period_start"], period_end=p["period_end"], source=source, **values)
             row.full_clean()
-            _save_with_history(instance=row, actor=actor, reason=_("imported"))
+            save_with_history(instance=row, actor=actor, reason=_("imported"))
             created += 1
         else:
             values["source"] = source
@@ -487,5 +473,5 @@ def co_publication_set(
         period_start=period_start, period_end=period_end, region_a=first, region_b=second, publications=publications, source=source
     )
     row.full_clean()
-    _save_with_history(instance=row, actor=actor)
+    save_with_history(instance=row, actor=actor)
     return row

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 
 from alfadmin import permissions
 from alfadmin import selectors as alfadmin_selectors
-from alfadmin.errors import ConcurrentEditError, LockedError
+from alfadmin.kernel.errors import ConcurrentEditError, LockedError
+from alfadmin.kernel.views import edit_flow, require, section
 from alfadmin.models import Source
-from alfadmin.views import _edit, require, section
 
 from . import imports, rules, selectors, services
 from .forms import BibliometricsForm, CoPublicationForm, EvaluationRoundForm, GridForm, ImportForm, ReopenForm, VersionForm
@@ -89,7 +89,7 @@ def _round_form_page(request: HttpRequest, evaluation_round: EvaluationRound | N
     def save_and_remember(f):
         saved.append(save(f))
 
-    response = _edit(
+    response = edit_flow(
         request,
         form=form,
         save=save_and_remember,
@@ -387,7 +387,7 @@ def bibliometrics_edit(request: HttpRequest, pk: int | None = None) -> HttpRespo
         if row
         else _("New bibliometric figures")
     )
-    return _edit(
+    return edit_flow(
         request,
         form=form,
         save=save,
@@ -405,7 +405,7 @@ def co_publication_create(request: HttpRequest) -> HttpResponse:
     def save(f):
         return services.co_publication_set(actor=request.user, **f.cleaned_data)
 
-    return _edit(
+    return edit_flow(
         request,
         form=form,
         save=save,

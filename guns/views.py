@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
 from alfadmin import permissions
-from alfadmin.views import require, section
+from alfadmin.kernel.views import require, section
 
 from . import selectors
 

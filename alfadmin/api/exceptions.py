@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from alfadmin.errors import ConcurrentEditError, LockedError
+from alfadmin.kernel.errors import ConcurrentEditError, LockedError
 
 
 def exception_handler(exc, context):

@@ -33,9 +33,10 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_htmx",
+    # In layer order (each may import those above it); load_demo follows this order too.
     "alfadmin",
-    "allocations",
     "evaluations",
+    "allocations",
     "guns",
     "reporting",
 ]

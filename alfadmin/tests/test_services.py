@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from alfadmin import services
-from alfadmin.errors import ConcurrentEditError
+from alfadmin.kernel.errors import ConcurrentEditError
 from alfadmin.models import BudgetYear, ResearchShare, ShareTable, StudentCount
 from allocations.models import RecomputeRequest
 

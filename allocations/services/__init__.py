@@ -1,11 +1,13 @@
 """Writes of the allocations app: recompute requests and runs, and publication of a year.
 
-`recompute_request` is the one choke point every change of an engine input goes through
-(alfadmin.services and evaluations call it inside their transactions).
+`recompute_request` is the one choke point every change of an engine input goes through: the
+kernel's "inputs changed" hook calls it (see `allocations.receivers`) inside the writer's
+transaction.
 """
 
 from .publication import year_confirm, year_publish, year_reopen
 from .recompute import (
+    RECOMPUTE_TASK,
     YearBusyError,
     allocation_year_recompute,
     locked_years_message,
@@ -15,6 +17,7 @@ from .recompute import (
 )
 
 __all__ = [
+    "RECOMPUTE_TASK",
     "YearBusyError",
     "allocation_year_recompute",
     "locked_years_message",

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from celery import current_app
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from alfadmin.errors import LockedError
+from alfadmin.kernel.errors import LockedError
 
 from .. import locks
 from ..engine.errors import ScenarioError
@@ -34,6 +35,7 @@ from ..models import AllocationLine, AllocationRun, CurrentAllocation, Recompute
 logger = logging.getLogger(__name__)
 
 REASON_LENGTH = 300
+RECOMPUTE_TASK = "allocations.tasks.recompute_years"
 
 
 class YearBusyError(Exception):
@@ -81,11 +83,10 @@ def recompute_request(*, years: Iterable[int], reason: str, actor=None) -> list[
 
 def enqueue_recompute(years: list[int]) -> bool:
     """Send the recompute task; False (logged) if the broker cannot take it now."""
-    from ..tasks import recompute_years as task
-
     try:
         # retry=False: fail fast, the user's save has committed and the sweep is the fallback.
-        task.apply_async(args=[list(years)], retry=False)
+        # By name: the task module calls these services, so they cannot import it back.
+        current_app.tasks[RECOMPUTE_TASK].apply_async(args=[list(years)], retry=False)
     except Exception:  # noqa: BLE001 - any broker failure; the outbox keeps the request
         logger.warning("could not enqueue the recompute of %s; the periodic sweep will pick it up", years, exc_info=True)
         return False

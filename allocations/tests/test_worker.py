@@ -21,9 +21,9 @@ from alfadmin.models import BudgetYear, StudentCount
 from allocations.inputs import gather_year
 from allocations.models import AllocationRun, CurrentAllocation, RecomputeRequest
 from allocations.services.recompute import compute, input_hash
-from conftest import port_open, require_service
-
-from .worker import RedisServer, database_url, free_port, sending_to, start_worker, wait_for
+from conftest import require_service
+from testsupport.probes import port_open
+from testsupport.worker import RedisServer, database_url, free_port, sending_to, start_worker, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from alfadmin.errors import LockedError
+from alfadmin.kernel.errors import LockedError
 from evaluations import imports, services
 from evaluations.models import Bibliometrics
 

@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from alfadmin.errors import ConcurrentEditError, LockedError
+from alfadmin.kernel.errors import ConcurrentEditError, LockedError
 from alfadmin.models import AgreementPeriod, Role
 from allocations.models import RecomputeRequest
 from evaluations import services
@@ -153,7 +153,7 @@ def test_finalize_locks_and_requests_a_recompute_of_every_year(draft, codes, vr,
 
 def test_a_published_year_refuses_the_finalize_and_nothing_changes(draft, codes, vr):
     rate_all(draft, codes, actor=vr)
-    with mock.patch("allocations.services.recompute_request", side_effect=LockedError("2029 is published")):
+    with mock.patch("allocations.receivers.recompute_request", side_effect=LockedError("2029 is published")):
         with pytest.raises(LockedError):
             services.evaluation_round_finalize(actor=vr, evaluation_round=draft, expected_version=None)
     assert _fresh(draft).status == "draft"

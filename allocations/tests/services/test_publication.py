@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from alfadmin import services as registry
-from alfadmin.errors import LockedError
+from alfadmin.kernel.errors import LockedError
 from alfadmin.models import BudgetYear
 from allocations import services
 from allocations.models import CurrentAllocation, RecomputeRequest, YearPublication

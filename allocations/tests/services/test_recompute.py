@@ -7,12 +7,13 @@ import pytest
 from django.db import transaction
 
 from alfadmin import services as registry
-from alfadmin.errors import LockedError
+from alfadmin.kernel.errors import LockedError
 from alfadmin.models import BudgetYear, ResearchShare, StudentCount
 from allocations import services
 from allocations.engine.scenario import ENGINE_VERSION
 from allocations.models import AllocationLine, AllocationRun, CurrentAllocation, ImmutableError, RecomputeRequest, YearPublication
 from allocations.services.recompute import compute, input_hash
+from testsupport.worker import database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +224,6 @@ def test_two_workers_never_compute_the_same_year_at_once(computed, users, requir
     from django.db import connection
 
     from allocations import locks
-    from allocations.tests.worker import database_url
 
     services.recompute_request(years=[2024, 2025], reason="x", actor=users["admin"])
     with psycopg.connect(database_url(connection.settings_dict), autocommit=True) as other:
@@ -246,7 +246,6 @@ def test_a_publication_waits_for_an_edit_of_the_same_year_being_saved(computed, 
     from django.db import connection
 
     from allocations import locks
-    from allocations.tests.worker import database_url
 
     with psycopg.connect(database_url(connection.settings_dict)) as other:
         other.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [locks.PUBLICATION, 2025])  # an edit in progress

@@ -1,0 +1,87 @@
+"""The only way services write rows: validated, versioned, recorded with who/when/why.
+
+django-simple-history keeps every version of a row (who, when, before/after); these helpers set
+its user and reason, bump the optimistic-concurrency version and report changed allocation
+inputs (``alfadmin.kernel.inputs``) before the row is written, so that a refused change (a
+published year) leaves nothing behind. Callers own the transaction (services are atomic).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from django.db import models
+
+from .errors import ConcurrentEditError
+from .inputs import changed_input_fields, declaration_for, report_changes
+from .models import TracksLoadedValues
+
+M = TypeVar("M", bound=models.Model)
+
+
+def lock_for_update(model: type[M], pk: Any) -> M:
+    """The one way to take a row lock (callers lock in primary-key order)."""
+    return model._default_manager.select_for_update().get(pk=pk)
+
+
+def _mark_history(instance: models.Model, *, actor: Any, reason: str) -> None:
+    # Read by simple-history when it writes the historical row.
+    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None  # type: ignore[attr-defined]
+    instance._change_reason = reason or None  # type: ignore[attr-defined]
+
+
+def save_with_history(*, instance: M, actor: Any, reason: str = "", update_fields: list[str] | None = None) -> M:
+    """Save `instance` as `actor` with `reason`; report changed allocation inputs first."""
+    created = instance._state.adding
+    report_changes(instance=instance, changed=changed_input_fields(instance, created=created), reason=reason, actor=actor)
+    _mark_history(instance, actor=actor, reason=reason)
+    instance.save(update_fields=update_fields)
+    if isinstance(instance, TracksLoadedValues):
+        instance.remember_loaded_values()
+    return instance
+
+
+def create_with_history(*, instance: M, actor: Any, reason: str = "") -> M:
+    """Validate (``full_clean``) and insert a new row."""
+    instance.full_clean()
+    return save_with_history(instance=instance, actor=actor, reason=reason)
+
+
+def delete_with_history(*, instance: models.Model, actor: Any, reason: str = "") -> None:
+    """Delete a row, keeping its last version in the history; a declared input reports its years."""
+    declaration = declaration_for(type(instance))
+    if declaration is not None:
+        report_changes(instance=instance, changed=declaration.fields, deleted=True, reason=reason, actor=actor)
+    _mark_history(instance, actor=actor, reason=reason)
+    instance.delete()
+
+
+def versioned_update(*, instance: M, expected_version: int | None, changes: Mapping[str, Any], actor: Any, reason: str = "") -> M:
+    """Apply `changes` to a locked fresh copy of `instance` if nobody saved since `expected_version`.
+
+    Raises ConcurrentEditError (HTTP 409) naming what changed meanwhile, ValidationError naming
+    the field for bad input; on either nothing is written. Always bumps the version, so a
+    parent row can stand for edits of its children (a share table, an evaluation round).
+    """
+    current = lock_for_update(type(instance), instance.pk)
+    if expected_version is not None and current.version != expected_version:  # type: ignore[attr-defined]
+        raise ConcurrentEditError(
+            current_version=current.version,  # type: ignore[attr-defined]
+            expected_version=expected_version,
+            changed=_latest_changes(current),
+        )
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.version += 1  # type: ignore[attr-defined]
+    return save_with_history(instance=current, actor=actor, reason=reason)
+
+
+def _latest_changes(instance: models.Model) -> dict[str, dict[str, str]]:
+    """What the latest saved version changed, field by field (for the 409 message)."""
+    latest = instance.history.first()  # type: ignore[attr-defined]
+    previous = latest.prev_record if latest else None
+    if not (latest and previous):
+        return {}
+    return {c.field: {"old": str(c.old), "new": str(c.new)} for c in latest.diff_against(previous).changes}
