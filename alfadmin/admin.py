@@ -1,14 +1,16 @@
 """Django admin for the registry. Permissions come from the one permission layer, and saves
 go through the same services as the pages and the API (validation, versions, history)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions, rules, services
+from .kernel.errors import ConcurrentEditError, LockedError
 from .models import AgreementPeriod, BudgetYear, Region, ResearchShare, ShareTable, StudentCount, University, User
 
 
@@ -31,6 +33,14 @@ class RegistryAdmin(SimpleHistoryAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The admin's own transaction rolls back; the user sees why, as on the pages.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (LockedError, ConcurrentEditError, ValidationError) as error:
+            self.message_user(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def create(self, actor, data: dict):
         raise PermissionDenied
@@ -119,8 +129,8 @@ class ShareInlineFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
         percents = [f.cleaned_data.get("percent") or 0 for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        for messages in rules.share_sum_errors(percents, field="shares").values():
-            raise ValidationError(messages)
+        for errors in rules.share_sum_errors(percents, field="shares").values():
+            raise ValidationError(errors)
 
 
 class ResearchShareInline(admin.TabularInline):

@@ -99,12 +99,14 @@ def declare() -> None:
     declare_input(
         PanelRating,
         fields=["evaluation_round", "region", "panel", "rating"],
+        moves=["evaluation_round"],
         years=lambda r, changed: _round_years(r.evaluation_round),
         label=lambda r: f"{r.evaluation_round.name} {r.region.code}",
     )
     declare_input(
         RegionFindings,
         fields=["evaluation_round", "region", "development_areas", "realistic_plans", "previous_acted_on"],
+        moves=["evaluation_round"],
         years=lambda f, changed: _round_years(f.evaluation_round),
         label=lambda f: f"{f.evaluation_round.name} {f.region.code}",
     )

@@ -57,3 +57,36 @@ def test_other_roles_cannot_use_the_admin(client, role_users, username):
     response = client.get("/admin/alfadmin/budgetyear/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_admin_creates_a_region_through_the_service_and_recomputes(admin_client, role_users):
+    from alfadmin.models import BudgetYear, Region, University
+    from allocations.models import RecomputeRequest
+
+    university = University.objects.create(code="UNEW", name="Ny högskola")
+    response = admin_client.post(
+        "/admin/alfadmin/region/add/",
+        {"code": "NEW", "name": "Region Ny", "university": university.pk, "is_active": "on", "source": "public"},
+    )
+    assert response.status_code == 302
+    region = Region.objects.get(code="NEW")
+    assert region.history.first().history_user == role_users["admin"]
+    assert set(RecomputeRequest.objects.values_list("year", flat=True)) == set(BudgetYear.objects.values_list("year", flat=True))
+
+
+def test_admin_deactivating_a_region_in_a_published_year_is_refused_with_a_message(admin_client, role_users):
+    from django.utils import timezone
+
+    from alfadmin.models import Region
+    from allocations.models import YearPublication
+
+    YearPublication.objects.create(year=2024, state="published", requested_by=role_users["admin"], published_at=timezone.now())
+    region = Region.objects.get(code="ORE")
+    response = admin_client.post(
+        f"/admin/alfadmin/region/{region.pk}/change/",
+        {"code": "ORE", "name": region.name, "university": region.university_id, "source": region.source},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "2024" in response.content.decode()
+    assert Region.objects.get(pk=region.pk).is_active is True
