@@ -78,9 +78,11 @@ def load() -> None:
         )
         for r in data["regions"]
     }
-    p = dict(data["agreement_period"])
     decimal_fields = {f.name for f in AgreementPeriod._meta.fields if f.get_internal_type() == "DecimalField"}
-    period = _upsert(AgreementPeriod, {"name": p.pop("name")}, {k: Decimal(v) if k in decimal_fields else v for k, v in p.items()})
+    periods = []
+    for spec in data["agreement_periods"]:
+        p = dict(spec)
+        periods.append(_upsert(AgreementPeriod, {"name": p.pop("name")}, {k: Decimal(v) if k in decimal_fields else v for k, v in p.items()}))
     _sync_many(
         BudgetYear,
         ("year",),
@@ -88,7 +90,7 @@ def load() -> None:
             (
                 {"year": y["year"]},
                 {
-                    "period": period,
+                    "period": next(p for p in periods if p.contains(y["year"])),
                     "research_appropriation": y["research_appropriation"],
                     "education_appropriation": y.get("education_appropriation"),
                     "education_basis": y["education_basis"],

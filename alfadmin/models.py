@@ -129,9 +129,21 @@ class AgreementPeriod(Versioned):
         ALF2015 = "alf2015", _("ALF 2015 (in force)")
         DS2024 = "ds2024", _("Ds 2024 proposal")
 
+    class Status(models.TextChoices):
+        AGREED = "agreed", _("Agreed")
+        PROPOSED = "proposed", _("Proposed")
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
+    research_model = models.CharField(
+        _("research model that pays"),
+        max_length=16,
+        choices=Model.choices,
+        default=Model.ALF2015,
+        help_text=_("The model whose allocation is paid and published for the period's years; the other is shown as a comparison."),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.AGREED)
     # ALF 2015 model.
     base_fraction = models.DecimalField(
         _("base fraction"),
@@ -190,6 +202,44 @@ class AgreementPeriod(Versioned):
         default=Decimal("0"),
         validators=[MinValueValidator(ZERO)],
     )
+    # The memo's education proposals (allocation-rules §4), switched on per period.
+    educated_hst_region = models.ForeignKey(
+        "Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("region paid for the students it educates"),
+        help_text=_("The memo proposes Örebro: its planned full-year students set to what it actually educates."),
+    )
+    educated_hst_from = models.PositiveSmallIntegerField(_("… from year"), null=True, blank=True)
+    educated_hst = models.DecimalField(
+        _("… full-year students educated"),
+        max_digits=9,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
+        help_text=_("Leave empty to use the year's actual full-year students (UKÄ)."),
+    )
+    twelfth_term_from = models.PositiveSmallIntegerField(
+        _("twelve terms (× 12/11) from year"), null=True, blank=True, help_text=_("Planned full-year students × 12/11, half up.")
+    )
+    rate_raise_from = models.PositiveSmallIntegerField(_("rate raise from year"), null=True, blank=True)
+    rate_raise_percent = models.DecimalField(
+        _("rate raise (%)"), max_digits=6, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(ZERO)]
+    )
+    rate_raise_per_hst = models.DecimalField(
+        _("rate raise per full-year student (kr)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
+    )
+    rate_raise_phase_years = models.PositiveSmallIntegerField(
+        _("rate raise phased over years"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.MEMO)
     history = HistoricalRecords()
 
@@ -204,6 +254,14 @@ class AgreementPeriod(Versioned):
                 name="period_panel_weights_non_negative",
             ),
             models.CheckConstraint(condition=Q(max_very_high__gte=models.F("min_very_high")), name="period_very_high_bounds"),
+            models.CheckConstraint(
+                condition=Q(rate_raise_percent__isnull=True) | Q(rate_raise_per_hst__isnull=True), name="period_rate_raise_one_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(educated_hst_from__isnull=True, educated_hst_region__isnull=True)
+                | Q(educated_hst_from__isnull=False, educated_hst_region__isnull=False),
+                name="period_educated_hst_region_and_year",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -225,11 +283,19 @@ class AgreementPeriod(Versioned):
             )
         if self.min_very_high is not None and self.max_very_high is not None and self.max_very_high < self.min_very_high:
             errors["max_very_high"] = _("The most very-high regions cannot be fewer than the fewest.")
+        if self.rate_raise_percent is not None and self.rate_raise_per_hst is not None:
+            errors["rate_raise_per_hst"] = _("Give the rate raise as a percentage or as an amount per full-year student, not both.")
+        if (self.educated_hst_from is None) != (self.educated_hst_region_id is None):
+            errors["educated_hst_region"] = _("Name both the region and the first year, or neither.")
         if errors:
             raise ValidationError(errors)
 
     def contains(self, year: int) -> bool:
         return self.start_year <= year <= self.end_year
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == self.Status.PROPOSED
 
 
 class EducationBasis(models.TextChoices):

@@ -19,8 +19,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from alfadmin.models import BudgetYear, EducationBasis, Region, ResearchShare, ShareTable, StudentCount
+from alfadmin.models import AgreementPeriod, BudgetYear, EducationBasis, Region, ResearchShare, ShareTable, StudentCount
 
+from .engine.proposals import EducationProposals, proposals_in_force, proposed_hst, proposed_rate
 from .models import AllocationModel
 
 MODELS = (AllocationModel.ALF2015.value, AllocationModel.DS2024.value)
@@ -153,18 +154,41 @@ def _unavailable(error: _Missing) -> dict[str, Any]:
     return meta
 
 
-def gather_year(*, year: int) -> dict[str, Gathered] | None:
+def period_proposals(period: AgreementPeriod) -> EducationProposals:
+    """The memo's education proposals an administrator switched on for the period."""
+    return EducationProposals(
+        educated_hst_region=period.educated_hst_region.code if period.educated_hst_region_id else None,
+        educated_hst_from=period.educated_hst_from,
+        educated_hst=period.educated_hst,
+        twelfth_term_from=period.twelfth_term_from,
+        rate_raise_from=period.rate_raise_from,
+        rate_raise_percent=period.rate_raise_percent,
+        rate_raise_per_hst=period.rate_raise_per_hst,
+        rate_raise_phase_years=period.rate_raise_phase_years,
+    )
+
+
+def gather_year(*, year: int, proposals: EducationProposals | None = None) -> dict[str, Gathered] | None:
     """The scenario for each model for `year` from the current database state, or None if the
-    year has no budget year. A fixed, small number of queries whatever the number of years."""
-    budget_year = BudgetYear.objects.select_related("period").filter(year=year).first()
+    year has no budget year. A fixed, small number of queries whatever the number of years.
+
+    `proposals` replaces the period's education proposals (projections and scenarios); they
+    redefine the planned full-year students, so they apply to the Ds 2024 increment by
+    students too.
+    """
+    budget_year = BudgetYear.objects.select_related("period", "period__educated_hst_region").filter(year=year).first()
     if budget_year is None:
         return None
     period = budget_year.period
+    proposals = period_proposals(period) if proposals is None else proposals
+    in_force = proposals_in_force(year=year, proposals=proposals)
     plo = dict(BudgetYear.objects.values_list("year", "plo_rate"))
     codes = list(Region.objects.filter(is_active=True).order_by("code").values_list("code", flat=True))
-    planned = {
-        code: hst for code, hst in StudentCount.objects.filter(year=year, region__is_active=True).values_list("region__code", "planned_hst")
-    }
+    counts = StudentCount.objects.filter(year=year, region__is_active=True).values_list("region__code", "planned_hst", "actual_hst")
+    planned: dict[str, Any] = {code: hst for code, hst, _actual in counts}
+    if in_force and set(planned) >= set(codes):
+        educated = {code: actual for code, _hst, actual in counts if actual is not None}
+        planned = dict(proposed_hst({c: planned[c] for c in codes}, year=year, proposals=proposals, educated=educated))
     shares_by_kind: dict[str, dict[str, Decimal]] = {}
     for kind, code, percent in ResearchShare.objects.filter(region__is_active=True).values_list("table__kind", "region__code", "percent"):
         shares_by_kind.setdefault(kind, {})[code] = percent
@@ -173,6 +197,8 @@ def gather_year(*, year: int) -> dict[str, Gathered] | None:
     # Education (rules §4).
     education: dict[str, Any] | None = None
     education_meta: dict[str, Any] = {"basis": budget_year.education_basis}
+    if in_force:
+        education_meta["proposals"] = in_force
     try:
         hst = {code: _count(value) for code, value in _per_region(planned, codes, Unavailable.MISSING_STUDENTS).items()}
         if budget_year.education_basis == EducationBasis.APPROPRIATION:
@@ -187,6 +213,7 @@ def gather_year(*, year: int) -> dict[str, Gathered] | None:
                 rate = plo_rate_per_hst(base_rate=period.base_rate_per_hst, base_year=period.price_base_year, year=year, plo=plo)
                 education_meta["rate_source"] = "plo"
                 education_meta["price_base_year"] = period.price_base_year
+            rate = proposed_rate(rate, year=year, proposals=proposals)
             education = {"rate_per_hst": canonical(rate), "hst": hst}
     except _Missing as error:
         education_meta.update(_unavailable(error))

@@ -240,6 +240,13 @@ class YearPublication(Versioned):
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     state = models.CharField(_("state"), max_length=16, choices=State.choices)
+    paying_model = models.CharField(
+        _("model that pays"),
+        max_length=16,
+        choices=AllocationModel.choices,
+        default=AllocationModel.ALF2015,
+        help_text=_("Taken from the agreement period when published; the other model's run is kept as a comparison."),
+    )
     alf2015_run = models.ForeignKey(
         AllocationRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("published run, ALF 2015")
     )
@@ -287,3 +294,7 @@ class YearPublication(Versioned):
     @property
     def is_awaiting(self) -> bool:
         return self.state == self.State.AWAITING_CONFIRMATION
+
+    @property
+    def paying_run(self) -> AllocationRun | None:
+        return self.ds2024_run if self.paying_model == AllocationModel.DS2024 else self.alf2015_run

@@ -38,7 +38,20 @@ def _round_years(evaluation_round: EvaluationRound | None) -> Iterable[int]:
     return evaluation_round.years
 
 
-def _same_year(row: StudentCount, changed: frozenset[str]) -> Iterable[int]:
+def _student_years(row: StudentCount, changed: frozenset[str]) -> Iterable[int]:
+    if changed == {"actual_hst"}:
+        # Actual (UKÄ) figures drive money only where the period pays a region for what it
+        # educates and names no figure of its own (allocation-rules §4).
+        period = BudgetYear.objects.filter(year=row.year).select_related("period").first()
+        switch = period.period if period else None
+        if not (
+            switch
+            and switch.educated_hst_region_id == row.region_id
+            and switch.educated_hst is None
+            and switch.educated_hst_from is not None
+            and row.year >= switch.educated_hst_from
+        ):
+            return []
     return [row.year]
 
 
@@ -59,6 +72,15 @@ PERIOD_PARAMETERS = (
     "ds2024_agreement_shares_from",
     "price_base_year",
     "base_rate_per_hst",
+    # The memo's education proposals, when switched on for the period.
+    "educated_hst_region",
+    "educated_hst_from",
+    "educated_hst",
+    "twelfth_term_from",
+    "rate_raise_from",
+    "rate_raise_percent",
+    "rate_raise_per_hst",
+    "rate_raise_phase_years",
 )
 
 
@@ -83,9 +105,9 @@ def declare() -> None:
     )
     declare_input(
         StudentCount,
-        fields=["region", "year", "planned_hst"],
+        fields=["region", "year", "planned_hst", "actual_hst"],
         moves=["region", "year"],
-        years=_same_year,
+        years=_student_years,
         label=lambda c: f"{c.region.code} {c.year}",
     )
     declare_input(ResearchShare, fields=["table", "region", "percent"], years=_all_years, label=lambda s: str(s.table))

@@ -74,8 +74,29 @@ EDITS: dict[tuple[type, str], Edit] = {
             "ds2024_agreement_shares_from",
             "price_base_year",
             "base_rate_per_hst",
+            "twelfth_term_from",
+            "rate_raise_from",
+            "rate_raise_phase_years",
         )
     },
+    (AgreementPeriod, "educated_hst_region"): (
+        _period,
+        lambda p: {"educated_hst_region": Region.objects.get(code="ORE"), "educated_hst_from": 2026},
+        _period_years,
+    ),
+    (AgreementPeriod, "educated_hst_from"): (
+        _period,
+        lambda p: {"educated_hst_region": Region.objects.get(code="ORE"), "educated_hst_from": 2027},
+        _period_years,
+    ),
+    (AgreementPeriod, "educated_hst"): (_period, lambda p: {"educated_hst": Decimal("780")}, _period_years),
+    (AgreementPeriod, "rate_raise_percent"): (_period, lambda p: {"rate_raise_percent": Decimal("25")}, _period_years),
+    (AgreementPeriod, "rate_raise_per_hst"): (_period, lambda p: {"rate_raise_per_hst": Decimal("16734")}, _period_years),
+    (StudentCount, "actual_hst"): (
+        lambda: _with_educated_switch(_row(StudentCount, region__code="ORE", year=2026)),
+        lambda c: {"actual_hst": Decimal("782.5")},
+        lambda c: {2026},
+    ),
     (BudgetYear, "year"): (lambda: _row(BudgetYear, year=2031), lambda y: {"year": 2032}, lambda y: {2031, 2032}),
     (BudgetYear, "period"): (
         lambda: _row(BudgetYear, year=2024),
@@ -173,8 +194,16 @@ EDITS: dict[tuple[type, str], Edit] = {
 }
 
 
+def _with_educated_switch(count: StudentCount) -> StudentCount:
+    """Pay ORE for the students it educates from 2026, by the UKÄ figure: actual hst drive money."""
+    AgreementPeriod.objects.filter(years__year=count.year).update(educated_hst_region=count.region, educated_hst_from=2026)
+    return count
+
+
 def _changed_value(period: AgreementPeriod, name: str) -> Any:
     value = getattr(period, name)
+    if value is None:
+        return 2027
     if isinstance(value, Decimal):
         return value / 2 if value else Decimal("0.01")
     return value + 1
