@@ -20,6 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from alfadmin.models import AgreementPeriod, BudgetYear, EducationBasis, Region, ResearchShare, ShareTable, StudentCount
+from evaluations import selectors as evaluation_selectors
 
 from .engine.proposals import EducationProposals, proposals_in_force, proposed_hst, proposed_rate
 from .models import AllocationModel
@@ -115,17 +116,19 @@ def _half_up(value: Fraction) -> int:
     return int((value * 2 + 1) // 2) if value >= 0 else -int((-value * 2 + 1) // 2)
 
 
-def _evaluation_data(year: int) -> dict[str, Any] | None:
-    """The year's finalized evaluation round and its results, through the evaluations app's selectors."""
-    try:
-        from evaluations import selectors as evaluation_selectors
-    except ImportError:  # the evaluations app has not published its selectors yet
-        return None
+def _evaluation_data(year: int, *, carry_forward: bool = False) -> dict[str, Any] | None:
+    """The year's finalized evaluation round and its results; with `carry_forward`, for a year no
+    round covers, the latest earlier round's (a projection's assumption, marked as such)."""
     round_ = evaluation_selectors.round_for_year(year=year)
+    carried = False
+    if round_ is None and carry_forward:
+        round_ = evaluation_selectors.latest_round_before(year=year)
+        carried = round_ is not None
     if round_ is None:
         return None
     return {
         "round": round_,
+        "carried_forward": carried,
         "ratings": evaluation_selectors.ratings_by_region(evaluation_round=round_),
         "plans_ok": evaluation_selectors.plans_ok_by_region(evaluation_round=round_),
         "highly_cited": evaluation_selectors.highly_cited_by_region(evaluation_round=round_),
@@ -168,13 +171,21 @@ def period_proposals(period: AgreementPeriod) -> EducationProposals:
     )
 
 
-def gather_year(*, year: int, proposals: EducationProposals | None = None) -> dict[str, Gathered] | None:
+def gather_year(
+    *,
+    year: int,
+    proposals: EducationProposals | None = None,
+    plo_assumption: Mapping[int, Decimal] | None = None,
+    carry_ratings_forward: bool = False,
+) -> dict[str, Gathered] | None:
     """The scenario for each model for `year` from the current database state, or None if the
     year has no budget year. A fixed, small number of queries whatever the number of years.
 
-    `proposals` replaces the period's education proposals (projections and scenarios); they
-    redefine the planned full-year students, so they apply to the Ds 2024 increment by
-    students too.
+    Projections and scenarios may replace the period's education proposals (`proposals`; they
+    redefine the planned full-year students, so they apply to the Ds 2024 increment by students
+    too), assume PLO rates for some years (`plo_assumption`) and, for a year no evaluation round
+    covers, carry the latest round's results forward (`carry_ratings_forward`); each such
+    assumption is listed in the parts' meta.
     """
     budget_year = BudgetYear.objects.select_related("period", "period__educated_hst_region").filter(year=year).first()
     if budget_year is None:
@@ -182,7 +193,7 @@ def gather_year(*, year: int, proposals: EducationProposals | None = None) -> di
     period = budget_year.period
     proposals = period_proposals(period) if proposals is None else proposals
     in_force = proposals_in_force(year=year, proposals=proposals)
-    plo = dict(BudgetYear.objects.values_list("year", "plo_rate"))
+    plo = {**dict(BudgetYear.objects.values_list("year", "plo_rate")), **(plo_assumption or {})}
     codes = list(Region.objects.filter(is_active=True).order_by("code").values_list("code", flat=True))
     counts = StudentCount.objects.filter(year=year, region__is_active=True).values_list("region__code", "planned_hst", "actual_hst")
     planned: dict[str, Any] = {code: hst for code, hst, _actual in counts}
@@ -192,7 +203,7 @@ def gather_year(*, year: int, proposals: EducationProposals | None = None) -> di
     shares_by_kind: dict[str, dict[str, Decimal]] = {}
     for kind, code, percent in ResearchShare.objects.filter(region__is_active=True).values_list("table__kind", "region__code", "percent"):
         shares_by_kind.setdefault(kind, {})[code] = percent
-    evaluation = _evaluation_data(year)
+    evaluation = _evaluation_data(year, carry_forward=carry_ratings_forward)
 
     # Education (rules §4).
     education: dict[str, Any] | None = None
@@ -227,6 +238,8 @@ def gather_year(*, year: int, proposals: EducationProposals | None = None) -> di
                 raise _Missing(Unavailable.NO_ROUND)
             round_ = evaluation["round"]
             research_meta["evaluation_round"] = {"id": round_.pk, "name": str(round_)}
+            if evaluation["carried_forward"]:
+                research_meta["ratings_carried_forward"] = True
             if model == AllocationModel.ALF2015:
                 kind = ShareTable.Kind.IN_FORCE
             else:

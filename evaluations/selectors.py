@@ -38,6 +38,12 @@ def round_for_year(*, year: int) -> EvaluationRound | None:
     )
 
 
+def latest_round_before(*, year: int) -> EvaluationRound | None:
+    """The latest finalized round that applied before `year`: its ratings are carried forward in
+    projections for years no round covers yet."""
+    return EvaluationRound.objects.filter(status=FINALIZED, applies_to__lt=year).order_by("-applies_to", "-evaluation_year_to", "-pk").first()
+
+
 def ratings_by_region(*, evaluation_round: EvaluationRound) -> dict[str, dict[str, str]]:
     """Region code → {"1": rating, "2": rating, "3": rating} of a finalized round."""
     result: dict[str, dict[str, str]] = defaultdict(dict)
