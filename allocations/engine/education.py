@@ -15,8 +15,9 @@ from .trace import Explanation
 EDUCATION_LINE = "education"
 
 
-def compute_education(inputs: EducationInputs) -> EducationResult:
-    explanation = Explanation()
+def compute_education(inputs: EducationInputs, *, trace: bool = True) -> EducationResult:
+    """GU-ALF for one year; ``trace=False`` skips the steps, not the amounts."""
+    explanation = Explanation(record_steps=trace)
     match inputs.funding:
         case RatePerHst(rate):
             parts, total = _by_rate(rate, inputs.hst, explanation)
@@ -35,11 +36,12 @@ def compute_education(inputs: EducationInputs) -> EducationResult:
 def _by_rate(rate: Decimal, hst: Mapping[str, Decimal], explanation: Explanation) -> tuple[dict[str, Fraction], int]:
     # Decision 3: each part is rate × hst exactly; the total is rate × Σhst rounded half up,
     # and the parts are rounded to that total.
-    parts = {region: Fraction(rate) * Fraction(count) for region, count in hst.items()}
+    exact_rate = Fraction(rate)
+    parts = {region: exact_rate * Fraction(count) for region, count in hst.items()}
     for region, part in parts.items():
         explanation.step("education_part", part, region=region, rate=rate, hst=hst[region])
     hst_total = exact_sum(hst.values())
-    exact_total = Fraction(rate) * hst_total
+    exact_total = exact_rate * hst_total
     total = round_half_up(exact_total)
     explanation.step("education_total", exact_total, rate=rate, hst_total=hst_total)
     explanation.step("education_total_rounded", total, exact=exact_total)
