@@ -325,7 +325,8 @@ def _round_outcomes(lines: Sequence[_LineStates], total: int, outcomes: int) -> 
     order = np.argsort(keys, axis=1, kind="stable")
     place = np.empty_like(order)
     np.put_along_axis(place, order, np.broadcast_to(np.arange(count), order.shape), axis=1)
-    return floors + (place < leftover[:, None])
+    rounded: Kronor = floors + (place < leftover[:, None])
+    return rounded
 
 
 def _remainder_ranks(remainders: Iterable[Fraction]) -> dict[Fraction, int]:
@@ -369,4 +370,5 @@ def _cumulative(probabilities: Probabilities, regions: Sequence[str]) -> npt.NDA
 def _draw(cumulative: npt.NDArray[np.float64], outcomes: int, rng: np.random.Generator) -> Codes:
     uniform = rng.random((outcomes, *cumulative.shape[:2]))
     # The index of a rating is how many cumulative bounds the uniform number reaches.
-    return (uniform[:, :, :, None] >= cumulative[None, :, :, :]).sum(axis=3).astype(np.int8)
+    codes: Codes = (uniform[:, :, :, None] >= cumulative[None, :, :, :]).sum(axis=3).astype(np.int8)
+    return codes
