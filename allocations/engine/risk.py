@@ -15,22 +15,23 @@ How (b) stays exact and fast. Money is rounded once over all lines of an allocat
 (largest remainder), so an outcome's amounts cannot be added up from per-panel amounts
 that are each rounded. Instead:
 
-- every line's *exact* amount (a ``Fraction``) depends on a small "state" only: under
-  alf2015 a panel's lines depend on that panel's column of ratings (its pattern), under
-  ds2024 a region's quality lines depend only on whether it keeps its quality amount. The
-  exact amounts are computed once per distinct state with the engine's own functions
-  (``alf2015.panel_lines``, ``ds2024.ds2024_exact_lines``) and cached: a few hundred to a
-  few thousand calls however many outcomes are drawn;
-- the rounding is vectorised with numpy over all outcomes at once, in integers: each
-  line-state's floor (int64 kronor) and the rank of its remainder among every remainder
-  that occurs (ranked exactly, see ``_remainder_ranks``); one ``argsort`` per outcome row
-  orders the lines as ``largest_remainder`` does (largest remainder first, ties by
+- every line's *exact* amount depends on a small "state" only. Under alf2015 a panel's
+  lines depend on that panel's column of ratings (its pattern): they are computed once per
+  distinct pattern (a few hundred to a couple of thousand per panel, however many outcomes
+  are drawn), all patterns of a panel at once, with numpy arrays of Python integers
+  (``dtype=object``: exact, no overflow) in the closed form of the panel rules
+  (``_alf2015_line_states`` says why the water-fill takes one round). Under ds2024 a
+  region's quality lines depend only on whether it keeps its quality amount; both states
+  come from the engine's own ``ds2024_exact_lines``;
+- the rounding is vectorised with numpy over all outcomes at once, in int64: each
+  line-state's floor and the rank of its remainder among every remainder that occurs
+  (ranked exactly, see ``_remainder_ranks``); one ``argsort`` per outcome row orders the
+  lines as ``largest_remainder`` does (largest remainder first, ties by
   ``Line.tie_break_key``), and the first ``leftover`` lines get one krona more.
 
 So each outcome's amounts equal the scalar engine's to the krona, and sum exactly to the
-appropriation (less GUNS and undistributed lines); the tests check both on samples of
-outcomes for both models. The water-fill itself is not vectorised: it runs in exact
-arithmetic once per distinct panel pattern.
+appropriation (with GUNS and undistributed lines); the tests check this against the scalar
+engine on generated inputs and samples of outcomes, for both models.
 
 Invalid outcomes. alf2015 allows at most ``max_very_high`` very-high regions per panel and
 the scalar engine rejects more as invalid input (``ScenarioError``). The draw therefore
@@ -41,6 +42,7 @@ many columns it redrew. ds2024 has no limit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -48,7 +50,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from .alf2015 import alf2015_pools, panel_lines
+from .alf2015 import alf2015_pools
 from .ds2024 import ds2024_exact_lines
 from .errors import ScenarioError
 from .inputs import PANELS, Alf2015Inputs, Ds2024Inputs, Rating
@@ -204,19 +206,19 @@ def draw_ratings(
     ``max_very_high`` very-high regions are redrawn. Returns the codes and how many columns
     were redrawn."""
     cumulative = _cumulative(probabilities, regions)  # (regions, panels, len(SCALE) - 1)
-    codes = _draw(cumulative, outcomes, rng)
+    codes = _draw(rng.random((outcomes, len(regions), len(PANELS))), cumulative)
     redrawn = 0
     if max_very_high is None:
         return codes, redrawn
     very_high = SCALE.index(Rating.VERY_HIGH)
     for _ in range(_MAX_REDRAW_ROUNDS):
-        invalid = (codes == very_high).sum(axis=1) > max_very_high  # (outcomes, panels)
-        count = int(invalid.sum())
-        if count == 0:
+        outcome, panel = np.nonzero((codes == very_high).sum(axis=1) > max_very_high)
+        if len(outcome) == 0:
             return codes, redrawn
-        redrawn += count
-        fresh = _draw(cumulative, outcomes, rng)
-        codes = np.where(invalid[:, None, :], fresh, codes)
+        redrawn += len(outcome)
+        # A fresh column for each panel that broke the limit, from that panel's probabilities.
+        uniform = rng.random((len(outcome), len(regions)))
+        codes[outcome, :, panel] = _draw(uniform, cumulative[:, panel, :].transpose(1, 0, 2))
     raise ValueError(
         f"could not draw valid ratings: with these probabilities a panel almost always has more than {max_very_high} very_high regions"
     )
@@ -248,32 +250,74 @@ def research_by_outcome(inputs: ResearchInputs, codes: Codes) -> Kronor:
 
 @dataclass(frozen=True)
 class _LineStates:
-    """One line's exact amount in each of its states, and each outcome's state."""
+    """One line's exact amount in each of its states (``numerators / denominators``, object
+    arrays of Python ints), and each outcome's state."""
 
     line: Line
-    values: Sequence[Fraction]
-    state: npt.NDArray[np.intp] | None  # (outcomes,) indices into values; None: one state
+    numerators: npt.NDArray[np.object_]
+    denominators: npt.NDArray[np.object_]
+    state: npt.NDArray[np.intp] | None  # (outcomes,) indices into the states; None: one state
+
+
+def _from_fractions(line: Line, *values: Fraction, state: npt.NDArray[np.intp] | None = None) -> _LineStates:
+    """A line whose states' exact amounts are ``values`` (one value: the same in every outcome)."""
+    numerators = np.array([value.numerator for value in values], dtype=object)
+    denominators = np.array([value.denominator for value in values], dtype=object)
+    return _LineStates(line, numerators, denominators, state)
 
 
 def _alf2015_line_states(inputs: Alf2015Inputs, codes: Codes, regions: Sequence[str]) -> list[_LineStates]:
+    """alf2015 lines for every outcome: a panel's lines depend on its column of ratings only,
+    so they are computed once per distinct column, all columns of a panel at once.
+
+    Vectorised form of ``alf2015._allocate_panel`` (§5.3-5.4), in integers scaled by the
+    common denominator of the panel's pot, bases, guarantees and caps. Caps are the same
+    fraction of every base, so the water-fill takes one round: a very-high region's share
+    ``after × base / W_V`` exceeds its cap ``κ × base`` exactly when ``after > κ × W_V``,
+    the same for every very-high region; then all are capped (regions of base 0 get 0
+    either way) and ``after − κ × W_V`` is left over, else nothing is. What is left goes to
+    good_high regions by base, or is undistributed when their bases sum to 0.
+    """
     very_high = (codes == SCALE.index(Rating.VERY_HIGH)).sum(axis=1)  # (outcomes, panels)
     if (very_high > inputs.params.max_very_high).any():
         # The scalar engine rejects these ratings (ScenarioError); draw_ratings redraws them.
         raise ValueError(f"an outcome has more than {inputs.params.max_very_high} very_high regions in a panel")
-    explanation = Explanation(record_steps=False)
-    pools = alf2015_pools(inputs, explanation)
-    lines = [_LineStates(Line(region, "base"), (base,), None) for region, base in pools.bases.items()]
-    # A panel's lines depend on its column of ratings only: one exact computation per
-    # distinct column (as a base-3 number), shared by every outcome that drew it.
+    pools = alf2015_pools(inputs, Explanation(record_steps=False))
+    lines = [_from_fractions(Line(region, "base"), pools.bases[region]) for region in regions]
     place_values = len(SCALE) ** np.arange(len(regions), dtype=np.int64)
     for j, panel in enumerate(pools.panels):
         patterns, state = np.unique(codes[:, :, j].astype(np.int64) @ place_values, return_inverse=True)
-        by_pattern = []
-        for pattern in patterns.tolist():
-            column = {region: SCALE[pattern // len(SCALE) ** i % len(SCALE)] for i, region in enumerate(regions)}
-            by_pattern.append(panel_lines(panel, pools.bases, column, inputs.params, explanation))
-        names = [Line(region, panel.line) for region in regions] + [Line(None, panel.line)]
-        lines.extend(_LineStates(line, [amounts.get(line, Fraction(0)) for amounts in by_pattern], state.reshape(-1)) for line in names)
+        columns = (patterns[:, None] // place_values[None, :]) % len(SCALE)  # (patterns, regions)
+        good_high = columns == SCALE.index(Rating.GOOD_HIGH)
+        very_high_column = columns == SCALE.index(Rating.VERY_HIGH)
+        bases = [pools.bases[region] for region in regions]
+        guarantees = [panel.guarantee_per_base * base for base in bases]
+        caps = [panel.cap_per_base * base for base in bases]
+        scale = math.lcm(panel.pot.denominator, *(value.denominator for value in (*bases, *guarantees, *caps)))
+        base_units = np.array([int(base * scale) for base in bases], dtype=object)
+        guarantee_units = np.array([int(value * scale) for value in guarantees], dtype=object)
+        cap_units = np.array([int(value * scale) for value in caps], dtype=object)
+        cap_fraction = panel.cap_per_base
+
+        after = int(panel.pot * scale) - (good_high * guarantee_units).sum(axis=1)  # (patterns,)
+        very_high_base = (very_high_column * base_units).sum(axis=1)
+        good_high_base = (good_high * base_units).sum(axis=1)
+        capped = after * cap_fraction.denominator > very_high_base * cap_fraction.numerator
+        leftover = np.where(capped, after - (very_high_column * cap_units).sum(axis=1), 0)
+        to_good_high = (leftover > 0) & (good_high_base > 0)
+
+        # Each region's line as numerator / denominator, shape (patterns, regions).
+        share_denominator = np.where(very_high_base > 0, very_high_base, 1) * scale
+        very_high_numerator = np.where(capped[:, None], cap_units[None, :] * (share_denominator[:, None] // scale), after[:, None] * base_units[None, :])
+        extra_denominator = np.where(to_good_high, good_high_base, 1)
+        good_high_numerator = guarantee_units[None, :] * extra_denominator[:, None] + np.where(to_good_high[:, None], leftover[:, None] * base_units[None, :], 0)
+        numerators = np.where(very_high_column, very_high_numerator, np.where(good_high, good_high_numerator, 0))
+        denominators = np.where(very_high_column, share_denominator[:, None], extra_denominator[:, None] * scale)
+        state = state.reshape(-1)
+        for i, region in enumerate(regions):
+            lines.append(_LineStates(Line(region, panel.line), numerators[:, i], denominators[:, i], state))
+        undistributed = np.where((leftover > 0) & ~to_good_high, leftover, 0)
+        lines.append(_LineStates(Line(None, panel.line), undistributed, np.full(len(patterns), scale, dtype=object), state))
     return lines
 
 
@@ -285,17 +329,17 @@ def _ds2024_line_states(inputs: Ds2024Inputs, codes: Codes, regions: Sequence[st
     explanation = Explanation(record_steps=False)
     keeping = replace(inputs, plans_ok=dict.fromkeys(regions, True), ratings={r: dict.fromkeys(PANELS, Rating.GOOD_HIGH) for r in regions})
     forfeiting = replace(inputs, plans_ok=dict.fromkeys(regions, False))
-    states = (ds2024_exact_lines(forfeiting, explanation), ds2024_exact_lines(keeping, explanation))
+    forfeited_lines, kept_lines = ds2024_exact_lines(forfeiting, explanation), ds2024_exact_lines(keeping, explanation)
     inadequate = SCALE.index(Rating.INADEQUATE)
     plans_ok = np.array([inputs.plans_ok[region] for region in regions])
     keeps = (plans_ok[None, :] & (codes != inadequate).all(axis=2)).astype(np.intp)  # (outcomes, regions)
     index = {region: i for i, region in enumerate(regions)}
     lines = []
-    for line, forfeited_value in states[0].items():
+    for line, forfeited in forfeited_lines.items():
         if line.region is not None and line.name in ("quality", "quality_forfeited"):
-            lines.append(_LineStates(line, (forfeited_value, states[1][line]), keeps[:, index[line.region]]))
+            lines.append(_from_fractions(line, forfeited, kept_lines[line], state=keeps[:, index[line.region]]))
         else:
-            lines.append(_LineStates(line, (forfeited_value,), None))
+            lines.append(_from_fractions(line, forfeited))
     return lines
 
 
@@ -305,50 +349,62 @@ def _round_outcomes(lines: Sequence[_LineStates], total: int, outcomes: int) -> 
     Shape (outcomes, lines). Each line is floored; the ``total − Σ floors`` kronor left over
     go to the lines with the largest remainders, ties to the earlier line.
     """
-    ranks = _remainder_ranks(value - (value.numerator // value.denominator) for item in lines for value in item.values)
+    floors_by_line = []
+    remainders_by_line = []
+    for item in lines:
+        floors = item.numerators // item.denominators
+        remainders = item.numerators - floors * item.denominators
+        # In lowest terms, so that equal remainders are equal pairs (and rank equal).
+        common = np.gcd(remainders, item.denominators)
+        floors_by_line.append(floors)
+        remainders_by_line.append(list(zip((remainders // common).tolist(), (item.denominators // common).tolist(), strict=True)))
+    ranks = _remainder_ranks(pair for pairs in remainders_by_line for pair in pairs)
     count = len(lines)
-    floors = np.empty((outcomes, count), dtype=np.int64)
+    floors_table = np.empty((outcomes, count), dtype=np.int64)
     keys = np.empty((outcomes, count), dtype=np.int64)
     with_remainder = np.empty((outcomes, count), dtype=np.bool_)
-    for position, item in enumerate(lines):
-        line_floors = [value.numerator // value.denominator for value in item.values]
-        remainders = [value - floor for value, floor in zip(item.values, line_floors, strict=True)]
+    for position, (item, floors, remainders) in enumerate(zip(lines, floors_by_line, remainders_by_line, strict=True)):
         # Ascending key: a larger remainder first; between equal remainders, the earlier line.
-        line_keys = [-ranks[remainder] * count + position for remainder in remainders]
-        state = item.state if item.state is not None else np.zeros(outcomes, dtype=np.intp)
-        floors[:, position] = np.array(line_floors, dtype=np.int64)[state]
-        keys[:, position] = np.array(line_keys, dtype=np.int64)[state]
-        with_remainder[:, position] = np.array([remainder != 0 for remainder in remainders])[state]
-    leftover = total - floors.sum(axis=1)
+        line_keys = np.array([-ranks[pair] * count + position for pair in remainders], dtype=np.int64)
+        line_with_remainder = np.array([numerator != 0 for numerator, _ in remainders])
+        line_floors = floors.astype(np.int64)
+        if item.state is None:  # one state: the same in every outcome
+            floors_table[:, position], keys[:, position], with_remainder[:, position] = line_floors[0], line_keys[0], line_with_remainder[0]
+        else:
+            floors_table[:, position] = line_floors[item.state]
+            keys[:, position] = line_keys[item.state]
+            with_remainder[:, position] = line_with_remainder[item.state]
+    leftover = total - floors_table.sum(axis=1)
     if (leftover < 0).any() or (leftover > with_remainder.sum(axis=1)).any():
         raise ValueError("rounding: the total is not reachable from the lines")  # as largest_remainder
-    order = np.argsort(keys, axis=1, kind="stable")
-    place = np.empty_like(order)
-    np.put_along_axis(place, order, np.broadcast_to(np.arange(count), order.shape), axis=1)
-    rounded: Kronor = floors + (place < leftover[:, None])
+    order = np.argsort(keys, axis=1)  # keys are distinct within a row: no ties to break
+    place = np.empty_like(order)  # place[outcome, line]: the line's position in that order
+    place[np.arange(outcomes)[:, None], order] = np.arange(count)
+    rounded: Kronor = floors_table + (place < leftover[:, None])
     return rounded
 
 
-def _remainder_ranks(remainders: Iterable[Fraction]) -> dict[Fraction, int]:
-    """Each distinct remainder's rank in ascending order, exactly.
+def _remainder_ranks(remainders: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """Each distinct remainder (numerator, denominator in lowest terms) and its rank in
+    ascending order, exactly.
 
-    Sorting many ``Fraction`` values is slow, so they are sorted as floats (numpy) and only
-    runs of equal floats are sorted again exactly: converting a fraction to the nearest
-    float is monotonic (x < y gives float(x) <= float(y)), so floats that differ are already
-    in exact order.
+    Sorting many fractions exactly is slow, so they are sorted as floats (numpy) and only
+    runs of equal floats are sorted again exactly: ``numerator / denominator`` of Python
+    ints is correctly rounded, hence monotonic (x < y gives float(x) <= float(y)), so
+    floats that differ are already in exact order.
     """
     distinct = list(set(remainders))
-    approximate = np.array([float(value) for value in distinct])
+    approximate = np.array([numerator / denominator for numerator, denominator in distinct])
     order = np.argsort(approximate, kind="stable")
-    ranked: list[Fraction] = []
+    ranked: list[tuple[int, int]] = []
     start = 0
     while start < len(order):
         end = start + 1
         while end < len(order) and approximate[order[end]] == approximate[order[start]]:
             end += 1
-        ranked.extend(sorted(distinct[i] for i in order[start:end]))
+        ranked.extend(sorted((distinct[i] for i in order[start:end]), key=lambda pair: Fraction(*pair)))
         start = end
-    return {value: rank for rank, value in enumerate(ranked)}
+    return {pair: rank for rank, pair in enumerate(ranked)}
 
 
 def _cumulative(probabilities: Probabilities, regions: Sequence[str]) -> npt.NDArray[np.float64]:
@@ -367,8 +423,10 @@ def _cumulative(probabilities: Probabilities, regions: Sequence[str]) -> npt.NDA
     return np.cumsum(table, axis=2)[:, :, :-1]
 
 
-def _draw(cumulative: npt.NDArray[np.float64], outcomes: int, rng: np.random.Generator) -> Codes:
-    uniform = rng.random((outcomes, *cumulative.shape[:2]))
-    # The index of a rating is how many cumulative bounds the uniform number reaches.
-    codes: Codes = (uniform[:, :, :, None] >= cumulative[None, :, :, :]).sum(axis=3).astype(np.int8)
+def _draw(uniform: npt.NDArray[np.float64], cumulative: npt.NDArray[np.float64]) -> Codes:
+    """Ratings from uniform numbers: a rating's index is how many cumulative probability
+    bounds (the last axis of ``cumulative``, broadcast against ``uniform``) it reaches."""
+    codes: Codes = (uniform >= cumulative[..., 0]).astype(np.int8)
+    for bound in range(1, cumulative.shape[-1]):
+        codes += uniform >= cumulative[..., bound]
     return codes

@@ -44,7 +44,7 @@ def assert_equal_to_scalar(inputs: ResearchInputs, codes: np.ndarray, research: 
         assert research[outcome].tolist() == [expected[region] for region in regions]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data(), st.sampled_from([alf2015_research, ds2024_research]))
 def test_vectorised_amounts_equal_the_scalar_engine_on_every_outcome(data: st.DataObject, model: object) -> None:
     regions = data.draw(REGION_CODES)
