@@ -102,7 +102,8 @@ class DifferenceExplained:
 
 
 def explain_difference(before: Mapping[str, object], after: Mapping[str, object]) -> DifferenceExplained:
-    """Split each region's change in money from ``before`` to ``after`` into causes."""
+    """Split each region's change in money from ``before`` ("from") to ``after`` ("to")
+    into causes. Both are decoded scenario documents (``load_scenario_json``)."""
     for scenario in (before, after):
         parse_scenario(scenario)  # both must be valid on their own; raises ScenarioError
     _check_comparable(before, after)
