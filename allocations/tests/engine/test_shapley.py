@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from allocations.engine import ScenarioError, compute_scenario
-from allocations.engine.shapley import GROUPS, _hybrid, explain_difference
+from allocations.engine.shapley import GROUPS, DifferenceExplained, _hybrid, explain_difference
 
 from .strategies import REGION_CODES, alf2015_research, ds2024_research, education
 
@@ -27,7 +28,7 @@ def scenario_pair(draw: st.DrawFn) -> tuple[dict[str, object], dict[str, object]
     return one(), one()
 
 
-def explained(before: dict[str, object], after: dict[str, object]) -> object:
+def explained(before: dict[str, object], after: dict[str, object]) -> DifferenceExplained:
     try:
         return explain_difference(before, after)
     except ScenarioError as error:
@@ -38,9 +39,10 @@ def explained(before: dict[str, object], after: dict[str, object]) -> object:
 
 
 def region_money(scenario: dict[str, object]) -> dict[str, int]:
-    output = compute_scenario(scenario, trace=False)
-    money: dict[str, int] = dict(output.get("education", {}).get("regions", {}))  # type: ignore[union-attr]
-    for region, lines in output["research"]["regions"].items():  # type: ignore[index]
+    """Each region's education + research total, read from the output document."""
+    output: Any = compute_scenario(scenario, trace=False)
+    money: dict[str, int] = dict(output.get("education", {}).get("regions", {}))
+    for region, lines in output.get("research", {}).get("regions", {}).items():
         money[region] = money.get(region, 0) + lines["total"]
     return money
 
