@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
-from .exact import exact_sum
 from .inputs import PANELS, Ds2024Inputs, Rating
 from .results import (
     REASON_NO_DATA_FOR_KEY,
@@ -159,10 +158,12 @@ def _split_increment(
     explanation: Explanation,
 ) -> dict[str, Fraction]:
     """§6.5: ``pot`` by each region's share of the counts; empty when every count is zero."""
-    count_total = exact_sum(counts.values())
+    exact_counts = {region: Fraction(count) for region, count in counts.items()}
+    count_total = sum(exact_counts.values(), Fraction(0))
     if count_total == 0:
         return {}
-    amounts = {region: pot * Fraction(count) / count_total for region, count in counts.items()}
+    per_count = pot / count_total
+    amounts = {region: per_count * count for region, count in exact_counts.items()}
     for region, amount in amounts.items():
         explanation.step(
             "increment",
