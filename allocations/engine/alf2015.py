@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .exact import exact_sum
 from .inputs import PANELS, Alf2015Inputs, Alf2015Params, Rating
 from .results import (
     REASON_NO_ELIGIBLE_REGION,
@@ -20,50 +19,46 @@ from .water_fill import WaterFill, water_fill
 
 
 @dataclass(frozen=True)
-class _Panel:
+class Panel:
+    """One panel's pot and its per-base fractions, exact (§5.2-5.3)."""
+
     number: int
     weight: Fraction
     pot: Fraction
+    guarantee_per_base: Fraction
+    cap_per_base: Fraction
 
     @property
     def line(self) -> str:
         return f"panel_{self.number}"
 
 
-def compute_alf2015(inputs: Alf2015Inputs) -> Alf2015Result:
-    params = inputs.params
+@dataclass(frozen=True)
+class Pools:
+    """What does not depend on the ratings: each region's base amount and the panels' pots."""
+
+    bases: Mapping[str, Fraction]
+    quality_pot: Fraction
+    panels: tuple[Panel, ...]
+
+
+def compute_alf2015(inputs: Alf2015Inputs, *, trace: bool = True) -> Alf2015Result:
+    """FO-ALF for one year under alf2015; ``trace=False`` skips the steps, not the amounts."""
     appropriation = inputs.appropriation
-    explanation = Explanation()
-
-    # §5.1: the base pool, split by the fixed shares.
-    base_pool = Fraction(params.base_fraction) * appropriation
-    explanation.step("base_pool", base_pool, appropriation=appropriation, base_fraction=params.base_fraction)
-    base_per_percent = base_pool / 100
-    bases = {region: Fraction(share) * base_per_percent for region, share in inputs.shares.items()}
-    for region, base in bases.items():
-        explanation.step("base_amount", base, region=region, share=inputs.shares[region], base_pool=base_pool)
-    exact = {Line(region, "base"): base for region, base in bases.items()}
-
-    # §5.2: the quality pot, split over the panels.
-    quality_pot = appropriation - base_pool
-    explanation.step("quality_pot", quality_pot, appropriation=appropriation, base_pool=base_pool)
-    undistributed: list[str] = []
-    for number in PANELS:
-        weight = Fraction(params.panel_weights[number])
-        panel = _Panel(number, weight, weight * quality_pot)
+    explanation = Explanation(record_steps=trace)
+    pools = alf2015_pools(inputs, explanation)
+    exact = {Line(region, "base"): base for region, base in pools.bases.items()}
+    for panel in pools.panels:
         explanation.step(
             "panel_pot",
             panel.pot,
-            panel=number,
-            weight=params.panel_weights[number],
-            quality_pot=quality_pot,
+            panel=panel.number,
+            weight=inputs.params.panel_weights[panel.number],
+            quality_pot=pools.quality_pot,
         )
-        ratings = {region: by_panel[number] for region, by_panel in inputs.ratings.items()}
-        amounts, unallocated = _allocate_panel(panel, bases, ratings, params, explanation)
-        exact.update({Line(region, panel.line): amount for region, amount in amounts.items()})
-        if unallocated:
-            exact[Line(None, panel.line)] = unallocated
-            undistributed.append(panel.line)
+        ratings = {region: by_panel[panel.number] for region, by_panel in inputs.ratings.items()}
+        exact.update(panel_lines(panel, pools.bases, ratings, inputs.params, explanation))
+    undistributed = [panel.line for panel in pools.panels if Line(None, panel.line) in exact]
 
     rounded = largest_remainder(exact, appropriation)
     explanation.rounding(exact, rounded)
@@ -76,7 +71,7 @@ def compute_alf2015(inputs: Alf2015Inputs) -> Alf2015Result:
                 panel_2=rounded[Line(region, "panel_2")],
                 panel_3=rounded[Line(region, "panel_3")],
             )
-            for region in bases
+            for region in pools.bases
         },
         undistributed=tuple(UndistributedLine(line, rounded[Line(None, line)], REASON_NO_ELIGIBLE_REGION) for line in undistributed),
         notes=tuple(explanation.notes),
@@ -84,14 +79,51 @@ def compute_alf2015(inputs: Alf2015Inputs) -> Alf2015Result:
     )
 
 
+def alf2015_pools(inputs: Alf2015Inputs, explanation: Explanation) -> Pools:
+    """§5.1-5.2: the base pool split by the fixed shares, and the quality pot by panel."""
+    params = inputs.params
+    appropriation = inputs.appropriation
+    base_pool = Fraction(params.base_fraction) * appropriation
+    explanation.step("base_pool", base_pool, appropriation=appropriation, base_fraction=params.base_fraction)
+    base_per_percent = base_pool / 100
+    bases = {region: Fraction(share) * base_per_percent for region, share in inputs.shares.items()}
+    for region, base in bases.items():
+        explanation.step("base_amount", base, region=region, share=inputs.shares[region], base_pool=base_pool)
+
+    quality_pot = appropriation - base_pool
+    explanation.step("quality_pot", quality_pot, appropriation=appropriation, base_pool=base_pool)
+    guarantee, cap = Fraction(params.guarantee), Fraction(params.cap)
+    panels = []
+    for number in PANELS:
+        weight = Fraction(params.panel_weights[number])
+        panels.append(Panel(number, weight, weight * quality_pot, guarantee * weight, cap * weight))
+    return Pools(bases, quality_pot, tuple(panels))
+
+
+def panel_lines(
+    panel: Panel,
+    bases: Mapping[str, Fraction],
+    ratings: Mapping[str, Rating],
+    params: Alf2015Params,
+    explanation: Explanation,
+) -> dict[Line, Fraction]:
+    """§5.3-5.4 for one panel, exact: each region's line, and an undistributed line when
+    some of the pot can go to no region. Depends on this panel's ratings only."""
+    amounts, unallocated = _allocate_panel(panel, bases, ratings, params, explanation)
+    lines = {Line(region, panel.line): amount for region, amount in amounts.items()}
+    if unallocated:
+        lines[Line(None, panel.line)] = unallocated
+    return lines
+
+
 def _allocate_panel(
-    panel: _Panel,
+    panel: Panel,
     bases: Mapping[str, Fraction],
     ratings: Mapping[str, Rating],
     params: Alf2015Params,
     explanation: Explanation,
 ) -> tuple[dict[str, Fraction], Fraction]:
-    """§5.3-5.4 for one panel: each region's amount, and the amount no region can get."""
+    """Each region's amount in one panel, and the amount no region can get."""
     good_high = [region for region, rating in ratings.items() if rating is Rating.GOOD_HIGH]
     very_high = [region for region, rating in ratings.items() if rating is Rating.VERY_HIGH]
     amounts = dict.fromkeys(bases, Fraction(0))
@@ -105,9 +137,8 @@ def _allocate_panel(
     if not very_high:
         explanation.note("no_very_high", panel=panel.number)
 
-    guarantee_per_base = Fraction(params.guarantee) * panel.weight
     for region in good_high:
-        amounts[region] = guarantee_per_base * bases[region]
+        amounts[region] = panel.guarantee_per_base * bases[region]
         explanation.step(
             "guarantee",
             amounts[region],
@@ -117,7 +148,7 @@ def _allocate_panel(
             base=bases[region],
             weight=params.panel_weights[panel.number],
         )
-    guarantees = exact_sum(amounts[region] for region in good_high)
+    guarantees = sum((amounts[region] for region in good_high), Fraction(0))
     after_guarantees = panel.pot - guarantees
     explanation.step(
         "after_guarantees",
@@ -128,11 +159,10 @@ def _allocate_panel(
     )
 
     # A very-high region gets no guarantee of its own: only its capped share.
-    cap_per_base = Fraction(params.cap) * panel.weight
     fill = water_fill(
         after_guarantees,
         {region: bases[region] for region in very_high},
-        {region: cap_per_base * bases[region] for region in very_high},
+        {region: panel.cap_per_base * bases[region] for region in very_high},
     )
     _explain_water_fill(panel, fill, bases, params, explanation)
     amounts.update(fill.amounts)
@@ -140,14 +170,15 @@ def _allocate_panel(
         return amounts, Fraction(0)
 
     # §5.4 decision: what the very-high regions cannot take goes to good_high by base.
-    good_high_base = exact_sum(bases[region] for region in good_high)
+    good_high_base = sum((bases[region] for region in good_high), Fraction(0))
     if good_high_base == 0:
         # Decision 5: no base to split by (or no good_high region at all).
         explanation.note("leftover_undistributed", panel=panel.number)
         return amounts, _undistributed(panel, fill.leftover, explanation)
     explanation.note("leftover_to_good_high" if very_high else "pot_to_good_high", panel=panel.number)
+    leftover_per_base = fill.leftover / good_high_base
     for region in good_high:
-        extra = fill.leftover * bases[region] / good_high_base
+        extra = leftover_per_base * bases[region]
         amounts[region] += extra
         explanation.step(
             "leftover_to_good_high",
@@ -161,7 +192,7 @@ def _allocate_panel(
     return amounts, Fraction(0)
 
 
-def _undistributed(panel: _Panel, amount: Fraction, explanation: Explanation) -> Fraction:
+def _undistributed(panel: Panel, amount: Fraction, explanation: Explanation) -> Fraction:
     explanation.step(
         "undistributed",
         amount,
@@ -173,7 +204,7 @@ def _undistributed(panel: _Panel, amount: Fraction, explanation: Explanation) ->
 
 
 def _explain_water_fill(
-    panel: _Panel,
+    panel: Panel,
     fill: WaterFill,
     bases: Mapping[str, Fraction],
     params: Alf2015Params,

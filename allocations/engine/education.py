@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
-from .exact import exact_sum
 from .inputs import EducationAppropriation, EducationInputs, RatePerHst
 from .results import EducationResult
 from .rounding import Line, largest_remainder, round_half_up
@@ -15,8 +14,9 @@ from .trace import Explanation
 EDUCATION_LINE = "education"
 
 
-def compute_education(inputs: EducationInputs) -> EducationResult:
-    explanation = Explanation()
+def compute_education(inputs: EducationInputs, *, trace: bool = True) -> EducationResult:
+    """GU-ALF for one year; ``trace=False`` skips the steps, not the amounts."""
+    explanation = Explanation(record_steps=trace)
     match inputs.funding:
         case RatePerHst(rate):
             parts, total = _by_rate(rate, inputs.hst, explanation)
@@ -35,11 +35,13 @@ def compute_education(inputs: EducationInputs) -> EducationResult:
 def _by_rate(rate: Decimal, hst: Mapping[str, Decimal], explanation: Explanation) -> tuple[dict[str, Fraction], int]:
     # Decision 3: each part is rate × hst exactly; the total is rate × Σhst rounded half up,
     # and the parts are rounded to that total.
-    parts = {region: Fraction(rate) * Fraction(count) for region, count in hst.items()}
+    exact_rate = Fraction(rate)
+    exact_hst = _exact_counts(hst)
+    parts = {region: exact_rate * count for region, count in exact_hst.items()}
     for region, part in parts.items():
         explanation.step("education_part", part, region=region, rate=rate, hst=hst[region])
-    hst_total = exact_sum(hst.values())
-    exact_total = Fraction(rate) * hst_total
+    hst_total = sum(exact_hst.values(), Fraction(0))
+    exact_total = exact_rate * hst_total
     total = round_half_up(exact_total)
     explanation.step("education_total", exact_total, rate=rate, hst_total=hst_total)
     explanation.step("education_total_rounded", total, exact=exact_total)
@@ -47,9 +49,11 @@ def _by_rate(rate: Decimal, hst: Mapping[str, Decimal], explanation: Explanation
 
 
 def _by_appropriation(appropriation: int, hst: Mapping[str, Decimal], explanation: Explanation) -> tuple[dict[str, Fraction], int]:
-    hst_total = exact_sum(hst.values())
+    exact_hst = _exact_counts(hst)
+    hst_total = sum(exact_hst.values(), Fraction(0))
     explanation.step("education_appropriation", appropriation, hst_total=hst_total)
-    parts = {region: appropriation * Fraction(count) / hst_total for region, count in hst.items()}
+    per_hst = appropriation / hst_total
+    parts = {region: per_hst * count for region, count in exact_hst.items()}
     for region, part in parts.items():
         explanation.step(
             "education_share",
@@ -60,3 +64,8 @@ def _by_appropriation(appropriation: int, hst: Mapping[str, Decimal], explanatio
             hst_total=hst_total,
         )
     return parts, appropriation
+
+
+def _exact_counts(hst: Mapping[str, Decimal]) -> dict[str, Fraction]:
+    # Converted once: Decimal sums round at the context precision, and converting is not free.
+    return {region: Fraction(count) for region, count in hst.items()}

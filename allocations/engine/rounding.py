@@ -43,14 +43,25 @@ def largest_remainder(parts: Mapping[Line, Fraction], total: int) -> dict[Line, 
     floors and at most one krona more per part with a remainder, which holds whenever it is
     the exact sum of the parts or that sum rounded to a whole krona.
     """
-    if any(amount < 0 for amount in parts.values()):
-        raise ValueError("largest_remainder: parts must not be negative")
-    floors = {line: math.floor(amount) for line, amount in parts.items()}
-    with_remainder = [line for line, amount in parts.items() if amount != floors[line]]
+    # Integer arithmetic on numerators and denominators: exact, and several times faster
+    # than Fraction operations (this runs once per allocation, thousands of times in a
+    # rating-risk simulation).
+    floors: dict[Line, int] = {}
+    remainders: dict[Line, tuple[int, int]] = {}  # line -> (remainder numerator, denominator)
+    for line, amount in parts.items():
+        numerator, denominator = amount.numerator, amount.denominator
+        if numerator < 0:
+            raise ValueError("largest_remainder: parts must not be negative")
+        floors[line], remainder = divmod(numerator, denominator)
+        if remainder:
+            remainders[line] = (remainder, denominator)
     leftover = total - sum(floors.values())
-    if not 0 <= leftover <= len(with_remainder):
+    if not 0 <= leftover <= len(remainders):
         raise ValueError(f"largest_remainder: total {total} is not reachable from parts summing to {sum(parts.values(), Fraction(0))}")
-    with_remainder.sort(key=lambda line: (-(parts[line] - floors[line]), line.tie_break_key()))
+    # Remainders over one common denominator compare exactly as integers.
+    common = math.lcm(*(denominator for _, denominator in remainders.values()))
+    scaled = {line: remainder * (common // denominator) for line, (remainder, denominator) in remainders.items()}
+    with_remainder = sorted(scaled, key=lambda line: (-scaled[line], line.tie_break_key()))
     rounded = dict(floors)
     for line in with_remainder[:leftover]:
         rounded[line] += 1

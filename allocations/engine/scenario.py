@@ -116,27 +116,58 @@ def parse_scenario(data: object) -> Scenario:
     return Scenario(year, education, research)
 
 
-def compute_scenario(data: object, *, lang: str = "en") -> dict[str, object]:
+@dataclass(frozen=True)
+class YearResult:
+    """The allocations of one scenario, each present when the scenario gives its inputs."""
+
+    education: EducationResult | None
+    research: Alf2015Result | Ds2024Result | None
+
+    def region_totals(self) -> dict[str, int]:
+        """Each region's money in whole kronor: education plus research (without GUNS and
+        undistributed lines, which belong to no region)."""
+        totals: dict[str, int] = {}
+        if self.education is not None:
+            for region, amount in self.education.regions.items():
+                totals[region] = totals.get(region, 0) + amount
+        if self.research is not None:
+            for region, lines in self.research.regions.items():
+                totals[region] = totals.get(region, 0) + lines.total
+        return totals
+
+
+def compute_year(scenario: Scenario, *, trace: bool = True) -> YearResult:
+    """Run the allocations of a validated scenario. ``trace=False`` skips recording the
+    trace steps (the amounts and notes are the same): the fast path for callers that only
+    read amounts, such as rating risk and the explanation diff."""
+    return YearResult(
+        education=None if scenario.education is None else compute_education(scenario.education, trace=trace),
+        research=None if scenario.research is None else compute_research(scenario.research, trace=trace),
+    )
+
+
+def compute_scenario(data: object, *, lang: str = "en", trace: bool = True) -> dict[str, object]:
     """The output document of allocation-scenario.md for a decoded scenario.
 
     ``lang`` ("en" or "sv") is the language of the notes and of each trace step's ``text``;
-    everything else is the same in both.
+    everything else is the same in both. ``trace=False`` leaves the ``trace`` key out and
+    skips building it; every other key is as with the trace.
     """
     scenario = parse_scenario(data)
+    year = compute_year(scenario, trace=trace)
     output: dict[str, object] = {"year": scenario.year}
     steps: list[TraceStep] = []
     notes: list[Note] = []
-    if scenario.education is not None:
-        education = compute_education(scenario.education)
-        output["education"] = _education_output(scenario.education, education)
-        steps.extend(education.trace)
-    if scenario.research is not None:
-        research = _compute_research(scenario.research)
-        output["research"] = _research_output(research)
-        steps.extend(research.trace)
-        notes.extend(research.notes)
+    if scenario.education is not None and year.education is not None:
+        output["education"] = _education_output(scenario.education, year.education)
+        steps.extend(year.education.trace)
+    if year.research is not None:
+        output["research"] = _research_output(year.research)
+        steps.extend(year.research.trace)
+        notes.extend(year.research.notes)
     output["notes"] = [render_note(item.as_dict(), lang) for item in notes]
-    output["trace"] = [_step_output(item, lang) for item in steps]
+    if trace:
+        output["trace"] = [_step_output(item, lang) for item in steps]
     return output
 
 
@@ -269,10 +300,11 @@ def _read_weights(value: object, path: str, keys: Sequence[str]) -> dict[str, De
 # Computing and output.
 
 
-def _compute_research(inputs: ResearchInputs) -> Alf2015Result | Ds2024Result:
+def compute_research(inputs: ResearchInputs, *, trace: bool = True) -> Alf2015Result | Ds2024Result:
+    """FO-ALF under the inputs' model."""
     if isinstance(inputs, Alf2015Inputs):
-        return compute_alf2015(inputs)
-    return compute_ds2024(inputs)
+        return compute_alf2015(inputs, trace=trace)
+    return compute_ds2024(inputs, trace=trace)
 
 
 def _education_output(inputs: EducationInputs, result: EducationResult) -> dict[str, object]:

@@ -63,8 +63,15 @@ class Note(NamedTuple):
 
 @dataclass
 class Explanation:
-    """The steps and notes of one allocation, in the order they were taken."""
+    """The steps and notes of one allocation, in the order they were taken.
 
+    With ``record_steps=False`` the steps are skipped (about half the cost of an allocation
+    is showing their values as text) for callers that only need the amounts, such as the
+    rating-risk and explanation-diff computations; notes are few and part of the result, so
+    they are always kept.
+    """
+
+    record_steps: bool = True
     steps: list[TraceStep] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
 
@@ -78,6 +85,8 @@ class Explanation:
         line: str | None = None,
         **params: ParamValue,
     ) -> None:
+        if not self.record_steps:
+            return
         self.steps.append(TraceStep(code, amount, region, panel, line, _show_params(params)))
 
     def note(self, code: str, *, panel: int | None = None, **params: ParamValue) -> None:
@@ -86,6 +95,8 @@ class Explanation:
     def rounding(self, exact: Mapping[Line, Fraction], rounded: Mapping[Line, int]) -> None:
         """How the lines became whole kronor: every line floored, then one step for each line
         that got one of the kronor left over (the others are their floors)."""
+        if not self.record_steps:
+            return
         floors = {line: math.floor(amount) for line, amount in exact.items()}
         total = sum(rounded.values())
         floors_total = sum(floors.values())

@@ -43,7 +43,8 @@ def water_fill(pot: Fraction, weights: Mapping[str, Fraction], caps: Mapping[str
         weight_total = sum((weights[key] for key in uncapped), Fraction(0))
         if weight_total == 0:
             break
-        shares = {key: left * weights[key] / weight_total for key in uncapped}
+        per_weight = left / weight_total
+        shares = {key: per_weight * weights[key] for key in uncapped}
         capped = tuple(key for key in uncapped if shares[key] > caps[key])
         rounds.append(FillRound(left, weight_total, shares, capped))
         if not capped:
