@@ -82,10 +82,10 @@ def proposed_hst(
     """
     result: dict[str, Fraction] = {code: Fraction(Decimal(value)) for code, value in hst.items()}
     region = proposals.educated_hst_region
-    if proposals.educated_hst_from is not None and year >= proposals.educated_hst_from and region in result:
-        value = proposals.educated_hst if proposals.educated_hst is not None else (educated or {}).get(region)  # type: ignore[arg-type]
+    if region is not None and proposals.educated_hst_from is not None and year >= proposals.educated_hst_from and region in result:
+        value = proposals.educated_hst if proposals.educated_hst is not None else (educated or {}).get(region)
         if value is not None:
-            result[region] = Fraction(Decimal(value))  # type: ignore[index]
+            result[region] = Fraction(Decimal(value))
     if proposals.twelfth_term_from is not None and year >= proposals.twelfth_term_from:
         result = {code: Fraction(_half_up(value * TWELFTH_TERM)) for code, value in result.items()}
     return {code: _exact(value) for code, value in result.items()}

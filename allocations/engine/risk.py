@@ -390,7 +390,7 @@ def _remainder_ranks(remainders: Iterable[tuple[int, int]]) -> dict[tuple[int, i
 
     Sorting many fractions exactly is slow, so they are sorted as floats (numpy) and only
     runs of equal floats are sorted again exactly: ``numerator / denominator`` of Python
-    ints is correctly rounded, hence monotonic (x < y gives float(x) <= float(y)), so
+    ints is correctly rounded, hence monotonic (x < y never gives a larger float for x), so
     floats that differ are already in exact order.
     """
     distinct = list(set(remainders))
