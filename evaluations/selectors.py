@@ -44,6 +44,13 @@ def latest_round_before(*, year: int) -> EvaluationRound | None:
     return EvaluationRound.objects.filter(status=FINALIZED, applies_to__lt=year).order_by("-applies_to", "-evaluation_year_to", "-pk").first()
 
 
+def latest_finalized_rounds(*, before_year: int, count: int) -> list[EvaluationRound]:
+    """The `count` latest finalized rounds that apply from before `before_year` (newest first)."""
+    return list(
+        EvaluationRound.objects.filter(status=FINALIZED, applies_from__lt=before_year).order_by("-applies_from", "-evaluation_year_to", "-pk")[:count]
+    )
+
+
 def ratings_by_region(*, evaluation_round: EvaluationRound) -> dict[str, dict[str, str]]:
     """Region code → {"1": rating, "2": rating, "3": rating} of a finalized round."""
     result: dict[str, dict[str, str]] = defaultdict(dict)

@@ -17,10 +17,10 @@ from typing import Any
 
 from alfadmin.models import BudgetYear
 
-from .engine.proposals import EducationProposals
-from .engine.scenario import compute_scenario
-from .inputs import gather_year
-from .models import AllocationModel
+from ..engine.proposals import EducationProposals
+from ..engine.scenario import compute_scenario
+from ..inputs import gather_year
+from ..models import AllocationModel
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def _compute(
             result.unavailable[part] = reason
     if "education" not in scenario and "research" not in scenario:
         return result
-    output = compute_scenario(scenario)
+    output = compute_scenario(scenario, trace=False)
     if "education" in output:
         result.education = dict(output["education"]["regions"])
     if "research" in output:

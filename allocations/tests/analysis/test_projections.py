@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 from alfadmin.models import BudgetYear, StudentCount
+from allocations.analysis.projections import ProjectionRequest, project
 from allocations.engine.proposals import EducationProposals
 from allocations.models import AllocationRun, CurrentAllocation
-from allocations.projections import ProjectionRequest, project
 
 
 @pytest.fixture

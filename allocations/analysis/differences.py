@@ -1,0 +1,54 @@
+"""Why did the money change? Each region's difference split by cause (issue 12, item 6).
+
+Any two results whose scenarios name the same regions and parts can be compared: two years, a
+run and its predecessor, the two models of a year, a scenario and its baseline. The split is
+the engine's exact Shapley values over the input groups (`engine.shapley`), rounded per region
+so that the causes sum exactly to the region's difference in whole kronor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..engine.scenario import compute_year, parse_scenario
+from ..engine.shapley import GROUPS, explain_difference
+from ..models import AllocationRun
+
+
+@dataclass(frozen=True)
+class RegionDifference:
+    region: str
+    before: int
+    after: int
+    difference: int
+    causes: Mapping[str, int]  # every group of GROUPS, in that order; 0 where it did not differ
+
+
+@dataclass(frozen=True)
+class Difference:
+    differing: tuple[str, ...]
+    regions: tuple[RegionDifference, ...]
+
+
+def scenarios_difference(*, before: Mapping[str, object], after: Mapping[str, object]) -> Difference:
+    """Raises ScenarioError when the scenarios cannot be compared (other regions or parts) or a
+    mix of them is invalid; the message names why."""
+    explained = explain_difference(before, after)
+    totals_before = compute_year(parse_scenario(before), trace=False).region_totals()
+    totals_after = compute_year(parse_scenario(after), trace=False).region_totals()
+    regions = tuple(
+        RegionDifference(
+            region=code,
+            before=totals_before[code],
+            after=totals_after[code],
+            difference=causes.difference,
+            causes={group: causes.causes[group] for group in GROUPS},
+        )
+        for code, causes in sorted(explained.regions.items())
+    )
+    return Difference(differing=explained.differing, regions=regions)
+
+
+def runs_difference(*, from_run: AllocationRun, to_run: AllocationRun) -> Difference:
+    return scenarios_difference(before=from_run.inputs, after=to_run.inputs)

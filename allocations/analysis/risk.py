@@ -1,0 +1,117 @@
+"""Rating risk for a year: what each region's research money could be after the next round.
+
+The year's research inputs are gathered as for the stored allocation (the latest round's
+ratings carried forward when no round covers the year yet), under the model that pays the
+year unless another is asked for. Then the engine answers two questions (`engine.risk`): every
+single-step rating change, exactly, and a seeded Monte Carlo over rating outcomes drawn from
+per-region-and-panel probabilities — by default the frequencies of the last two rounds with
+smoothing, or the user's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from evaluations import selectors as evaluation_selectors
+
+from ..engine.inputs import Rating
+from ..engine.risk import RatingChanges, RegionRisk, default_probabilities, rating_changes, simulate_ratings
+from ..engine.scenario import ResearchInputs, parse_scenario
+from ..inputs import gather_year
+from ..services.publication import paying_model
+
+MAX_SAMPLES = 100_000
+DEFAULT_SAMPLES = 10_000
+ROUNDS_FOR_DEFAULTS = 2
+
+Probabilities = dict[str, dict[int, dict[Rating, float]]]
+
+
+class RiskUnavailable(Exception):
+    """The year has no research inputs to vary (no budget year, no round, missing data)."""
+
+
+@dataclass(frozen=True)
+class RegionOutlook:
+    region: str
+    today: int
+    risk: RegionRisk
+
+
+@dataclass(frozen=True)
+class RiskReport:
+    year: int
+    model: str
+    samples: int
+    seed: int
+    probabilities: Probabilities
+    rounds: tuple[str, ...]  # the rounds the default probabilities come from (empty: given)
+    regions: tuple[RegionOutlook, ...]
+    changes: RatingChanges
+    redrawn: int
+
+
+def research_inputs(*, year: int, model: str | None = None) -> tuple[str, ResearchInputs]:
+    gathered = gather_year(year=year, carry_ratings_forward=True)
+    if gathered is None:
+        raise RiskUnavailable(f"no budget year {year}")
+    model = model or paying_model(year=year)
+    part = gathered[model]
+    if "research" not in part.scenario:
+        raise RiskUnavailable(str(part.meta["research"].get("unavailable", "no research inputs")))
+    research = parse_scenario(part.scenario).research
+    assert research is not None  # noqa: S101 - the scenario has research
+    return model, research
+
+
+def rounds_probabilities(*, year: int, regions: list[str]) -> tuple[Probabilities, tuple[str, ...]]:
+    """Defaults from the last two finalized rounds before `year` that rated every region."""
+    rated = []
+    for evaluation_round in evaluation_selectors.latest_finalized_rounds(before_year=year + 1, count=ROUNDS_FOR_DEFAULTS + 2):
+        ratings = evaluation_selectors.ratings_by_region(evaluation_round=evaluation_round)
+        if all(code in ratings and len(ratings[code]) == 3 for code in regions):
+            rated.append((evaluation_round.name, {code: {int(p): Rating(v) for p, v in ratings[code].items()} for code in regions}))
+        if len(rated) == ROUNDS_FOR_DEFAULTS:
+            break
+    if not rated:
+        raise RiskUnavailable("no finalized round rated every region")
+    oldest_first = list(reversed(rated))
+    return default_probabilities([ratings for _name, ratings in oldest_first]), tuple(name for name, _ in oldest_first)
+
+
+def year_risk(
+    *,
+    year: int,
+    samples: int = DEFAULT_SAMPLES,
+    model: str | None = None,
+    probabilities: Mapping[str, Mapping[int, Mapping[Rating, float]]] | None = None,
+    seed: int = 0,
+) -> RiskReport:
+    """Raises RiskUnavailable, or ValueError for probabilities that cannot be drawn from."""
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise ValueError(f"samples must lie between 1 and {MAX_SAMPLES}")
+    model, inputs = research_inputs(year=year, model=model)
+    regions = list(inputs.shares)
+    rounds: tuple[str, ...] = ()
+    if probabilities is None:
+        chosen, rounds = rounds_probabilities(year=year, regions=regions)
+    else:
+        if set(probabilities) != set(regions):
+            raise ValueError(f"give probabilities for exactly the regions {', '.join(regions)}")
+        chosen = {code: {int(panel): dict(by_rating) for panel, by_rating in probabilities[code].items()} for code in regions}
+    simulation = simulate_ratings(inputs, chosen, outcomes=samples, seed=seed)
+    changes = rating_changes(inputs)
+    summary = simulation.summary()
+    outlook = tuple(RegionOutlook(region=code, today=changes.baseline[code], risk=summary[code]) for code in simulation.regions)
+    return RiskReport(
+        year=year,
+        model=model,
+        samples=samples,
+        seed=seed,
+        probabilities=chosen,
+        rounds=rounds,
+        regions=outlook,
+        changes=changes,
+        redrawn=simulation.redrawn,
+    )
