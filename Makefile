@@ -41,6 +41,7 @@ bench: dev-deps
 lint: dev-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 messages: dev-deps
 	$(PY) manage.py makemessages -l en -l sv --ignore=.venv --ignore=staticfiles

@@ -1,6 +1,8 @@
 """Django admin for the registry. Permissions come from the one permission layer, and saves
 go through the same services as the pages and the API (validation, versions, history)."""
 
+from decimal import Decimal
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -128,7 +130,7 @@ class StudentCountAdmin(RegistryAdmin):
 class ShareInlineFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
-        percents = [f.cleaned_data.get("percent") or 0 for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        percents = [f.cleaned_data.get("percent") or Decimal(0) for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         for errors in rules.share_sum_errors(percents, field="shares").values():
             raise ValidationError(errors)
 
@@ -173,9 +175,12 @@ class ShareTableAdmin(RegistryAdmin):
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "get_full_name", "role", "region", "is_active"]
     list_filter = ["role", "region", "is_active"]
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("ALF role"), {"fields": ("role", "region")}))
+    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), (_("ALF role"), {"fields": ("role", "region")}))
 
     def has_module_permission(self, request):
         return permissions.is_admin(request.user)
 
-    has_view_permission = has_change_permission = has_add_permission = lambda self, request, obj=None: permissions.is_admin(request.user)
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_admin(request.user)
+
+    has_change_permission = has_add_permission = has_view_permission

@@ -84,7 +84,8 @@ class ShareTableForm(forms.Form):
         return {name.removeprefix("shares."): value for name, value in self.cleaned_data.items() if name.startswith("shares.")}
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         values = [v for k, v in cleaned.items() if k.startswith("shares.") and v is not None]
         if len(values) == len([f for f in self.fields if f.startswith("shares.")]):
             for messages in rules.share_sum_errors(values, field="shares").values():

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -268,7 +269,7 @@ class AgreementPeriod(Versioned):
         return f"{self.name} ({self.start_year}–{self.end_year})"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Promise] = {}
         if self.end_year is not None and self.start_year is not None and self.end_year < self.start_year:
             errors["end_year"] = _("The last year cannot come before the first year.")
         weights = (self.panel_weight_1, self.panel_weight_2, self.panel_weight_3)

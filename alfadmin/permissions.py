@@ -6,7 +6,7 @@ object, the object. Object scoping for lists lives in the selectors, which call 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from .models import Role
 
@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
     from .models import User
 
-    Actor = User | AnonymousUser
+    # None: no user at all (a command or task); every predicate refuses it.
+    Actor = User | AnonymousUser | None
 
 
 def _role(user: Any) -> str | None:
@@ -42,7 +43,7 @@ def is_guns_member(user: Actor) -> bool:
     return _role(user) == Role.GUNS
 
 
-def is_reporter(user: Actor) -> bool:
+def is_reporter(user: Actor) -> TypeGuard[User]:
     return _role(user) == Role.REPORTER
 
 

@@ -118,5 +118,5 @@ def registry_change_log(*, user, limit: int = 50) -> list[ChangeLogRow]:
     for model, record in latest:
         prior = previous.get((model, record.history_id))
         changes = record.diff_against(prior).changes if prior else []
-        rows.append(ChangeLogRow(record=record, model=model._meta.verbose_name, label=labels[model](record), changes=changes))
+        rows.append(ChangeLogRow(record=record, model=str(model._meta.verbose_name), label=labels[model](record), changes=changes))
     return rows

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from . import permissions, selectors, services
 from .celery import app as celery_app
 from .forms import AgreementPeriodForm, BudgetYearForm, ShareTableForm, StudentCountForm
+from .http import AuthenticatedHttpRequest
 from .kernel.dashboard import panels_for
 from .kernel.views import edit_flow, form_version, require, section
 from .models import AgreementPeriod, BudgetYear, Source, StudentCount
@@ -135,7 +136,7 @@ def agreement_period_list(request: HttpRequest) -> HttpResponse:
 
 @section("data")
 @require(permissions.can_edit_registry)
-def budget_year_edit(request: HttpRequest, year: int | None = None) -> HttpResponse:
+def budget_year_edit(request: AuthenticatedHttpRequest, year: int | None = None) -> HttpResponse:
     budget_year = get_object_or_404(BudgetYear, year=year) if year is not None else None
     form = BudgetYearForm(request.POST or None, instance=budget_year)
 
@@ -162,7 +163,7 @@ def budget_year_edit(request: HttpRequest, year: int | None = None) -> HttpRespo
 
 @section("data")
 @require(permissions.can_edit_registry)
-def student_count_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def student_count_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     count = get_object_or_404(StudentCount.objects.select_related("region"), pk=pk) if pk is not None else None
     form = StudentCountForm(request.POST or None, instance=count)
 
@@ -188,7 +189,7 @@ def student_count_edit(request: HttpRequest, pk: int | None = None) -> HttpRespo
 
 @section("data")
 @require(permissions.can_edit_registry)
-def agreement_period_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_period_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = get_object_or_404(AgreementPeriod, pk=pk)
     form = AgreementPeriodForm(request.POST or None, instance=period)
 
@@ -207,7 +208,7 @@ def agreement_period_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @section("data")
 @require(permissions.can_edit_registry)
-def share_table_edit(request: HttpRequest, kind: str) -> HttpResponse:
+def share_table_edit(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     table = get_object_or_404(selectors.share_table_list(user=request.user), kind=kind)
     regions = [r for r in selectors.region_list(user=request.user) if r.is_active]
     form = ShareTableForm(request.POST or None, table=table, regions=regions)

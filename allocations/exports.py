@@ -11,11 +11,12 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .engine.explain import render_step
 from .models import AllocationModel
@@ -99,7 +100,7 @@ def _exact_number(text: str) -> Decimal | str:
 
 def to_xlsx(allocation: YearAllocation, *, trace: list[dict[str, Any]], notes_sv: list[str]) -> bytes:
     workbook = Workbook()
-    table = workbook.active
+    table = cast(Worksheet, workbook.active)  # a new workbook's one sheet
     table.title = "Fördelning"
     table.append(headers(allocation))
     for row in table_rows(allocation):

@@ -52,7 +52,8 @@ def _pick(request: HttpRequest, years: list[int]) -> tuple[int | None, str]:
 
 
 def _query(year: int, model: str) -> str:
-    return urlencode({"year": year, "model": model})
+    params: dict[str, int | str] = {"year": year, "model": model}
+    return urlencode(params)
 
 
 def _chart(allocation: selectors.YearAllocation) -> dict[str, Any]:
@@ -92,6 +93,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     if year is None:
         return render(request, "allocations/overview.html", {"years": [], "allocation": None})
     allocation = selectors.year_allocation(user=request.user, year=year, model=model)
+    if allocation is None:
+        raise Http404
     publication = allocation.publication
     context = {
         "years": years,
@@ -121,6 +124,8 @@ def live(request: HttpRequest) -> HttpResponse:
     if year is None:
         raise Http404
     allocation = selectors.year_allocation(user=request.user, year=year, model=model)
+    if allocation is None:
+        raise Http404
     return render(request, "allocations/partials/_live.html", _live_context(request, allocation))
 
 
@@ -134,10 +139,10 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     if model not in MODELS:
         model = AllocationModel.ALF2015.value
     rows = selectors.region_years(user=request.user, region=region_obj, model=model)
-    previous = None
-    table = []
+    previous: selectors.RegionYear | None = None
+    table: list[dict[str, Any]] = []
     for row in rows:
-        change = None if previous is None or previous.total is None or row.total is None else row.total - previous.total
+        change: int | None = None if previous is None or previous.total is None or row.total is None else row.total - previous.total
         table.append({"row": row, "change": change})
         previous = row
     lines = [line for line in selectors.RESEARCH_LINES[model] if line != "total"]
@@ -236,7 +241,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def run_list(request: HttpRequest) -> HttpResponse:
     """Every stored run, newest first, filterable by year, model and status."""
     runs = selectors.run_list(user=request.user)
-    filters = {}
+    filters: dict[str, int | str] = {}
     year = request.GET.get("year", "")
     if year.isdigit():
         runs = runs.filter(year=int(year))
@@ -287,7 +292,7 @@ def export_csv(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 def export_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     allocation = _export_allocation(request, year)
-    details = AllocationRun.objects.only("trace", "notes_sv").get(pk=allocation.run.pk)
+    details = AllocationRun.objects.only("trace", "notes_sv").get(pk=allocation.run.pk)  # type: ignore[union-attr]  # _export_allocation 404s without a run
     content = exports.to_xlsx(allocation, trace=details.trace, notes_sv=details.notes_sv)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(allocation, "xlsx")}"'
@@ -295,7 +300,9 @@ def export_xlsx(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _back(year: int, request: HttpRequest) -> HttpResponse:
-    model = request.POST.get("model") if request.POST.get("model") in MODELS else AllocationModel.ALF2015.value
+    model = request.POST.get("model", "")
+    if model not in MODELS:
+        model = AllocationModel.ALF2015.value
     return redirect(f"{reverse('allocations:overview')}?{_query(year, model)}")
 
 

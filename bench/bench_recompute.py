@@ -115,12 +115,15 @@ def main() -> int:
             budget_year = BudgetYear.objects.get(year=YEAR)
             with transaction.atomic():
                 # Registered first, so it runs at the commit, before the service's enqueue.
-                transaction.on_commit(lambda stamps=committed: stamps.append(time.perf_counter()))
+                def stamp(stamps: list[float] = committed) -> None:
+                    stamps.append(time.perf_counter())
+
+                transaction.on_commit(stamp)
                 registry.budget_year_update(actor=admin, budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": amount})
 
             def current(amount=amount) -> bool:
                 runs = list(CurrentAllocation.objects.filter(year=YEAR).select_related("run").only("run__result"))
-                done = len(runs) == 2 and all(p.run.result["research"]["appropriation"] == amount for p in runs)
+                done = len(runs) == 2 and all(p.run and p.run.result and p.run.result["research"]["appropriation"] == amount for p in runs)
                 return done and not RecomputeRequest.objects.filter(year=YEAR, processed_at__isnull=True).exists()
 
             deadline = time.perf_counter() + 30

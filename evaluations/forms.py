@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +52,7 @@ class EvaluationRoundForm(VersionedModelForm):
             )
 
     def round_values(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
+        return {name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.cleaned_data}
 
     def panels(self) -> dict[int, dict[str, Any]]:
         return {n: {"name": self.cleaned_data[f"panel_{n}_name"], "weight": self.cleaned_data[f"panel_{n}_weight"]} for n in PANEL_NUMBERS}
@@ -195,8 +195,8 @@ class BibliometricsForm(VersionedModelForm):
         rounds = EvaluationRound.objects.filter(status=EvaluationRound.Status.DRAFT)
         if self.instance.pk and self.instance.evaluation_round_id:
             rounds = rounds | EvaluationRound.objects.filter(pk=self.instance.evaluation_round_id)
-        self.fields["evaluation_round"].queryset = rounds.order_by("-applies_from")
-        self.fields["region"].queryset = Region.objects.filter(is_active=True).order_by("code")
+        cast(forms.ModelChoiceField, self.fields["evaluation_round"]).queryset = rounds.order_by("-applies_from")
+        cast(forms.ModelChoiceField, self.fields["region"]).queryset = Region.objects.filter(is_active=True).order_by("code")
 
 
 class ImportForm(forms.Form):
@@ -215,7 +215,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["evaluation_round"].queryset = EvaluationRound.objects.filter(status=EvaluationRound.Status.DRAFT).order_by(
+        cast(forms.ModelChoiceField, self.fields["evaluation_round"]).queryset = EvaluationRound.objects.filter(status=EvaluationRound.Status.DRAFT).order_by(
             "-applies_from"
         )
 
@@ -230,10 +230,11 @@ class CoPublicationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("region_a", "region_b"):
-            self.fields[name].queryset = Region.objects.filter(is_active=True).order_by("code")
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = Region.objects.filter(is_active=True).order_by("code")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("region_a") and cleaned.get("region_a") == cleaned.get("region_b"):
             self.add_error("region_b", _("Choose two different regions."))
         if cleaned.get("period_start") and cleaned.get("period_end") and cleaned["period_end"] < cleaned["period_start"]:

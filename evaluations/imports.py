@@ -261,7 +261,7 @@ def check_rows(rows: list[RawRow], *, evaluation_round: EvaluationRound | None) 
                     )
                 )
         other = basis.get(p["region"].pk)
-        if other is not None and (other.period_start, other.period_end) != (p["period_start"], p["period_end"]):
+        if other is not None and evaluation_round is not None and (other.period_start, other.period_end) != (p["period_start"], p["period_end"]):
             row.problems.append(
                 (
                     "period_start",

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -104,7 +105,7 @@ class EvaluationRound(Versioned):
         return str(self.name)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Promise] = {}
         if self.evaluation_year_from and self.evaluation_year_to and self.evaluation_year_to < self.evaluation_year_from:
             errors["evaluation_year_to"] = _("The evaluation cannot end before it starts.")
         if self.applies_from and self.applies_to and self.applies_to < self.applies_from:
@@ -293,7 +294,7 @@ class Bibliometrics(Versioned):
         return f"{self.period_start}–{self.period_end}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Promise] = {}
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = _("The period cannot end before it starts.")
         if self.publications is not None and self.highly_cited is not None and self.highly_cited > self.publications:

@@ -261,7 +261,7 @@ class RegionRoundResult:
 def region_results(*, user, region: Region) -> list[RegionRoundResult]:
     """A region's ratings and findings across rounds, newest first (what the user may see)."""
     rounds = list(round_list(user=user))
-    ratings = defaultdict(dict)
+    ratings: defaultdict[int, dict[int, PanelRating]] = defaultdict(dict)
     for r in rating_list(user=user).filter(region=region):
         ratings[r.evaluation_round_id][r.panel] = r
     findings = {f.evaluation_round_id: f for f in findings_list(user=user).filter(region=region)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from alfadmin import permissions
 from alfadmin import selectors as alfadmin_selectors
+from alfadmin.http import AuthenticatedHttpRequest
 from alfadmin.kernel.errors import ConcurrentEditError, LockedError
 from alfadmin.kernel.views import edit_flow, require, section
 from alfadmin.models import Source
@@ -61,7 +63,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _round_form_page(request: HttpRequest, evaluation_round: EvaluationRound | None) -> HttpResponse:
+def _round_form_page(request: AuthenticatedHttpRequest, evaluation_round: EvaluationRound | None) -> HttpResponse:
     if evaluation_round is None:
         names = services.default_panel_names()
         weights = services.DEFAULT_PANEL_WEIGHTS
@@ -115,13 +117,13 @@ def _for_form(error: ValidationError, form) -> ValidationError:
 
 @section("evaluations")
 @require(permissions.can_edit_evaluations)
-def round_create(request: HttpRequest) -> HttpResponse:
+def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _round_form_page(request, None)
 
 
 @section("evaluations")
 @require(permissions.can_edit_evaluations)
-def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def round_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evaluation_round = _round(request, pk)
     if evaluation_round.is_finalized:
         messages.error(request, _("The round %(name)s is finalized and locked.") % {"name": evaluation_round.name})
@@ -188,7 +190,7 @@ def _check_for(evaluation_round: EvaluationRound, form: GridForm) -> rules.RuleC
 
 @section("evaluations")
 @require(permissions.can_edit_evaluations)
-def round_grid(request: HttpRequest, pk: int) -> HttpResponse:
+def round_grid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evaluation_round = _round(request, pk)
     if evaluation_round.is_finalized:
         messages.error(
@@ -247,7 +249,7 @@ def round_grid_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require(permissions.can_edit_evaluations)
-def round_finalize(request: HttpRequest, pk: int) -> HttpResponse:
+def round_finalize(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evaluation_round = _round(request, pk)
     form = VersionForm(request.POST)
     version = form.cleaned_data.get("version") if form.is_valid() else None
@@ -273,7 +275,7 @@ def round_finalize(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require(permissions.can_reopen_evaluation)
-def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def round_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evaluation_round = _round(request, pk)
     form = ReopenForm(request.POST)
     if not form.is_valid():
@@ -371,7 +373,7 @@ def bibliometrics_list(request: HttpRequest) -> HttpResponse:
 
 @section("evaluations")
 @require(permissions.can_edit_evaluations)
-def bibliometrics_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def bibliometrics_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     row = get_object_or_404(selectors.bibliometrics_list(user=request.user), pk=pk) if pk is not None else None
     form = BibliometricsForm(request.POST or None, instance=row)
 
@@ -399,7 +401,7 @@ def bibliometrics_edit(request: HttpRequest, pk: int | None = None) -> HttpRespo
 
 @section("evaluations")
 @require(permissions.can_edit_evaluations)
-def co_publication_create(request: HttpRequest) -> HttpResponse:
+def co_publication_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CoPublicationForm(request.POST or None)
 
     def save(f):
@@ -462,7 +464,7 @@ def bibliometrics_import(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require(permissions.can_edit_evaluations)
-def bibliometrics_import_confirm(request: HttpRequest) -> HttpResponse:
+def bibliometrics_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     staged = request.session.get(IMPORT_SESSION_KEY)
     if not staged or staged.get("token") != request.POST.get("token"):
         messages.error(request, _("The preview has expired; upload the file again. Nothing has been saved."))
@@ -517,9 +519,10 @@ def bibliometrics_template(request: HttpRequest, fmt: str) -> HttpResponse:
         return response
     if fmt == "xlsx":
         from openpyxl import Workbook
+        from openpyxl.worksheet.worksheet import Worksheet
 
         workbook = Workbook()
-        sheet = workbook.active
+        sheet = cast(Worksheet, workbook.active)  # a new workbook's one sheet
         sheet.title = "bibliometrics"
         sheet.append(imports.COLUMNS)
         for row in imports.TEMPLATE_ROWS:

@@ -167,8 +167,8 @@ def sending_to(broker_url: str) -> Iterator[None]:
     def reset() -> None:
         # Close and forget every cached broker connection (kombu keeps them per URL).
         kombu_pools.reset()
-        app._pool = None
-        app.amqp._producer_pool = None
+        app._pool = None  # type: ignore[attr-defined]  # private cache, reset so the next use reconnects
+        app.amqp._producer_pool = None  # type: ignore[attr-defined]  # private cache, as above
 
     # Celery reads CELERY_BROKER_WRITE_URL from the environment before any setting.
     saved = os.environ.get("CELERY_BROKER_WRITE_URL")

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from alfadmin.models import BudgetYear, Region, StudentCount
+from alfadmin.models import AgreementPeriod, BudgetYear, Region, StudentCount
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -46,7 +46,7 @@ class StudentCountUpdateSerializer(serializers.ModelSerializer):
 
 
 class BudgetYearSerializer(serializers.ModelSerializer):
-    period = serializers.SlugRelatedField(slug_field="name", queryset=BudgetYear._meta.get_field("period").related_model.objects.all())
+    period = serializers.SlugRelatedField(slug_field="name", queryset=AgreementPeriod.objects.all())
     total_appropriation = serializers.IntegerField(read_only=True)
 
     class Meta:

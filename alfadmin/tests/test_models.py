@@ -5,12 +5,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from alfadmin.models import AgreementPeriod, BudgetYear, Region, Role, StudentCount, University, User
+from alfadmin.models import BudgetYear, Region, Role, StudentCount, User
+from alfadmin.tests.factories import AgreementPeriodFactory, UniversityFactory
 
 
 @pytest.fixture
 def period(db):
-    return AgreementPeriod.objects.create(name="P", start_year=2015, end_year=2031)
+    return AgreementPeriodFactory(name="P", start_year=2015, end_year=2031)
 
 
 def test_period_rejects_panel_weights_not_summing_to_one(period):
@@ -61,7 +62,7 @@ def test_negative_students_are_rejected_by_validation_and_database(regions):
 
 
 def test_region_code_format_is_a_database_constraint(db):
-    university = University.objects.create(code="X", name="X")
+    university = UniversityFactory(code="X", name="X")
     with pytest.raises(IntegrityError), transaction.atomic():
         Region.objects.create(code="sth", name="lower case", university=university)
 

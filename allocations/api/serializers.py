@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rest_framework import serializers
 
 from ..models import AllocationRun, CurrentAllocation, YearPublication
+
+if TYPE_CHECKING:
+    from alfadmin.models import User
 
 
 class AllocationRunSerializer(serializers.ModelSerializer):
     """A run without its big parts (inputs, result, trace): for lists."""
 
-    triggered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    triggered_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
     is_current = serializers.SerializerMethodField()
 
     class Meta:
@@ -47,11 +52,11 @@ class AllocationRunDetailSerializer(AllocationRunSerializer):
 
 
 class PublicationSerializer(serializers.ModelSerializer):
-    published_by = serializers.SlugRelatedField(source="requested_by", slug_field="username", read_only=True)
-    confirmed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    reopened_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    alf2015_run = serializers.PrimaryKeyRelatedField(read_only=True)
-    ds2024_run = serializers.PrimaryKeyRelatedField(read_only=True)
+    published_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(source="requested_by", slug_field="username", read_only=True)
+    confirmed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reopened_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    alf2015_run: serializers.PrimaryKeyRelatedField[AllocationRun] = serializers.PrimaryKeyRelatedField(read_only=True)
+    ds2024_run: serializers.PrimaryKeyRelatedField[AllocationRun] = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
         model = YearPublication

@@ -86,7 +86,7 @@ def enqueue_recompute(years: list[int]) -> bool:
     try:
         # retry=False: fail fast, the user's save has committed and the sweep is the fallback.
         # By name: the task module calls these services, so they cannot import it back.
-        current_app.tasks[RECOMPUTE_TASK].apply_async(args=[list(years)], retry=False)
+        current_app.tasks[RECOMPUTE_TASK].apply_async(args=[list(years)], retry=False)  # type: ignore[arg-type]  # Celery takes any sequence; the stubs say tuple
     except Exception:  # noqa: BLE001 - any broker failure; the outbox keeps the request
         logger.warning("could not enqueue the recompute of %s; the periodic sweep will pick it up", years, exc_info=True)
         return False
@@ -222,9 +222,9 @@ def compute(scenario: dict[str, Any]) -> tuple[dict[str, Any], list[Any], list[s
     """Run the engine on a stored snapshot: (output without trace, trace, notes in Swedish).
 
     Raises ScenarioError for inputs the engine rejects."""
-    output = compute_scenario(copy.deepcopy(scenario), lang="en")
+    output: dict[str, Any] = compute_scenario(copy.deepcopy(scenario), lang="en")
     trace = output.pop("trace")
-    notes_sv = compute_scenario(copy.deepcopy(scenario), lang="sv")["notes"] if output.get("notes") else []
+    notes_sv: Any = compute_scenario(copy.deepcopy(scenario), lang="sv")["notes"] if output.get("notes") else []
     return output, trace, notes_sv
 
 

@@ -1,8 +1,8 @@
 """Fixtures for the allocations app: a small registry (three regions, 2023–2029), a finalized
 evaluation round covering 2024–2027, and users of every role.
 
-The registry is built with the ORM directly (fast, no outbox rows); changes under test go
-through the services, as in real use.
+The registry is built with the factories (alfadmin/tests/factories.py: rows written directly,
+fast, no outbox rows); changes under test go through the services, as in real use.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from alfadmin.models import AgreementPeriod, BudgetYear, EducationBasis, Region, ResearchShare, Role, ShareTable, StudentCount, University
+from alfadmin.models import Role, ShareTable
+from alfadmin.tests.factories import AgreementPeriodFactory, BudgetYearFactory, RegionFactory, StudentCountFactory, share_table
 
 CODES = ["AAA", "BBB", "CCC"]
 YEARS = list(range(2023, 2030))
@@ -43,11 +44,8 @@ def registry(db):
     """Regions AAA, BBB, CCC; one agreement period (price base 2023, reference 2024, Ds 2024 shares
     switch in 2028); budget years 2023–2029 with 1.5 % PLO; 2023–2024 paid by appropriation,
     2025 by a given rate, 2026– by the PLO-derived rate; planned students every year."""
-    regions = {}
-    for code in CODES:
-        university = University.objects.create(code=f"U{code}", name=f"University {code}")
-        regions[code] = Region.objects.create(code=code, name=f"Region {code}", university=university)
-    period = AgreementPeriod.objects.create(
+    regions = {code: RegionFactory(code=code) for code in CODES}
+    period = AgreementPeriodFactory(
         name="Test agreement",
         start_year=2015,
         end_year=2035,
@@ -58,23 +56,20 @@ def registry(db):
         ds2024_agreement_shares_from=2028,
     )
     for year in YEARS:
-        basis = EducationBasis.APPROPRIATION if year <= 2024 else EducationBasis.RATE
-        BudgetYear.objects.create(
+        BudgetYearFactory(
             year=year,
             period=period,
             research_appropriation=research_appropriation(year),
-            education_basis=basis,
-            education_appropriation=150_000_000 if basis == EducationBasis.APPROPRIATION else None,
+            by_appropriation=year <= 2024,
             rate_per_hst=Decimal("75000") if year == 2025 else None,
             plo_rate=Decimal("0") if year == 2023 else PLO,
         )
         for code, hst in PLANNED.items():
-            StudentCount.objects.create(region=regions[code], year=year, planned_hst=hst, actual_hst=hst)
-    tables = {}
-    for kind, shares in ((ShareTable.Kind.IN_FORCE, IN_FORCE), (ShareTable.Kind.ALF2015, ALF2015_SHARES)):
-        tables[kind] = ShareTable.objects.create(kind=kind, name=str(kind))
-        for code, percent in shares.items():
-            ResearchShare.objects.create(table=tables[kind], region=regions[code], percent=percent)
+            StudentCountFactory(region=regions[code], year=year, planned_hst=hst)
+    tables = {
+        kind: share_table(kind, {regions[code]: percent for code, percent in shares.items()})
+        for kind, shares in ((ShareTable.Kind.IN_FORCE, IN_FORCE), (ShareTable.Kind.ALF2015, ALF2015_SHARES))
+    }
     return SimpleNamespace(regions=regions, period=period, tables=tables)
 
 

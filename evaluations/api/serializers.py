@@ -1,9 +1,11 @@
 """Input and output serializers of the evaluations API. Writes go through the services."""
 
+from __future__ import annotations
+
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from alfadmin.models import AgreementPeriod, Region, Source
+from alfadmin.models import AgreementPeriod, Region, Source, User
 
 from ..models import PANEL_NUMBERS, Bibliometrics, EvaluationRound, Panel, PanelRating, Rating, RegionFindings
 
@@ -27,7 +29,7 @@ class PanelInputSerializer(serializers.Serializer):
 
 class EvaluationRoundSerializer(serializers.ModelSerializer):
     panels = PanelSerializer(many=True, read_only=True)
-    finalized_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    finalized_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = EvaluationRound
@@ -56,7 +58,7 @@ class EvaluationRoundInputSerializer(serializers.Serializer):
     applies_from = serializers.IntegerField(min_value=2000, max_value=2100)
     applies_to = serializers.IntegerField(min_value=2000, max_value=2100)
     model = serializers.ChoiceField(choices=AgreementPeriod.Model.choices, default=AgreementPeriod.Model.ALF2015)
-    source = serializers.ChoiceField(choices=Source.choices, default=Source.ENTERED)
+    source = serializers.ChoiceField(choices=Source.choices, default=Source.ENTERED)  # type: ignore[assignment]  # a field named "source"; the stubs see Field.source
     panels = PanelInputSerializer(many=True, required=False)
     version = VersionField()
 
@@ -78,7 +80,7 @@ class ReopenSerializer(serializers.Serializer):
 
 class RatingSerializer(serializers.ModelSerializer):
     round_name = serializers.CharField(source="evaluation_round.name", read_only=True)
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     rating_label = serializers.CharField(source="get_rating_display", read_only=True)
 
     class Meta:
@@ -93,13 +95,13 @@ class RatingCreateSerializer(serializers.Serializer):
     panel = serializers.ChoiceField(choices=PANEL_NUMBERS)
     rating = serializers.ChoiceField(choices=Rating.choices)
     justification = serializers.CharField(required=False, allow_blank=True, default="")
-    source = serializers.ChoiceField(choices=Source.choices, required=False)
+    source = serializers.ChoiceField(choices=Source.choices, required=False)  # type: ignore[assignment]  # a field named "source"; the stubs see Field.source
 
 
 class RatingUpdateSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=Rating.choices, required=False)
     justification = serializers.CharField(required=False, allow_blank=True)
-    source = serializers.ChoiceField(choices=Source.choices, required=False)
+    source = serializers.ChoiceField(choices=Source.choices, required=False)  # type: ignore[assignment]  # a field named "source"; the stubs see Field.source
     version = VersionField()
 
 

@@ -1,8 +1,9 @@
 import pytest
 
 from alfadmin.models import Role
+from alfadmin.tests.factories import AgreementPeriodFactory, RegionFactory
 
-from .factories import AgreementPeriodFactory, RegionFactory, make_round
+from .factories import make_round
 
 CODES = ["AAA", "BBB", "CCC", "DDD"]
 

@@ -1,42 +1,11 @@
 """Factories for evaluations tests. Rounds are made through the services, so their panels,
-versions and history are as in real use."""
+versions and history are as in real use. Registry rows (regions, periods, users) come from
+alfadmin/tests/factories.py."""
 
 from decimal import Decimal
 
-import factory
-
-from alfadmin.models import AgreementPeriod, Region, University
 from evaluations import services
 from evaluations.models import Bibliometrics
-
-
-class UniversityFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = University
-        django_get_or_create = ["code"]
-
-    code = factory.Sequence(lambda n: f"U{n}")
-    name = factory.Sequence(lambda n: f"University {n}")
-
-
-class RegionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Region
-        django_get_or_create = ["code"]
-
-    code = factory.Sequence(lambda n: f"R{n:02d}")
-    name = factory.LazyAttribute(lambda o: f"Region {o.code}")
-    university = factory.SubFactory(UniversityFactory, code=factory.LazyAttribute(lambda o: f"U{o.factory_parent.code}"))
-
-
-class AgreementPeriodFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = AgreementPeriod
-        django_get_or_create = ["name"]
-
-    name = "ALF 2015"
-    start_year = 2015
-    end_year = 2035
 
 
 def make_round(*, name="2026/27", applies_from=2028, applies_to=2031, model="alf2015", actor=None, **extra):

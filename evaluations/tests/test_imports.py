@@ -190,7 +190,7 @@ def test_confirm_with_a_foreign_token_saves_nothing(vr_client):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_the_templates_read_back_without_problems(vr_client, fmt):
-    from evaluations.tests.factories import RegionFactory
+    from alfadmin.tests.factories import RegionFactory
 
     RegionFactory(code="STH")
     RegionFactory(code="UPP")

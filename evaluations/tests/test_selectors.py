@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 
 from alfadmin.models import Region, Role
+from alfadmin.tests.factories import RegionFactory
 from evaluations import selectors, services
 
-from .factories import RegionFactory, all_yes, bibliometrics, make_round, rate_all
+from .factories import all_yes, bibliometrics, make_round, rate_all
 
 
 def _finalize(evaluation_round, actor=None):

@@ -17,6 +17,7 @@ from alfadmin.models import BudgetYear
 from allocations import services
 from allocations.api.views import EXAMPLE_SCENARIO
 from allocations.models import AllocationRun, CurrentAllocation, YearPublication
+from allocations.tests.factories import AllocationRunFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -249,9 +250,7 @@ def test_the_schema_documents_the_endpoints_with_the_worked_example(registry, ap
 
 
 def test_a_year_whose_only_run_failed_is_404_with_the_reason(computed, api):
-    failed = AllocationRun.objects.create(
-        year=2030, model="alf2015", status="failed", inputs={"year": 2030}, input_hash="e" * 64, engine_version="x", error="education.hst: missing"
-    )
+    failed = AllocationRunFactory(year=2030, model="alf2015", error="education.hst: missing")
     CurrentAllocation.objects.create(year=2030, model="alf2015", failed_run=failed)
     response = api("viewer").get("/api/v1/allocations/?year=2030&model=alf2015")
     assert response.status_code == 404

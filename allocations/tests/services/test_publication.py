@@ -8,6 +8,7 @@ from alfadmin.kernel.errors import LockedError
 from alfadmin.models import BudgetYear
 from allocations import services
 from allocations.models import CurrentAllocation, RecomputeRequest, YearPublication
+from allocations.tests.factories import AllocationRunFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,11 +63,7 @@ def test_publishing_waits_for_a_pending_recompute(computed, users):
 
 
 def test_a_year_whose_latest_inputs_failed_cannot_be_published(computed, users):
-    from allocations.models import AllocationRun
-
-    failed = AllocationRun.objects.create(
-        year=2025, model="alf2015", status="failed", inputs={"year": 2025}, input_hash="x" * 64, engine_version="test", error="bad"
-    )
+    failed = AllocationRunFactory(year=2025, model="alf2015", error="bad")
     CurrentAllocation.objects.filter(year=2025, model="alf2015").update(failed_run=failed)
     with pytest.raises(ValidationError) as error:
         services.year_publish(actor=users["admin2"], year=2025)

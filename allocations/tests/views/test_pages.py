@@ -7,9 +7,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from alfadmin import services as registry
-from alfadmin.models import BudgetYear, Region, StudentCount
+from alfadmin.models import BudgetYear, Region
+from alfadmin.tests.factories import BudgetYearFactory, StudentCountFactory
 from allocations import services
 from allocations.models import AllocationRun, CurrentAllocation, RecomputeRequest, YearPublication
+from allocations.tests.factories import AllocationRunFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -170,9 +172,7 @@ def test_the_why_page_filters_steps_by_region_and_verifies_the_run(computed, log
 
 
 def test_the_why_page_of_a_failed_run_shows_the_engines_message(computed, login):
-    run = AllocationRun.objects.create(
-        year=2024, model="alf2015", status="failed", inputs={"year": 2024}, input_hash="f" * 64, engine_version="x", error="research.shares: must sum to 100"
-    )
+    run = AllocationRunFactory(year=2024, model="alf2015", error="research.shares: must sum to 100")
     content = login("viewer").get(f"/allocations/runs/{run.pk}/").content.decode()
     assert "research.shares: must sum to 100" in content
 
@@ -233,9 +233,9 @@ def _grow(users, *, extra_years, edits):
     last = BudgetYear.objects.order_by("-year").first().year
     new_years = list(range(last + 1, last + 1 + extra_years))
     for year in new_years:
-        BudgetYear.objects.create(year=year, period=period, research_appropriation=1_000_000_000 + year, education_basis="rate", rate_per_hst=80000, plo_rate="0.015")
+        BudgetYearFactory(year=year, period=period, research_appropriation=1_000_000_000 + year, rate_per_hst=80000)
         for code, region in regions.items():
-            StudentCount.objects.create(region=region, year=year, planned_hst=100 + len(code))
+            StudentCountFactory(region=region, year=year, planned_hst=100 + len(code), actual_hst=None)
     services.recompute_years(years=new_years, force=True)
     for n in range(edits):
         budget_year = BudgetYear.objects.get(year=2024)
