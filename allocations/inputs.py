@@ -160,7 +160,7 @@ def _unavailable(error: _Missing) -> dict[str, Any]:
 def period_proposals(period: AgreementPeriod) -> EducationProposals:
     """The memo's education proposals an administrator switched on for the period."""
     return EducationProposals(
-        educated_hst_region=period.educated_hst_region.code if period.educated_hst_region_id else None,
+        educated_hst_region=period.educated_hst_region.code if period.educated_hst_region is not None else None,
         educated_hst_from=period.educated_hst_from,
         educated_hst=period.educated_hst,
         twelfth_term_from=period.twelfth_term_from,

@@ -18,7 +18,8 @@ from typing import Any
 from alfadmin.models import BudgetYear
 
 from ..engine.proposals import EducationProposals
-from ..engine.scenario import compute_scenario
+from ..engine.results import Ds2024Result
+from ..engine.scenario import compute_year, parse_scenario
 from ..inputs import gather_year
 from ..models import AllocationModel
 
@@ -112,14 +113,14 @@ def _compute(
             result.unavailable[part] = reason
     if "education" not in scenario and "research" not in scenario:
         return result
-    output = compute_scenario(scenario, trace=False)
-    if "education" in output:
-        result.education = dict(output["education"]["regions"])
-    if "research" in output:
-        research = output["research"]
-        result.research = {code: lines["total"] for code, lines in research["regions"].items()}
-        result.guns = research.get("guns", {}).get("total", 0)
-        result.undistributed = sum(line["amount"] for line in research.get("undistributed", []))
+    computed = compute_year(parse_scenario(scenario), trace=False)
+    if computed.education is not None:
+        result.education = dict(computed.education.regions)
+    research = computed.research
+    if research is not None:
+        result.research = {code: lines.total for code, lines in research.regions.items()}
+        result.guns = research.guns.total if isinstance(research, Ds2024Result) else 0
+        result.undistributed = sum(line.amount for line in research.undistributed)
     return result
 
 
