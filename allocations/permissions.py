@@ -16,6 +16,11 @@ def can_compute_scenarios(user) -> bool:
     return core.is_signed_in(user)
 
 
+def can_analyse_allocations(user) -> bool:
+    """Projections, diffs, reruns and rating risk read stored data and store nothing."""
+    return can_view_allocations(user)
+
+
 def can_publish(user) -> bool:
     return core.can_publish_allocations(user)
 
