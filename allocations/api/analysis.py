@@ -29,7 +29,10 @@ from ..engine.proposals import EducationProposals
 from ..models import AllocationModel
 
 AnalysisPermission = predicate_permission(read=permissions.can_analyse_allocations, write=permissions.can_analyse_allocations)
-YEAR = {"min_value": 2000, "max_value": 2100}
+
+
+def year_field(*, required: bool = True) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=2000, max_value=2100, required=required)
 
 
 def _run(request: Request, pk: int) -> Any:
@@ -161,14 +164,14 @@ class RerunView(APIView):
 
 
 class ProjectionQuery(serializers.Serializer):
-    from_ = serializers.IntegerField(**YEAR)
-    to = serializers.IntegerField(**YEAR)
+    from_ = year_field()
+    to = year_field()
     model = serializers.ChoiceField(choices=AllocationModel.choices, required=False)
     educated_region = serializers.RegexField(r"^[A-Z][A-Z0-9]{1,7}$", required=False)
-    educated_from = serializers.IntegerField(required=False, **YEAR)
+    educated_from = year_field(required=False)
     educated_hst = serializers.DecimalField(max_digits=9, decimal_places=1, min_value=0, required=False)
-    twelfth_term_from = serializers.IntegerField(required=False, **YEAR)
-    rate_raise_from = serializers.IntegerField(required=False, **YEAR)
+    twelfth_term_from = year_field(required=False)
+    rate_raise_from = year_field(required=False)
     rate_raise_percent = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0, required=False)
     rate_raise_per_hst = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     rate_raise_phase_years = serializers.IntegerField(min_value=1, max_value=20, required=False)
@@ -262,7 +265,7 @@ def _plain(params: dict[str, Any]) -> dict[str, Any]:
 
 
 class RiskQuery(serializers.Serializer):
-    year = serializers.IntegerField(**YEAR)
+    year = year_field()
     samples = serializers.IntegerField(min_value=1, max_value=MAX_SAMPLES, default=DEFAULT_SAMPLES)
     model = serializers.ChoiceField(choices=AllocationModel.choices, required=False)
     seed = serializers.IntegerField(min_value=0, max_value=2**32 - 1, default=0)
