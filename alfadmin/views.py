@@ -169,7 +169,9 @@ def student_count_edit(request: HttpRequest, pk: int | None = None) -> HttpRespo
     def save(f):
         if count is None:
             return services.student_count_create(actor=request.user, data=f.changed_values())
-        return services.student_count_update(actor=request.user, student_count=count, expected_version=form_version(f), data=f.changed_values())
+        return services.student_count_update(
+            actor=request.user, student_count=count, expected_version=form_version(f), data=f.changed_values()
+        )
 
     title = (
         _("Full-year students %(region)s %(year)s") % {"region": count.region.code, "year": count.year}
@@ -193,7 +195,9 @@ def agreement_period_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AgreementPeriodForm(request.POST or None, instance=period)
 
     def save(f):
-        return services.agreement_period_update(actor=request.user, period=period, expected_version=form_version(f), data=f.changed_values())
+        return services.agreement_period_update(
+            actor=request.user, period=period, expected_version=form_version(f), data=f.changed_values()
+        )
 
     return edit_flow(
         request,

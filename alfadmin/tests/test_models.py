@@ -1,4 +1,5 @@
 """Model-level validation: invariants hold both in full_clean() and as database constraints."""
+
 from decimal import Decimal
 
 import pytest

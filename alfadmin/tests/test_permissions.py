@@ -1,4 +1,5 @@
 """The permission layer, tested as a full matrix of roles × predicates."""
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
