@@ -18,7 +18,8 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from alfadmin import permissions
-from alfadmin.models import Region
+from alfadmin.models import AgreementPeriod, Region
+from allocations.engine.inputs import DEFAULT_PANEL_WEIGHTS
 
 from .models import PANEL_NUMBERS, Bibliometrics, CoPublication, EvaluationRound, Panel, PanelRating, RegionFindings, RoundReopening
 
@@ -152,6 +153,23 @@ class RoundMatrix:
     rows: list[MatrixRow]
     illustrative: bool
     counts: dict[int, dict[str, int]] = field(default_factory=dict)
+    weights: dict[int, Decimal] = field(default_factory=dict)
+
+    @property
+    def panel_columns(self) -> list[tuple[Panel, Decimal | None]]:
+        """Each panel with its weight, which is the agreement period's (rules §5.2)."""
+        return [(panel, self.weights.get(panel.number)) for panel in self.panels]
+
+
+def panel_weights_for(*, evaluation_round: EvaluationRound) -> dict[int, Decimal]:
+    """Panel number → weight for a round: the agreement fixes the weights, so they are those of
+    the period covering the round's first year (rules §5.2), the defaults when none does."""
+    period = (
+        AgreementPeriod.objects.filter(start_year__lte=evaluation_round.applies_from, end_year__gte=evaluation_round.applies_from)
+        .order_by("-start_year")
+        .first()
+    )
+    return period.panel_weights if period is not None else dict(DEFAULT_PANEL_WEIGHTS)
 
 
 def round_matrix(*, user, evaluation_round: EvaluationRound) -> RoundMatrix:
@@ -175,6 +193,7 @@ def round_matrix(*, user, evaluation_round: EvaluationRound) -> RoundMatrix:
         rows=rows,
         illustrative=bool(sources & {"illustrative", "projection"}),
         counts={n: dict(c) for n, c in counts.items()},
+        weights=panel_weights_for(evaluation_round=evaluation_round),
     )
 
 

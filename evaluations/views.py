@@ -64,10 +64,9 @@ def index(request: HttpRequest) -> HttpResponse:
 def _round_form_page(request: HttpRequest, evaluation_round: EvaluationRound | None) -> HttpResponse:
     if evaluation_round is None:
         names = services.default_panel_names()
-        weights = services.DEFAULT_PANEL_WEIGHTS
-        panels = {n: {"name": names[n], "weight": weights[n]} for n in PANEL_NUMBERS}
+        panels = {n: {"name": names[n]} for n in PANEL_NUMBERS}
     else:
-        panels = {p.number: {"name": p.name, "weight": p.weight} for p in evaluation_round.panels.all()}
+        panels = {p.number: {"name": p.name} for p in evaluation_round.panels.all()}
     form = EvaluationRoundForm(request.POST or None, instance=evaluation_round, panels=panels)
 
     def save(f):
@@ -103,7 +102,7 @@ def _round_form_page(request: HttpRequest, evaluation_round: EvaluationRound | N
 
 
 def _for_form(error: ValidationError, form) -> ValidationError:
-    """The service's field names (`panels.2.weight`) as the form's (`panel_2_weight`); others go on top."""
+    """The service's field names (`panels.2.name`) as the form's (`panel_2_name`); others go on top."""
     if not hasattr(error, "error_dict"):
         return error
     mapped: dict[str | None, list] = {}
