@@ -25,9 +25,10 @@ from . import exports, permissions, selectors, services
 from .engine.errors import ScenarioError
 from .engine.explain import render_step
 from .forms import ReopenForm, YearModelForm
+from .labels import MODEL_LABELS
 from .models import AllocationModel, AllocationRun, CurrentAllocation, YearPublication
 from .services.recompute import compute, input_hash
-from .templatetags.allocation_tags import MODEL_LABELS, unavailable_text
+from .templatetags.allocation_tags import unavailable_text
 
 MODELS = [m.value for m in AllocationModel]
 
