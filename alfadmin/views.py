@@ -16,7 +16,7 @@ from .celery import app as celery_app
 from .forms import AgreementPeriodForm, BudgetYearForm, ShareTableForm, StudentCountForm
 from .kernel.dashboard import panels_for
 from .kernel.views import edit_flow, form_version, require, section
-from .models import AgreementPeriod, BudgetYear, Source, StudentCount
+from .models import Source
 
 
 @require_GET
@@ -136,7 +136,7 @@ def agreement_period_list(request: HttpRequest) -> HttpResponse:
 @section("data")
 @require(permissions.can_edit_registry)
 def budget_year_edit(request: HttpRequest, year: int | None = None) -> HttpResponse:
-    budget_year = get_object_or_404(BudgetYear, year=year) if year is not None else None
+    budget_year = get_object_or_404(selectors.budget_year_list(user=request.user), year=year) if year is not None else None
     form = BudgetYearForm(request.POST or None, instance=budget_year)
 
     def save(f):
@@ -163,7 +163,7 @@ def budget_year_edit(request: HttpRequest, year: int | None = None) -> HttpRespo
 @section("data")
 @require(permissions.can_edit_registry)
 def student_count_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    count = get_object_or_404(StudentCount.objects.select_related("region"), pk=pk) if pk is not None else None
+    count = get_object_or_404(selectors.student_count_list(user=request.user), pk=pk) if pk is not None else None
     form = StudentCountForm(request.POST or None, instance=count)
 
     def save(f):
@@ -191,7 +191,7 @@ def student_count_edit(request: HttpRequest, pk: int | None = None) -> HttpRespo
 @section("data")
 @require(permissions.can_edit_registry)
 def agreement_period_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    period = get_object_or_404(AgreementPeriod, pk=pk)
+    period = get_object_or_404(selectors.agreement_period_list(user=request.user), pk=pk)
     form = AgreementPeriodForm(request.POST or None, instance=period)
 
     def save(f):

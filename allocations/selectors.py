@@ -16,7 +16,7 @@ from alfadmin.models import BudgetYear, Region
 
 from .engine.predicates import RESEARCH_LINES as ENGINE_RESEARCH_LINES
 from .models import AllocationLine, AllocationRun, CurrentAllocation, RecomputeRequest, YearPublication
-from .permissions import can_view_allocations
+from .permissions import can_publish, can_view_allocations
 
 # The big JSON columns are read only where a single run is shown.
 HEAVY_RUN_FIELDS = ("inputs", "trace")
@@ -62,6 +62,15 @@ def publication_for(*, user, year: int) -> YearPublication | None:
     if not can_view_allocations(user):
         return None
     return YearPublication.objects.select_related("requested_by", "confirmed_by", "reopened_by").filter(year=year).first()
+
+
+def reopenable_publications(*, user) -> QuerySet[YearPublication]:
+    """The published years the user may reopen (none unless `can_reopen`'s role holds); a single
+    year is fetched from here, so that a year that is not published and a user who may not
+    reopen both get a 404."""
+    if not can_publish(user):
+        return YearPublication.objects.none()
+    return YearPublication.objects.filter(state=YearPublication.State.PUBLISHED).select_related("requested_by", "confirmed_by")
 
 
 def publication_history(*, user, year: int, limit: int = 20) -> list[Any]:

@@ -19,12 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alfadmin import permissions
 from alfadmin.kernel.errors import LockedError
 from alfadmin.kernel.history import delete_with_history, lock_for_update, save_with_history, versioned_update
 from alfadmin.models import Region, Source, User
 
-from . import rules
+from . import permissions, rules
 from .imports import RawRow, check_rows
 from .models import (
     PANEL_NUMBERS,

@@ -1,7 +1,7 @@
 """Pages of the evaluations: rounds and their results, the grid VR staff enter a round in,
 finalizing and reopening, a region's results across rounds, bibliometrics and their import.
 
-Views parse, authorise (alfadmin.permissions), call one service or selector, render.
+Views parse, authorise (evaluations.permissions), call one service or selector, render.
 """
 
 from __future__ import annotations
@@ -17,13 +17,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alfadmin import permissions
 from alfadmin import selectors as alfadmin_selectors
 from alfadmin.kernel.errors import ConcurrentEditError, LockedError
 from alfadmin.kernel.views import edit_flow, require, section
 from alfadmin.models import Source
 
-from . import imports, rules, selectors, services
+from . import imports, permissions, rules, selectors, services
 from .forms import BibliometricsForm, CoPublicationForm, EvaluationRoundForm, GridForm, ImportForm, ReopenForm, VersionForm
 from .models import PANEL_NUMBERS, EvaluationRound
 
@@ -47,7 +46,7 @@ def _model_note(evaluation_round: EvaluationRound) -> str:
 
 
 @section("evaluations")
-@require(permissions.is_signed_in)
+@require(permissions.can_view_evaluations)
 def index(request: HttpRequest) -> HttpResponse:
     rounds = list(selectors.round_list(user=request.user))
     return render(
@@ -158,7 +157,7 @@ def _round_page(
 
 
 @section("evaluations")
-@require(permissions.is_signed_in)
+@require(permissions.can_view_evaluations)
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _round_page(request, _round(request, pk))
 
@@ -300,7 +299,7 @@ def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @section("evaluations")
-@require(permissions.is_signed_in)
+@require(permissions.can_view_evaluations)
 def round_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     """GUNS' follow-up of a round: what each region must develop, what it planned, and whether
     it meets the Ds 2024 quality condition."""
@@ -323,7 +322,7 @@ def round_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @section("evaluations")
-@require(permissions.is_signed_in)
+@require(permissions.can_view_evaluations)
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     region = get_object_or_404(alfadmin_selectors.region_list(user=request.user), code=code, is_active=True)
     trends = selectors.bibliometric_trends(user=request.user, region=region)
@@ -347,7 +346,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @section("evaluations")
-@require(permissions.is_signed_in)
+@require(permissions.can_view_evaluations)
 def bibliometrics_list(request: HttpRequest) -> HttpResponse:
     trends = selectors.bibliometric_trends(user=request.user)
     table = [{"region": region, "cells": [trends.cells.get((region.code, p)) for p in trends.periods]} for region in trends.regions]
@@ -466,7 +465,8 @@ def bibliometrics_import_confirm(request: HttpRequest) -> HttpResponse:
     if not staged or staged.get("token") != request.POST.get("token"):
         messages.error(request, _("The preview has expired; upload the file again. Nothing has been saved."))
         return redirect("evaluations:bibliometrics-import")
-    evaluation_round = EvaluationRound.objects.filter(pk=staged["round"]).first() if staged["round"] else None
+    # The round from the scoped list: one the user may no longer see is a 404, as if missing.
+    evaluation_round = _round(request, staged["round"]) if staged["round"] else None
     raw = [imports.RawRow(number=r["number"], values=r["values"]) for r in staged["rows"]]
     try:
         result = services.bibliometrics_import(actor=request.user, rows=raw, evaluation_round=evaluation_round)

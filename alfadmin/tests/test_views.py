@@ -146,3 +146,19 @@ def test_csp_and_security_headers(login):
     response = login("viewer").get("/")
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("kind", ["year", "student", "period"])
+def test_edit_pages_fetch_from_the_scoped_lists_so_missing_is_404(login, kind):
+    # Given an administrator, a record that exists and one that does not
+    count = StudentCount.objects.first()
+    period_pk = BudgetYear.objects.get(year=2024).period_id
+    existing, missing = {
+        "year": ("/data/years/2024/edit/", "/data/years/1999/edit/"),
+        "student": (f"/data/students/{count.pk}/edit/", "/data/students/999999/edit/"),
+        "period": (f"/data/periods/{period_pk}/edit/", "/data/periods/999999/edit/"),
+    }[kind]
+    client = login("admin")
+    # Then the page of the existing record opens and the missing one is a 404
+    assert client.get(existing).status_code == 200
+    assert client.get(missing).status_code == 404
