@@ -1,5 +1,5 @@
 """Allocations API: the current allocation of a year, stored runs, the engine on a scenario,
-and publishing for administrators. Every check goes through alfadmin.permissions."""
+and publishing for administrators. Every check goes through allocations.permissions."""
 
 from __future__ import annotations
 
