@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from allocations.engine.inputs import INCREMENT_KEYS, PANELS
 from allocations.engine.predicates import guarantees_fit, shares_sum_to_hundred, weights_sum_to_one
 
 HUNDRED = Decimal("100")
@@ -44,18 +45,18 @@ def share_sum_errors(percents: Iterable[Decimal], *, field: str) -> dict[str, li
 def panel_weight_errors(weights: Iterable[Decimal | None], *, field: str) -> dict[str, list[str]]:
     """An agreement period's three panel weights sum to exactly 1 (allocation-rules §5.2);
     the rule is the engine's `weights_sum_to_one`. Missing weights are the fields' own errors."""
-    values = list(weights)
-    if any(w is None for w in values) or weights_sum_to_one(values):  # type: ignore[arg-type]  # None excluded just before
+    values = [w for w in weights if w is not None]
+    if len(values) < len(PANELS) or weights_sum_to_one(values):  # a missing weight is its field's own error
         return {}
-    return {field: [_("The three panel weights must sum to exactly 1 (now %(sum)s).") % {"sum": _decimal_sum(values)}]}  # type: ignore[arg-type]  # no None here
+    return {field: [_("The three panel weights must sum to exactly 1 (now %(sum)s).") % {"sum": _decimal_sum(values)}]}
 
 
 def increment_weight_errors(weights: Iterable[Decimal | None], *, field: str) -> dict[str, list[str]]:
     """The two Ds 2024 increment weights sum to exactly 1 (allocation-rules §6.5)."""
-    values = list(weights)
-    if any(w is None for w in values) or weights_sum_to_one(values):  # type: ignore[arg-type]  # None excluded just before
+    values = [w for w in weights if w is not None]
+    if len(values) < len(INCREMENT_KEYS) or weights_sum_to_one(values):  # a missing weight is its field's own error
         return {}
-    return {field: [_("The two increment weights must sum to exactly 1 (now %(sum)s).") % {"sum": _decimal_sum(values)}]}  # type: ignore[arg-type]  # no None here
+    return {field: [_("The two increment weights must sum to exactly 1 (now %(sum)s).") % {"sum": _decimal_sum(values)}]}
 
 
 def guarantee_errors(*, guarantee: Decimal | None, base_fraction: Decimal | None, field: str) -> dict[str, list[str]]:

@@ -21,6 +21,20 @@ def test_period_rejects_panel_weights_not_summing_to_one(period):
     assert "panel_weight_1" in error.value.message_dict
 
 
+def test_period_rejects_increment_weights_not_summing_to_one(period):
+    period.increment_weight_hst = Decimal("0.6")
+    with pytest.raises(ValidationError) as error:
+        period.full_clean()
+    assert "1.1" in error.value.message_dict["increment_weight_hst"][0]  # names the wrong sum
+
+
+def test_period_panel_weights_are_the_engines_defaults(period):
+    from allocations.engine.inputs import DEFAULT_PANEL_WEIGHTS
+
+    assert period.panel_weights == DEFAULT_PANEL_WEIGHTS
+    period.full_clean()
+
+
 def test_period_rejects_guarantees_that_do_not_fit_the_quality_pot(period):
     # 0.5 × 0.9 = 0.45 > 1 − 0.9 = 0.1 (allocation-rules §5.4)
     period.guarantee, period.base_fraction = Decimal("0.5"), Decimal("0.9")
