@@ -52,7 +52,9 @@ class RegistryAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            saved = self.update(request.user, obj, {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data})
+            saved = self.update(
+                request.user, obj, {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+            )
         else:
             saved = self.create(request.user, dict(form.cleaned_data))
         # The admin goes on with `obj` (redirects, change messages): give it the saved row's state.

@@ -16,6 +16,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from allocations.engine.inputs import DEFAULT_INCREMENT_WEIGHTS, DEFAULT_PANEL_WEIGHTS
+from allocations.engine.predicates import DEFAULT_MAX_VERY_HIGH, DEFAULT_MIN_VERY_HIGH
+
+from . import rules
 from .kernel.models import TracksLoadedValues, Versioned
 
 ZERO = Decimal("0")
@@ -155,20 +159,20 @@ class AgreementPeriod(Versioned):
         help_text=_("Share of FO-ALF paid by base shares; a budget year may override it."),
     )
     panel_weight_1 = models.DecimalField(
-        _("panel 1 weight"), max_digits=6, decimal_places=4, default=Decimal("0.50"), validators=FRACTION_VALIDATORS
+        _("panel 1 weight"), max_digits=6, decimal_places=4, default=DEFAULT_PANEL_WEIGHTS[1], validators=FRACTION_VALIDATORS
     )
     panel_weight_2 = models.DecimalField(
-        _("panel 2 weight"), max_digits=6, decimal_places=4, default=Decimal("0.25"), validators=FRACTION_VALIDATORS
+        _("panel 2 weight"), max_digits=6, decimal_places=4, default=DEFAULT_PANEL_WEIGHTS[2], validators=FRACTION_VALIDATORS
     )
     panel_weight_3 = models.DecimalField(
-        _("panel 3 weight"), max_digits=6, decimal_places=4, default=Decimal("0.25"), validators=FRACTION_VALIDATORS
+        _("panel 3 weight"), max_digits=6, decimal_places=4, default=DEFAULT_PANEL_WEIGHTS[3], validators=FRACTION_VALIDATORS
     )
     guarantee = models.DecimalField(
         _("guarantee (good–high)"), max_digits=6, decimal_places=4, default=Decimal("0.15"), validators=FRACTION_VALIDATORS
     )
     cap = models.DecimalField(_("cap (very high)"), max_digits=6, decimal_places=4, default=Decimal("0.40"), validators=FRACTION_VALIDATORS)
-    min_very_high = models.PositiveSmallIntegerField(_("fewest very-high regions per panel"), default=1)
-    max_very_high = models.PositiveSmallIntegerField(_("most very-high regions per panel"), default=3)
+    min_very_high = models.PositiveSmallIntegerField(_("fewest very-high regions per panel"), default=DEFAULT_MIN_VERY_HIGH)
+    max_very_high = models.PositiveSmallIntegerField(_("most very-high regions per panel"), default=DEFAULT_MAX_VERY_HIGH)
     # Ds 2024 model.
     guns_fraction = models.DecimalField(
         _("GUNS fraction"), max_digits=6, decimal_places=4, default=Decimal("0.01"), validators=FRACTION_VALIDATORS
@@ -177,10 +181,18 @@ class AgreementPeriod(Versioned):
         _("quality fraction"), max_digits=6, decimal_places=4, default=Decimal("0.20"), validators=FRACTION_VALIDATORS
     )
     increment_weight_hst = models.DecimalField(
-        _("increment weight, students"), max_digits=6, decimal_places=4, default=Decimal("0.50"), validators=FRACTION_VALIDATORS
+        _("increment weight, students"),
+        max_digits=6,
+        decimal_places=4,
+        default=DEFAULT_INCREMENT_WEIGHTS["hst"],
+        validators=FRACTION_VALIDATORS,
     )
     increment_weight_citations = models.DecimalField(
-        _("increment weight, highly cited"), max_digits=6, decimal_places=4, default=Decimal("0.50"), validators=FRACTION_VALIDATORS
+        _("increment weight, highly cited"),
+        max_digits=6,
+        decimal_places=4,
+        default=DEFAULT_INCREMENT_WEIGHTS["citations"],
+        validators=FRACTION_VALIDATORS,
     )
     reference_level = models.BigIntegerField(
         _("reference level (kr)"),
@@ -272,16 +284,13 @@ class AgreementPeriod(Versioned):
         errors: dict[str, str | Promise] = {}
         if self.end_year is not None and self.start_year is not None and self.end_year < self.start_year:
             errors["end_year"] = _("The last year cannot come before the first year.")
-        weights = (self.panel_weight_1, self.panel_weight_2, self.panel_weight_3)
-        if all(w is not None for w in weights) and sum(weights) != ONE:
-            errors["panel_weight_1"] = _("The three panel weights must sum to exactly 1 (now %(sum)s).") % {"sum": sum(weights)}
-        increments = (self.increment_weight_hst, self.increment_weight_citations)
-        if all(w is not None for w in increments) and sum(increments) != ONE:
-            errors["increment_weight_hst"] = _("The two increment weights must sum to exactly 1 (now %(sum)s).") % {"sum": sum(increments)}
-        if self.guarantee is not None and self.base_fraction is not None and self.guarantee * self.base_fraction > ONE - self.base_fraction:
-            errors["guarantee"] = _(
-                "The guarantees would not fit in the quality pot: guarantee × base fraction must not exceed 1 − base fraction."
-            )
+        # The sum rules are the engine's (allocation-rules §5.2, §5.4, §6.5), through alfadmin.rules.
+        for rule_errors in (
+            rules.panel_weight_errors(self.panel_weights.values(), field="panel_weight_1"),
+            rules.increment_weight_errors((self.increment_weight_hst, self.increment_weight_citations), field="increment_weight_hst"),
+            rules.guarantee_errors(guarantee=self.guarantee, base_fraction=self.base_fraction, field="guarantee"),
+        ):
+            errors.update({name: messages[0] for name, messages in rule_errors.items()})
         if self.min_very_high is not None and self.max_very_high is not None and self.max_very_high < self.min_very_high:
             errors["max_very_high"] = _("The most very-high regions cannot be fewer than the fewest.")
         if self.rate_raise_percent is not None and self.rate_raise_per_hst is not None:
@@ -297,6 +306,12 @@ class AgreementPeriod(Versioned):
     @property
     def is_proposed(self) -> bool:
         return self.status == self.Status.PROPOSED
+
+    @property
+    def panel_weights(self) -> dict[int, Decimal]:
+        """Panel number → its weight in the quality pot (allocation-rules §5.2). The agreement
+        fixes the weights; an evaluation round's panels carry none of their own."""
+        return {1: self.panel_weight_1, 2: self.panel_weight_2, 3: self.panel_weight_3}
 
 
 class EducationBasis(models.TextChoices):

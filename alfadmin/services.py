@@ -37,9 +37,7 @@ def region_create(*, actor: User | None, data: Mapping[str, Any], reason: str = 
 
 
 @transaction.atomic
-def region_update(
-    *, actor: User | None, region: Region, expected_version: int | None, data: Mapping[str, Any], reason: str = ""
-) -> Region:
+def region_update(*, actor: User | None, region: Region, expected_version: int | None, data: Mapping[str, Any], reason: str = "") -> Region:
     return versioned_update(instance=region, expected_version=expected_version, changes=data, actor=actor, reason=reason)
 
 

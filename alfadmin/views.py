@@ -17,7 +17,7 @@ from .forms import AgreementPeriodForm, BudgetYearForm, ShareTableForm, StudentC
 from .http import AuthenticatedHttpRequest
 from .kernel.dashboard import panels_for
 from .kernel.views import edit_flow, form_version, require, section
-from .models import AgreementPeriod, BudgetYear, Source, StudentCount
+from .models import Source
 
 
 @require_GET
@@ -137,7 +137,7 @@ def agreement_period_list(request: HttpRequest) -> HttpResponse:
 @section("data")
 @require(permissions.can_edit_registry)
 def budget_year_edit(request: AuthenticatedHttpRequest, year: int | None = None) -> HttpResponse:
-    budget_year = get_object_or_404(BudgetYear, year=year) if year is not None else None
+    budget_year = get_object_or_404(selectors.budget_year_list(user=request.user), year=year) if year is not None else None
     form = BudgetYearForm(request.POST or None, instance=budget_year)
 
     def save(f):
@@ -164,13 +164,15 @@ def budget_year_edit(request: AuthenticatedHttpRequest, year: int | None = None)
 @section("data")
 @require(permissions.can_edit_registry)
 def student_count_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
-    count = get_object_or_404(StudentCount.objects.select_related("region"), pk=pk) if pk is not None else None
+    count = get_object_or_404(selectors.student_count_list(user=request.user), pk=pk) if pk is not None else None
     form = StudentCountForm(request.POST or None, instance=count)
 
     def save(f):
         if count is None:
             return services.student_count_create(actor=request.user, data=f.changed_values())
-        return services.student_count_update(actor=request.user, student_count=count, expected_version=form_version(f), data=f.changed_values())
+        return services.student_count_update(
+            actor=request.user, student_count=count, expected_version=form_version(f), data=f.changed_values()
+        )
 
     title = (
         _("Full-year students %(region)s %(year)s") % {"region": count.region.code, "year": count.year}
@@ -190,11 +192,13 @@ def student_count_edit(request: AuthenticatedHttpRequest, pk: int | None = None)
 @section("data")
 @require(permissions.can_edit_registry)
 def agreement_period_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    period = get_object_or_404(AgreementPeriod, pk=pk)
+    period = get_object_or_404(selectors.agreement_period_list(user=request.user), pk=pk)
     form = AgreementPeriodForm(request.POST or None, instance=period)
 
     def save(f):
-        return services.agreement_period_update(actor=request.user, period=period, expected_version=form_version(f), data=f.changed_values())
+        return services.agreement_period_update(
+            actor=request.user, period=period, expected_version=form_version(f), data=f.changed_values()
+        )
 
     return edit_flow(
         request,

@@ -19,28 +19,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .engine.explain import render_step
-from .models import AllocationModel
+from .labels import EXPORT_MODEL_NAMES as MODEL_NAMES
+from .labels import EXPORT_RESEARCH_HEADERS as RESEARCH_HEADERS
+from .labels import EXPORT_UNDISTRIBUTED_NAMES as UNDISTRIBUTED_NAMES
 from .selectors import YearAllocation
 
-RESEARCH_HEADERS = {
-    "base": "Forskning, basbelopp (kr)",
-    "panel_1": "Forskning, panel 1 (kr)",
-    "panel_2": "Forskning, panel 2 (kr)",
-    "panel_3": "Forskning, panel 3 (kr)",
-    "quality": "Forskning, kvalitetsbelopp (kr)",
-    "quality_forfeited": "Förverkat kvalitetsbelopp (kr)",
-    "increment_hst": "Forskning, ökning efter helårsstudenter (kr)",
-    "increment_citations": "Forskning, ökning efter högt citerade (kr)",
-    "total": "Forskning totalt (kr)",
-}
-MODEL_NAMES = {AllocationModel.ALF2015.value: "ALF 2015 (gällande)", AllocationModel.DS2024.value: "Ds 2024 (förslag)"}
-UNDISTRIBUTED_NAMES = {
-    "panel_1": "panel 1",
-    "panel_2": "panel 2",
-    "panel_3": "panel 3",
-    "increment_hst": "ökning efter helårsstudenter",
-    "increment_citations": "ökning efter högt citerade",
-}
 TRACE_HEADERS = ["Nr", "Steg", "Region", "Panel", "Rad", "Belopp (kr)", "Förklaring"]
 
 

@@ -256,11 +256,7 @@ def gather_year(
                     "shares": shares,
                     "params": {
                         "base_fraction": canonical(budget_year.effective_base_fraction),
-                        "panel_weights": {
-                            "1": canonical(period.panel_weight_1),
-                            "2": canonical(period.panel_weight_2),
-                            "3": canonical(period.panel_weight_3),
-                        },
+                        "panel_weights": {str(number): canonical(weight) for number, weight in period.panel_weights.items()},
                         "guarantee": canonical(period.guarantee),
                         "cap": canonical(period.cap),
                         "max_very_high": int(period.max_very_high),

@@ -1,5 +1,5 @@
-"""Who may do what with allocations: thin predicates over the one permission layer
-(alfadmin.permissions), used by the pages and the API alike."""
+"""Who may do what with allocations: predicates over the roles of alfadmin.permissions, used
+by the pages, the API and the services alike."""
 
 from __future__ import annotations
 
@@ -22,13 +22,14 @@ def can_analyse_allocations(user) -> bool:
 
 
 def can_publish(user) -> bool:
-    return core.can_publish_allocations(user)
+    """Publishing a year's allocation (and confirming or reopening one) is for administrators."""
+    return core.is_admin(user)
 
 
 def can_confirm(user, publication) -> bool:
     """A second administrator confirms a publication someone else requested."""
     return (
-        core.can_publish_allocations(user)
+        can_publish(user)
         and publication is not None
         and publication.is_awaiting
         and publication.requested_by_id != user.pk
@@ -36,4 +37,4 @@ def can_confirm(user, publication) -> bool:
 
 
 def can_reopen(user, publication) -> bool:
-    return core.can_publish_allocations(user) and publication is not None and publication.is_published
+    return can_publish(user) and publication is not None and publication.is_published

@@ -14,8 +14,9 @@ from django.db.models import QuerySet
 
 from alfadmin.models import BudgetYear, Region
 
-from .models import AllocationLine, AllocationModel, AllocationRun, CurrentAllocation, RecomputeRequest, YearPublication
-from .permissions import can_view_allocations
+from .engine.predicates import RESEARCH_LINES as ENGINE_RESEARCH_LINES
+from .models import AllocationLine, AllocationRun, CurrentAllocation, RecomputeRequest, YearPublication
+from .permissions import can_publish, can_view_allocations
 
 # The big JSON columns are read only where a single run is shown.
 HEAVY_RUN_FIELDS = ("inputs", "trace")
@@ -63,6 +64,15 @@ def publication_for(*, user, year: int) -> YearPublication | None:
     return YearPublication.objects.select_related("requested_by", "confirmed_by", "reopened_by").filter(year=year).first()
 
 
+def reopenable_publications(*, user) -> QuerySet[YearPublication]:
+    """The published years the user may reopen (none unless `can_reopen`'s role holds); a single
+    year is fetched from here, so that a year that is not published and a user who may not
+    reopen both get a 404."""
+    if not can_publish(user):
+        return YearPublication.objects.none()
+    return YearPublication.objects.filter(state=YearPublication.State.PUBLISHED).select_related("requested_by", "confirmed_by")
+
+
 def publication_history(*, user, year: int, limit: int = 20) -> list[Any]:
     if not can_view_allocations(user):
         return []
@@ -103,6 +113,21 @@ class RegionRow:
         return (self.total - self.previous_total) / self.previous_total
 
 
+def allocation_status(*, recomputing: bool, failed: bool, computed: bool, published: bool = False) -> str:
+    """The one status of a year's allocation: recomputing | published | failed | current | missing.
+
+    `recomputing` wins (the figures on show are about to change); the API documents only
+    current | recomputing | failed and so leaves `published` out (a published year is current).
+    """
+    if recomputing:
+        return "recomputing"
+    if published:
+        return "published"
+    if failed:
+        return "failed"
+    return "current" if computed else "missing"
+
+
 @dataclass
 class YearAllocation:
     """A year's current allocation under one model, ready for a page, an export or the API."""
@@ -123,12 +148,16 @@ class YearAllocation:
 
     @property
     def status(self) -> str:
-        """current | recomputing | failed | missing (for badges and the API)."""
-        if self.recomputing:
-            return "recomputing"
-        if self.failed_run is not None:
-            return "failed"
-        return "current" if self.run is not None else "missing"
+        """current | recomputing | failed | missing (the API's status): see `allocation_status`."""
+        return allocation_status(recomputing=self.recomputing, failed=self.failed_run is not None, computed=self.run is not None)
+
+    @property
+    def badge(self) -> str:
+        """The status a page shows, where a published year says so: see `allocation_status`."""
+        published = self.publication is not None and self.publication.is_published
+        return allocation_status(
+            recomputing=self.recomputing, failed=self.failed_run is not None, computed=self.run is not None, published=published
+        )
 
     @property
     def education(self) -> dict[str, Any] | None:
@@ -182,10 +211,8 @@ class YearAllocation:
         return {line: sum(row.research.get(line, 0) for row in self.rows) for line in self.research_lines}
 
 
-RESEARCH_LINES = {
-    AllocationModel.ALF2015.value: ["base", "panel_1", "panel_2", "panel_3", "total"],
-    AllocationModel.DS2024.value: ["base", "quality", "quality_forfeited", "increment_hst", "increment_citations", "total"],
-}
+# The engine's line names, the one list (pages, exports and the API read them from here).
+RESEARCH_LINES = ENGINE_RESEARCH_LINES
 
 
 def _region_amounts(result: dict[str, Any] | None) -> dict[str, tuple[int | None, dict[str, int], int]]:
@@ -216,7 +243,7 @@ def year_allocation(*, user, year: int, model: str) -> YearAllocation | None:
         previous_run=previous.run if previous else None,
         recomputing=bool(pending_years(user=user, years=[year])),
         publication=publication_for(user=user, year=year),
-        research_lines=RESEARCH_LINES.get(model, []),
+        research_lines=list(RESEARCH_LINES.get(model, ())),
     )
     now = _region_amounts(allocation.result)
     before = _region_amounts(allocation.previous_run.result if allocation.previous_run else None)
@@ -248,6 +275,11 @@ class RegionYear:
     research: dict[str, int]
     recomputing: bool
     published: bool
+
+    @property
+    def badge(self) -> str:
+        """The status a page shows for this year: see `allocation_status`."""
+        return allocation_status(recomputing=self.recomputing, failed=False, computed=self.run_id is not None, published=self.published)
 
     @property
     def total(self) -> int | None:

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,9 +25,10 @@ from . import exports, permissions, selectors, services
 from .engine.errors import ScenarioError
 from .engine.explain import render_step
 from .forms import ReopenForm, YearModelForm
-from .models import AllocationModel, AllocationRun, CurrentAllocation, YearPublication
+from .labels import MODEL_LABELS
+from .models import AllocationModel, AllocationRun, CurrentAllocation
 from .services.recompute import compute, input_hash
-from .templatetags.allocation_tags import MODEL_LABELS, unavailable_text
+from .templatetags.allocation_tags import unavailable_text
 
 MODELS = [m.value for m in AllocationModel]
 
@@ -345,9 +346,7 @@ def confirm(request: HttpRequest, year: int) -> HttpResponse:
 @section("allocations")
 @require(permissions.can_publish)
 def reopen(request: HttpRequest, year: int) -> HttpResponse:
-    publication = get_object_or_404(YearPublication, year=year)
-    if not permissions.can_reopen(request.user, publication):
-        raise PermissionDenied
+    publication = get_object_or_404(selectors.reopenable_publications(user=request.user), year=year)
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

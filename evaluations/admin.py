@@ -5,14 +5,13 @@ rules and request recomputes; the admin offers no second way around them."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from alfadmin import permissions
-
+from . import permissions
 from .models import Bibliometrics, CoPublication, EvaluationRound, Panel, PanelRating, RegionFindings, RoundReopening
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
     def has_view_permission(self, request, obj=None):
-        return request.user.is_staff and permissions.is_signed_in(request.user)
+        return request.user.is_staff and permissions.can_view_evaluations(request.user)
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)

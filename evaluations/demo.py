@@ -24,7 +24,6 @@ from .models import Bibliometrics, CoPublication, EvaluationRound
 VH, GH, IN = "very_high", "good_high", "inadequate"
 CODES = ["STH", "UPP", "OST", "SKA", "VGR", "ORE", "VBN"]
 PANEL_NAMES = {1: "Vetenskaplig kvalitet", 2: "Klinisk betydelse och samhällsnytta", 3: "Förutsättningar"}
-PANEL_WEIGHTS = {1: Decimal("0.50"), 2: Decimal("0.25"), 3: Decimal("0.25")}
 
 JUSTIFICATIONS = {
     (1, VH): "Several research groups at the international forefront; consistently strong output in leading journals.",
@@ -128,7 +127,7 @@ def _load_round(spec: dict, regions: dict[str, Region]) -> None:
     evaluation_round = services.evaluation_round_create(
         actor=None,
         data={**spec["round"], "model": "alf2015", "source": Source.MEMO},
-        panels={n: {"name": PANEL_NAMES[n], "weight": PANEL_WEIGHTS[n]} for n in PANEL_NAMES},
+        panels={n: {"name": PANEL_NAMES[n]} for n in PANEL_NAMES},
     )
     cells = {}
     for panel in PANEL_NAMES:

@@ -27,7 +27,7 @@ def _finding_choice(value: bool | None) -> str:
 
 
 class EvaluationRoundForm(VersionedModelForm):
-    """A round's name, years and model, and its three panels' names and weights."""
+    """A round's name, years and model, and its three panels' names (the weights are the agreement period's)."""
 
     class Meta:
         model = EvaluationRound
@@ -40,22 +40,12 @@ class EvaluationRoundForm(VersionedModelForm):
             self.fields[f"panel_{number}_name"] = forms.CharField(
                 label=_("Panel %(number)s: name") % {"number": number}, max_length=200, initial=current.get("name")
             )
-            self.fields[f"panel_{number}_weight"] = forms.DecimalField(
-                label=_("Panel %(number)s: weight") % {"number": number},
-                max_digits=6,
-                decimal_places=4,
-                min_value=Decimal("0"),
-                max_value=Decimal("1"),
-                initial=current.get("weight"),
-                help_text=_("A fraction; the three weights sum to 1 (default 0.50 / 0.25 / 0.25)."),
-                widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
-            )
 
     def round_values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.cleaned_data}
 
     def panels(self) -> dict[int, dict[str, Any]]:
-        return {n: {"name": self.cleaned_data[f"panel_{n}_name"], "weight": self.cleaned_data[f"panel_{n}_weight"]} for n in PANEL_NUMBERS}
+        return {n: {"name": self.cleaned_data[f"panel_{n}_name"]} for n in PANEL_NUMBERS}
 
 
 class GridForm(forms.Form):

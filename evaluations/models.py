@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alfadmin.kernel.models import Versioned
-from alfadmin.models import FRACTION_VALIDATORS, AgreementPeriod, Region, Source
+from alfadmin.models import AgreementPeriod, Region, Source
+from allocations.engine.predicates import findings_all_yes
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -135,14 +136,16 @@ class EvaluationRound(Versioned):
 
 
 class Panel(models.Model):
-    """One of a round's three international panels, its name and weight in the quality pot."""
+    """One of a round's three international panels and its name.
+
+    A panel carries no weight of its own: the agreement period fixes the panel weights
+    (`AgreementPeriod.panel_weights`, allocation-rules §5.2)."""
 
     evaluation_round = models.ForeignKey(
         EvaluationRound, on_delete=models.CASCADE, related_name="panels", verbose_name=_("evaluation round")
     )
     number = models.PositiveSmallIntegerField(_("panel"), choices=[(n, str(n)) for n in PANEL_NUMBERS])
     name = models.CharField(_("name"), max_length=200)
-    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=4, validators=FRACTION_VALIDATORS)
     history = _history()
 
     class Meta:
@@ -152,7 +155,6 @@ class Panel(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["evaluation_round", "number"], name="panel_round_number_unique"),
             models.CheckConstraint(condition=Q(number__gte=1) & Q(number__lte=3), name="panel_number_1_to_3"),
-            models.CheckConstraint(condition=Q(weight__gte=0) & Q(weight__lte=1), name="panel_weight_fraction"),
         ]
 
     def __str__(self) -> str:
@@ -226,8 +228,8 @@ class RegionFindings(Versioned):
 
     @property
     def plans_ok(self) -> bool:
-        """True iff all three findings are yes (rules §6.4)."""
-        return all(a is True for a in self.answers)
+        """True iff all three findings are yes (rules §6.4): the engine's `findings_all_yes`."""
+        return findings_all_yes(self.answers)
 
 
 class Bibliometrics(Versioned):

@@ -13,11 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from alfadmin.models import AgreementPeriod
+from allocations.engine.predicates import (
+    DEFAULT_MAX_VERY_HIGH,
+    DEFAULT_MIN_VERY_HIGH,
+    keeps_quality_amount,
+    very_high_count_allowed,
+)
 
 from .models import PANEL_NUMBERS, Rating
-
-DEFAULT_MIN_VERY_HIGH = 1
-DEFAULT_MAX_VERY_HIGH = 3
 
 
 @dataclass(frozen=True)
@@ -91,10 +94,9 @@ class RuleCheck:
 
 
 def panel_problem(*, number: int, name: str, very_high: int, bounds: Bounds) -> str:
-    if not bounds.limited:
-        return ""
-    assert bounds.min_very_high is not None and bounds.max_very_high is not None  # noqa: S101 - limited means both set
-    if bounds.min_very_high <= very_high <= bounds.max_very_high:
+    """The warning for a panel outside the ALF 2015 bounds (rules §5.3): the engine's
+    `very_high_count_allowed`, with the period's minimum as well as its maximum."""
+    if very_high_count_allowed(very_high, min_very_high=bounds.min_very_high, max_very_high=bounds.max_very_high):
         return ""
     return ngettext(
         "Panel %(number)s (%(name)s) has %(count)s region rated very high; the ALF 2015 model needs %(min)s–%(max)s.",
@@ -137,9 +139,9 @@ def check(
 
 
 def meets_quality_condition(*, ratings: Iterable[str | None], plans_ok: bool | None) -> bool | None:
-    """The Ds 2024 quality condition (rules §6.4): all three findings yes and at least good–high
-    in every panel. None while ratings or findings are missing."""
+    """The Ds 2024 quality condition (rules §6.4), the engine's `keeps_quality_amount`, for a
+    round still being entered: None while ratings or findings are missing."""
     values = list(ratings)
     if plans_ok is None or len(values) != len(PANEL_NUMBERS) or any(not v for v in values):
         return None
-    return bool(plans_ok) and all(v != Rating.INADEQUATE for v in values)
+    return keeps_quality_amount(findings_ok=plans_ok, ratings=[str(v) for v in values])

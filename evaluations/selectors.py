@@ -17,9 +17,10 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from alfadmin import permissions
-from alfadmin.models import Region
+from alfadmin.models import AgreementPeriod, Region
+from allocations.engine.inputs import DEFAULT_PANEL_WEIGHTS
 
+from . import permissions
 from .models import PANEL_NUMBERS, Bibliometrics, CoPublication, EvaluationRound, Panel, PanelRating, RegionFindings, RoundReopening
 
 FINALIZED = EvaluationRound.Status.FINALIZED
@@ -87,12 +88,12 @@ def highly_cited_by_region(*, evaluation_round: EvaluationRound) -> dict[str, De
 
 def _result_scope(user, *, round_field: str = "evaluation_round", region_field: str = "region") -> Q | None:
     """None: nothing visible; Q(): everything; else the visible part of results."""
-    if not permissions.is_signed_in(user):
+    if not permissions.can_view_evaluations(user):
         return None
     if permissions.can_edit_evaluations(user):
         return Q()
     scope = Q(**{f"{round_field}__status": FINALIZED})
-    own = permissions.region_scope(user)
+    own = permissions.own_region(user)
     if own is not None:
         scope |= Q(**{f"{region_field}_id": own})
     return scope
@@ -100,7 +101,7 @@ def _result_scope(user, *, round_field: str = "evaluation_round", region_field: 
 
 def round_list(*, user) -> QuerySet[EvaluationRound]:
     """Rounds themselves (names, years, status) are visible to every signed-in user."""
-    if not permissions.is_signed_in(user):
+    if not permissions.can_view_evaluations(user):
         return EvaluationRound.objects.none()
     return EvaluationRound.objects.select_related("finalized_by").prefetch_related(
         Prefetch("panels", queryset=Panel.objects.order_by("number"))
@@ -131,19 +132,19 @@ def findings_list(*, user) -> QuerySet[RegionFindings]:
 
 def bibliometrics_list(*, user) -> QuerySet[Bibliometrics]:
     """Bibliometric indicators are open to every signed-in user (VR publishes them)."""
-    if not permissions.is_signed_in(user):
+    if not permissions.can_view_evaluations(user):
         return Bibliometrics.objects.none()
     return Bibliometrics.objects.select_related("region", "evaluation_round").order_by("period_start", "period_end", "region__code")
 
 
 def co_publication_list(*, user) -> QuerySet[CoPublication]:
-    if not permissions.is_signed_in(user):
+    if not permissions.can_view_evaluations(user):
         return CoPublication.objects.none()
     return CoPublication.objects.select_related("region_a", "region_b").order_by("period_start", "region_a__code", "region_b__code")
 
 
 def active_regions(*, user) -> list[Region]:
-    if not permissions.is_signed_in(user):
+    if not permissions.can_view_evaluations(user):
         return []
     return list(Region.objects.filter(is_active=True).order_by("code"))
 
@@ -165,6 +166,23 @@ class RoundMatrix:
     rows: list[MatrixRow]
     illustrative: bool
     counts: dict[int, dict[str, int]] = field(default_factory=dict)
+    weights: dict[int, Decimal] = field(default_factory=dict)
+
+    @property
+    def panel_columns(self) -> list[tuple[Panel, Decimal | None]]:
+        """Each panel with its weight, which is the agreement period's (rules §5.2)."""
+        return [(panel, self.weights.get(panel.number)) for panel in self.panels]
+
+
+def panel_weights_for(*, evaluation_round: EvaluationRound) -> dict[int, Decimal]:
+    """Panel number → weight for a round: the agreement fixes the weights, so they are those of
+    the period covering the round's first year (rules §5.2), the defaults when none does."""
+    period = (
+        AgreementPeriod.objects.filter(start_year__lte=evaluation_round.applies_from, end_year__gte=evaluation_round.applies_from)
+        .order_by("-start_year")
+        .first()
+    )
+    return period.panel_weights if period is not None else dict(DEFAULT_PANEL_WEIGHTS)
 
 
 def round_matrix(*, user, evaluation_round: EvaluationRound) -> RoundMatrix:
@@ -172,7 +190,7 @@ def round_matrix(*, user, evaluation_round: EvaluationRound) -> RoundMatrix:
     findings = {f.region_id: f for f in findings_list(user=user).filter(evaluation_round=evaluation_round)}
     panels = list(evaluation_round.panels.all())
     visible_all = evaluation_round.is_finalized or permissions.can_edit_evaluations(user)
-    own = permissions.region_scope(user)
+    own = permissions.own_region(user)
     rows = []
     counts: dict[int, dict[str, int]] = {n: defaultdict(int) for n in PANEL_NUMBERS}
     for region in active_regions(user=user):
@@ -188,6 +206,7 @@ def round_matrix(*, user, evaluation_round: EvaluationRound) -> RoundMatrix:
         rows=rows,
         illustrative=bool(sources & {"illustrative", "projection"}),
         counts={n: dict(c) for n, c in counts.items()},
+        weights=panel_weights_for(evaluation_round=evaluation_round),
     )
 
 
@@ -215,7 +234,7 @@ def rating_history(*, user, evaluation_round: EvaluationRound, limit: int = 100)
     )
     visible_regions = None
     if not (evaluation_round.is_finalized or permissions.can_edit_evaluations(user)):
-        own = permissions.region_scope(user)
+        own = permissions.own_region(user)
         visible_regions = {own} if own is not None else set()
     codes = dict(Region.objects.values_list("pk", "code"))
     labels = dict(PanelRating._meta.get_field("rating").flatchoices)
@@ -245,7 +264,7 @@ def rating_history(*, user, evaluation_round: EvaluationRound, limit: int = 100)
 
 
 def reopen_log(*, user, evaluation_round: EvaluationRound) -> list[RoundReopening]:
-    if not permissions.is_signed_in(user):
+    if not permissions.can_view_evaluations(user):
         return []
     return list(evaluation_round.reopenings.select_related("reopened_by"))
 

@@ -19,12 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alfadmin import permissions
 from alfadmin.kernel.errors import LockedError
 from alfadmin.kernel.history import delete_with_history, lock_for_update, save_with_history, versioned_update
-from alfadmin.models import AgreementPeriod, Region, Source, User
+from alfadmin.models import Region, Source, User
 
-from . import rules
+from . import permissions, rules
 from .imports import RawRow, check_rows
 from .models import (
     PANEL_NUMBERS,
@@ -38,7 +37,6 @@ from .models import (
     RoundReopening,
 )
 
-DEFAULT_PANEL_WEIGHTS = {1: Decimal("0.50"), 2: Decimal("0.25"), 3: Decimal("0.25")}
 FINDING_FIELDS = ("development_areas", "realistic_plans", "previous_acted_on")
 FINDING_COMMENT_FIELDS = tuple(f"{f}_comment" for f in FINDING_FIELDS)
 
@@ -66,28 +64,12 @@ def _lock_round(evaluation_round: EvaluationRound, *, expected_version: int | No
     return versioned_update(instance=current, expected_version=expected_version, changes={}, actor=actor, reason=reason)
 
 
-def _default_weights(applies_from: int | None) -> dict[int, Decimal]:
-    if applies_from is None:
-        return dict(DEFAULT_PANEL_WEIGHTS)
-    period = AgreementPeriod.objects.filter(start_year__lte=applies_from, end_year__gte=applies_from).first()
-    if period is None:
-        return dict(DEFAULT_PANEL_WEIGHTS)
-    return {1: period.panel_weight_1, 2: period.panel_weight_2, 3: period.panel_weight_3}
-
-
 def _check_panels(panels: Mapping[int, Mapping[str, Any]]) -> None:
     errors: dict[str, list[str]] = {}
     for number in PANEL_NUMBERS:
         spec = panels.get(number, {})
         if not str(spec.get("name") or "").strip():
             errors[f"panels.{number}.name"] = [_("Give panel %(number)s a name.") % {"number": number}]
-        weight = spec.get("weight")
-        if weight is None or not (Decimal("0") <= Decimal(weight) <= Decimal("1")):
-            errors[f"panels.{number}.weight"] = [_("A panel weight lies between 0 and 1.")]
-    if not errors:
-        total = sum(Decimal(panels[n]["weight"]) for n in PANEL_NUMBERS)
-        if total != Decimal("1"):
-            errors["panels"] = [_("The three panel weights must sum to exactly 1 (now %(sum)s).") % {"sum": total}]
     if errors:
         raise ValidationError(errors)
 
@@ -97,9 +79,9 @@ def _save_panels(*, evaluation_round: EvaluationRound, panels: Mapping[int, Mapp
     for number in PANEL_NUMBERS:
         spec = panels[number]
         panel = existing.get(number) or Panel(evaluation_round=evaluation_round, number=number)
-        name, weight = str(spec["name"]).strip(), Decimal(spec["weight"])
-        if panel.pk is None or panel.name != name or panel.weight != weight:
-            panel.name, panel.weight = name, weight
+        name = str(spec["name"]).strip()
+        if panel.pk is None or panel.name != name:
+            panel.name = name
             panel.full_clean(exclude=["evaluation_round"])
             save_with_history(instance=panel, actor=actor)
 
@@ -108,13 +90,12 @@ def _save_panels(*, evaluation_round: EvaluationRound, panels: Mapping[int, Mapp
 def evaluation_round_create(
     *, actor: User | None, data: Mapping[str, Any], panels: Mapping[int, Mapping[str, Any]] | None = None
 ) -> EvaluationRound:
-    """A new draft round with its three panels (weights default to the agreement period's, 50/25/25)."""
+    """A new draft round with its three named panels (their weights are the agreement period's)."""
     evaluation_round = EvaluationRound(**data)
     evaluation_round.full_clean()
     if panels is None:
         names = default_panel_names()
-        weights = _default_weights(evaluation_round.applies_from)
-        panels = {n: {"name": names[n], "weight": weights[n]} for n in PANEL_NUMBERS}
+        panels = {n: {"name": names[n]} for n in PANEL_NUMBERS}
     _check_panels(panels)
     save_with_history(instance=evaluation_round, actor=actor, reason=_("round created"))
     _save_panels(evaluation_round=evaluation_round, panels=panels, actor=actor)

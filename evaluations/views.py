@@ -1,7 +1,7 @@
 """Pages of the evaluations: rounds and their results, the grid VR staff enter a round in,
 finalizing and reopening, a region's results across rounds, bibliometrics and their import.
 
-Views parse, authorise (alfadmin.permissions), call one service or selector, render.
+Views parse, authorise (evaluations.permissions), call one service or selector, render.
 """
 
 from __future__ import annotations
@@ -18,14 +18,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alfadmin import permissions
 from alfadmin import selectors as alfadmin_selectors
 from alfadmin.http import AuthenticatedHttpRequest
 from alfadmin.kernel.errors import ConcurrentEditError, LockedError
 from alfadmin.kernel.views import edit_flow, require, section
 from alfadmin.models import Source
 
-from . import imports, rules, selectors, services
+from . import imports, permissions, rules, selectors, services
 from .forms import BibliometricsForm, CoPublicationForm, EvaluationRoundForm, GridForm, ImportForm, ReopenForm, VersionForm
 from .models import PANEL_NUMBERS, EvaluationRound
 
@@ -49,7 +48,7 @@ def _model_note(evaluation_round: EvaluationRound) -> str:
 
 
 @section("evaluations")
-@require(permissions.is_signed_in)
+@require(permissions.can_view_evaluations)
 def index(request: HttpRequest) -> HttpResponse:
     rounds = list(selectors.round_list(user=request.user))
     return render(
@@ -66,10 +65,9 @@ def index(request: HttpRequest) -> HttpResponse:
 def _round_form_page(request: AuthenticatedHttpRequest, evaluation_round: EvaluationRound | None) -> HttpResponse:
     if evaluation_round is None:
         names = services.default_panel_names()
-        weights = services.DEFAULT_PANEL_WEIGHTS
-        panels = {n: {"name": names[n], "weight": weights[n]} for n in PANEL_NUMBERS}
+        panels = {n: {"name": names[n]} for n in PANEL_NUMBERS}
     else:
-        panels = {p.number: {"name": p.name, "weight": p.weight} for p in evaluation_round.panels.all()}
+        panels = {p.number: {"name": p.name} for p in evaluation_round.panels.all()}
     form = EvaluationRoundForm(request.POST or None, instance=evaluation_round, panels=panels)
 
     def save(f):
@@ -105,7 +103,7 @@ def _round_form_page(request: AuthenticatedHttpRequest, evaluation_round: Evalua
 
 
 def _for_form(error: ValidationError, form) -> ValidationError:
-    """The service's field names (`panels.2.weight`) as the form's (`panel_2_weight`); others go on top."""
+    """The service's field names (`panels.2.name`) as the form's (`panel_2_name`); others go on top."""
     if not hasattr(error, "error_dict"):
         return error
     mapped: dict[str | None, list] = {}
@@ -161,7 +159,7 @@ def _round_page(
 
 
 @section("evaluations")
-@require(permissions.is_signed_in)
+@require(permissions.can_view_evaluations)
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _round_page(request, _round(request, pk))
 
@@ -303,7 +301,7 @@ def round_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @section("evaluations")
-@require(permissions.is_signed_in)
+@require(permissions.can_view_evaluations)
 def round_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     """GUNS' follow-up of a round: what each region must develop, what it planned, and whether
     it meets the Ds 2024 quality condition."""
@@ -326,7 +324,7 @@ def round_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @section("evaluations")
-@require(permissions.is_signed_in)
+@require(permissions.can_view_evaluations)
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     region = get_object_or_404(alfadmin_selectors.region_list(user=request.user), code=code, is_active=True)
     trends = selectors.bibliometric_trends(user=request.user, region=region)
@@ -350,7 +348,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @section("evaluations")
-@require(permissions.is_signed_in)
+@require(permissions.can_view_evaluations)
 def bibliometrics_list(request: HttpRequest) -> HttpResponse:
     trends = selectors.bibliometric_trends(user=request.user)
     table = [{"region": region, "cells": [trends.cells.get((region.code, p)) for p in trends.periods]} for region in trends.regions]
@@ -469,7 +467,8 @@ def bibliometrics_import_confirm(request: AuthenticatedHttpRequest) -> HttpRespo
     if not staged or staged.get("token") != request.POST.get("token"):
         messages.error(request, _("The preview has expired; upload the file again. Nothing has been saved."))
         return redirect("evaluations:bibliometrics-import")
-    evaluation_round = EvaluationRound.objects.filter(pk=staged["round"]).first() if staged["round"] else None
+    # The round from the scoped list: one the user may no longer see is a 404, as if missing.
+    evaluation_round = _round(request, staged["round"]) if staged["round"] else None
     raw = [imports.RawRow(number=r["number"], values=r["values"]) for r in staged["rows"]]
     try:
         result = services.bibliometrics_import(actor=request.user, rows=raw, evaluation_round=evaluation_round)

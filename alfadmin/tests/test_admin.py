@@ -1,4 +1,5 @@
 """The Django admin applies the same validation and permissions as the pages and the API."""
+
 import pytest
 
 from alfadmin.models import ResearchShare, ShareTable, StudentCount
@@ -13,12 +14,23 @@ def admin_client(client, role_users):
 def _share_form(table, overrides):
     shares = list(table.shares.select_related("region").order_by("pk"))
     data = {
-        "kind": table.kind, "name": table.name, "source": table.source,
-        "shares-TOTAL_FORMS": len(shares), "shares-INITIAL_FORMS": len(shares), "shares-MIN_NUM_FORMS": 0, "shares-MAX_NUM_FORMS": 1000,
+        "kind": table.kind,
+        "name": table.name,
+        "source": table.source,
+        "shares-TOTAL_FORMS": len(shares),
+        "shares-INITIAL_FORMS": len(shares),
+        "shares-MIN_NUM_FORMS": 0,
+        "shares-MAX_NUM_FORMS": 1000,
     }
     for i, share in enumerate(shares):
-        data.update({f"shares-{i}-id": share.pk, f"shares-{i}-table": table.pk, f"shares-{i}-region": share.region_id,
-                     f"shares-{i}-percent": overrides.get(share.region.code, share.percent)})
+        data.update(
+            {
+                f"shares-{i}-id": share.pk,
+                f"shares-{i}-table": table.pk,
+                f"shares-{i}-region": share.region_id,
+                f"shares-{i}-percent": overrides.get(share.region.code, share.percent),
+            }
+        )
     return data
 
 

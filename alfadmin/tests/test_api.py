@@ -1,4 +1,5 @@
 """Registry API: authentication, the access matrix, validation naming fields, 409 on stale versions."""
+
 import pytest
 
 from alfadmin.models import BudgetYear, StudentCount

@@ -1,5 +1,6 @@
 """Each demo user logs in through the real login page in headless Chromium and sees what the
 role should see, and nothing more; the shell passes axe-core at desktop and phone width."""
+
 import pytest
 
 from conftest import assert_accessible, browser_login
@@ -94,7 +95,20 @@ def test_language_switch_to_english(page):
     assert _nav(page) == ["Overview", "Allocation", "Evaluations", "GUNS", "Reporting", "Data"]
 
 
-SHELL_PAGES = ["/", "/data/", "/data/regions/", "/data/regions/ORE/", "/data/years/", "/data/students/", "/data/shares/", "/data/periods/", "/data/changes/", "/data/years/2024/edit/", "/guns/", "/reporting/"]
+SHELL_PAGES = [
+    "/",
+    "/data/",
+    "/data/regions/",
+    "/data/regions/ORE/",
+    "/data/years/",
+    "/data/students/",
+    "/data/shares/",
+    "/data/periods/",
+    "/data/changes/",
+    "/data/years/2024/edit/",
+    "/guns/",
+    "/reporting/",
+]
 
 
 @pytest.mark.parametrize("width", [1280, 375])

@@ -1,4 +1,5 @@
 """load_demo: the figures of alf-figures.md, the demo users, and idempotence."""
+
 from decimal import Decimal
 
 from django.core.management import call_command
@@ -9,7 +10,13 @@ from guns.models import GunsMember
 
 
 def _counts():
-    return (Region.objects.count(), BudgetYear.objects.count(), StudentCount.objects.count(), User.objects.count(), GunsMember.objects.count())
+    return (
+        Region.objects.count(),
+        BudgetYear.objects.count(),
+        StudentCount.objects.count(),
+        User.objects.count(),
+        GunsMember.objects.count(),
+    )
 
 
 def test_demo_is_idempotent(demo):
@@ -34,8 +41,13 @@ def test_demo_shares_sum_to_100(demo):
 def test_demo_users_have_their_roles(demo):
     roles = {u.username: (u.role, u.region.code if u.region else None) for u in User.objects.select_related("region")}
     assert roles == {
-        "admin": (Role.ADMIN, None), "guns": (Role.GUNS, None), "guns2": (Role.GUNS, None), "vr": (Role.VR, None),
-        "sth": (Role.REPORTER, "STH"), "ore": (Role.REPORTER, "ORE"), "viewer": (Role.VIEWER, None),
+        "admin": (Role.ADMIN, None),
+        "guns": (Role.GUNS, None),
+        "guns2": (Role.GUNS, None),
+        "vr": (Role.VR, None),
+        "sth": (Role.REPORTER, "STH"),
+        "ore": (Role.REPORTER, "ORE"),
+        "viewer": (Role.VIEWER, None),
     }
     assert User.objects.get(username="admin").is_superuser
     assert all(u.check_password("demo") for u in User.objects.all())

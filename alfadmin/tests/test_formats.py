@@ -1,4 +1,5 @@
 """Swedish number and money formats."""
+
 from django.utils import translation
 
 from alfadmin.templatetags.alf_format import kr, mkr, num, percent

@@ -1,4 +1,5 @@
 """Model-level validation: invariants hold both in full_clean() and as database constraints."""
+
 from decimal import Decimal
 
 import pytest
@@ -19,6 +20,20 @@ def test_period_rejects_panel_weights_not_summing_to_one(period):
     with pytest.raises(ValidationError) as error:
         period.full_clean()
     assert "panel_weight_1" in error.value.message_dict
+
+
+def test_period_rejects_increment_weights_not_summing_to_one(period):
+    period.increment_weight_hst = Decimal("0.6")
+    with pytest.raises(ValidationError) as error:
+        period.full_clean()
+    assert "1.1" in error.value.message_dict["increment_weight_hst"][0]  # names the wrong sum
+
+
+def test_period_panel_weights_are_the_engines_defaults(period):
+    from allocations.engine.inputs import DEFAULT_PANEL_WEIGHTS
+
+    assert period.panel_weights == DEFAULT_PANEL_WEIGHTS
+    period.full_clean()
 
 
 def test_period_rejects_guarantees_that_do_not_fit_the_quality_pot(period):

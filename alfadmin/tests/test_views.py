@@ -1,11 +1,22 @@
 """Pages: the access matrix, bad input through the forms, and constant query counts."""
+
 import pytest
 from django.urls import reverse
 
 from alfadmin.models import BudgetYear, ShareTable, StudentCount
 
 ROLES = ["admin", "guns", "guns2", "vr", "sth", "ore", "viewer"]
-READ_PAGES = ["/", "/data/", "/data/regions/", "/data/regions/STH/", "/data/years/", "/data/students/", "/data/shares/", "/data/periods/", "/data/changes/"]
+READ_PAGES = [
+    "/",
+    "/data/",
+    "/data/regions/",
+    "/data/regions/STH/",
+    "/data/years/",
+    "/data/students/",
+    "/data/shares/",
+    "/data/periods/",
+    "/data/changes/",
+]
 EDIT_PAGES = ["/data/years/2024/edit/", "/data/years/new/", "/data/students/new/", "/data/shares/in_force/edit/"]
 
 
@@ -53,7 +64,16 @@ def test_period_edit_page_for_admin_only(login):
 
 def test_share_sum_of_99_9_is_refused_on_the_page(login):
     table = ShareTable.objects.get(kind="in_force")
-    data = {"version": table.version, "shares.STH": "30", "shares.UPP": "12", "shares.OST": "9", "shares.SKA": "17.5", "shares.VGR": "17.4", "shares.ORE": "5", "shares.VBN": "9"}
+    data = {
+        "version": table.version,
+        "shares.STH": "30",
+        "shares.UPP": "12",
+        "shares.OST": "9",
+        "shares.SKA": "17.5",
+        "shares.VGR": "17.4",
+        "shares.ORE": "5",
+        "shares.VBN": "9",
+    }
     response = login("admin").post("/data/shares/in_force/edit/", data)
     assert response.status_code == 400
     assert "99.9" in response.content.decode() or "99,9" in response.content.decode()
@@ -75,8 +95,13 @@ def test_stale_edit_on_the_page_is_a_409_with_a_message(login):
     year = BudgetYear.objects.get(year=2030)
     client = login("admin")
     form = {
-        "year": 2030, "period": year.period_id, "research_appropriation": 1, "education_basis": "rate",
-        "plo_rate": "0.015", "source": "entered", "version": year.version,
+        "year": 2030,
+        "period": year.period_id,
+        "research_appropriation": 1,
+        "education_basis": "rate",
+        "plo_rate": "0.015",
+        "source": "entered",
+        "version": year.version,
     }
     assert client.post("/data/years/2030/edit/", form).status_code == 302
     response = client.post("/data/years/2030/edit/", {**form, "research_appropriation": 2})
@@ -88,15 +113,22 @@ def test_saved_edit_appears_in_the_change_log(login):
     year = BudgetYear.objects.get(year=2031)
     client = login("admin")
     form = {
-        "year": 2031, "period": year.period_id, "research_appropriation": 2_300_000_000, "education_basis": "rate",
-        "plo_rate": "0.015", "source": "entered", "version": year.version,
+        "year": 2031,
+        "period": year.period_id,
+        "research_appropriation": 2_300_000_000,
+        "education_basis": "rate",
+        "plo_rate": "0.015",
+        "source": "entered",
+        "version": year.version,
     }
     assert client.post("/data/years/2031/edit/", form).status_code == 302
     log = client.get("/data/changes/").content.decode()
     assert "admin" in log and "2031" in log
 
 
-@pytest.mark.parametrize("url", ["/data/years/", "/data/students/", "/data/regions/", "/data/shares/", "/data/regions/ORE/", "/data/changes/"])
+@pytest.mark.parametrize(
+    "url", ["/data/years/", "/data/students/", "/data/regions/", "/data/shares/", "/data/regions/ORE/", "/data/changes/"]
+)
 def test_page_query_count_does_not_grow_with_rows(login, django_assert_max_num_queries, url):
     client = login("viewer")
     with django_assert_max_num_queries(12):
@@ -114,3 +146,19 @@ def test_csp_and_security_headers(login):
     response = login("viewer").get("/")
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("kind", ["year", "student", "period"])
+def test_edit_pages_fetch_from_the_scoped_lists_so_missing_is_404(login, kind):
+    # Given an administrator, a record that exists and one that does not
+    count = StudentCount.objects.first()
+    period_pk = BudgetYear.objects.get(year=2024).period_id
+    existing, missing = {
+        "year": ("/data/years/2024/edit/", "/data/years/1999/edit/"),
+        "student": (f"/data/students/{count.pk}/edit/", "/data/students/999999/edit/"),
+        "period": (f"/data/periods/{period_pk}/edit/", "/data/periods/999999/edit/"),
+    }[kind]
+    client = login("admin")
+    # Then the page of the existing record opens and the missing one is a 404
+    assert client.get(existing).status_code == 200
+    assert client.get(missing).status_code == 404

@@ -1,5 +1,5 @@
 """Allocations API: the current allocation of a year, stored runs, the engine on a scenario,
-and publishing for administrators. Every check goes through alfadmin.permissions."""
+and publishing for administrators. Every check goes through allocations.permissions."""
 
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ def _allocation_item(allocation: selectors.YearAllocation) -> dict[str, Any]:
         "run": run.pk,
         "input_hash": run.input_hash,
         "engine_version": run.engine_version,
-        "status": "recomputing" if allocation.recomputing else ("failed" if allocation.failed_run else "current"),
+        "status": allocation.status,
         "computed_at": run.created_at,
         "education": allocation.education,
         "research": allocation.research,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .inputs import PANELS, Ds2024Inputs, Rating
+from .predicates import keeps_quality_amount
 from .results import (
     REASON_NO_DATA_FOR_KEY,
     Ds2024RegionLines,
@@ -131,7 +132,7 @@ def _level_lines(
     explanation.step("level_base", base, region=region, level_share=level_share, quality=quality)
     inadequate = [str(panel) for panel in PANELS if inputs.ratings[region][panel] is Rating.INADEQUATE]
     plans_ok = inputs.plans_ok[region]
-    if plans_ok and not inadequate:
+    if keeps_quality_amount(findings_ok=plans_ok, ratings=(inputs.ratings[region][panel] for panel in PANELS)):
         explanation.step("quality_kept", quality, region=region)
         kept, forfeited = quality, Fraction(0)
     else:

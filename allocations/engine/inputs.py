@@ -18,6 +18,14 @@ from typing import TypeVar
 from .errors import FieldErrors
 from .exact import exact_sum
 from .formatting import EXACT_PLACES, decimal_string
+from .predicates import (
+    DEFAULT_MAX_VERY_HIGH,
+    guarantees_fit,
+    is_fraction,
+    shares_sum_to_hundred,
+    very_high_count_allowed,
+    weights_sum_to_one,
+)
 
 K = TypeVar("K", int, str)
 
@@ -32,7 +40,6 @@ DEFAULT_PANEL_WEIGHTS: Mapping[int, Decimal] = {
 }
 DEFAULT_GUARANTEE = Decimal("0.15")
 DEFAULT_CAP = Decimal("0.40")
-DEFAULT_MAX_VERY_HIGH = 3
 DEFAULT_GUNS_FRACTION = Decimal("0.01")
 DEFAULT_QUALITY_FRACTION = Decimal("0.20")
 DEFAULT_INCREMENT_WEIGHTS: Mapping[str, Decimal] = {
@@ -107,7 +114,7 @@ class Alf2015Params:
         _check_not_negative(errors, f"{prefix}.max_very_high", self.max_very_high)
         # §5.4: the guarantees must fit in the quality pot whatever the ratings are.
         base_fraction = Fraction(self.base_fraction)
-        if Fraction(self.guarantee) * base_fraction > 1 - base_fraction:
+        if not guarantees_fit(guarantee=self.guarantee, base_fraction=self.base_fraction):
             errors.add(
                 f"{prefix}.guarantee",
                 f"{prefix}.guarantee × base_fraction ({self.guarantee} × {self.base_fraction}) "
@@ -133,7 +140,7 @@ class Alf2015Inputs:
         _check_ratings(errors, self.shares, self.ratings)
         for panel in PANELS:
             very_high = [r for r, by_panel in self.ratings.items() if by_panel.get(panel) is Rating.VERY_HIGH]
-            if len(very_high) > self.params.max_very_high:
+            if not very_high_count_allowed(len(very_high), min_very_high=None, max_very_high=self.params.max_very_high):
                 errors.add(
                     "research.ratings",
                     f"research.ratings: panel {panel} has {len(very_high)} very_high regions "
@@ -199,11 +206,10 @@ def check_same_regions(
 def _check_shares(errors: FieldErrors, shares: Mapping[str, Decimal]) -> None:
     for region, share in shares.items():
         _check_not_negative(errors, f"research.shares.{region}", share)
-    total = exact_sum(shares.values())
-    if total != 100:
+    if not shares_sum_to_hundred(shares.values()):
         errors.add(
             "research.shares",
-            f"research.shares must sum to exactly 100; they sum to {_exact(total)}",
+            f"research.shares must sum to exactly 100; they sum to {_exact(exact_sum(shares.values()))}",
         )
 
 
@@ -241,16 +247,15 @@ def _check_weights(errors: FieldErrors, name: str, weights: Mapping[K, Decimal],
         if key not in keys:
             errors.add(f"{name}.{key}", f"{name} has an unknown key {key}")
         _check_fraction(errors, f"{name}.{key}", weight)
-    total = exact_sum(weights.values())
-    if total != 1:
+    if not weights_sum_to_one(weights.values()):
         errors.add(
             name,
-            f"{name} must sum to exactly 1; they sum to {_exact(total)}",
+            f"{name} must sum to exactly 1; they sum to {_exact(exact_sum(weights.values()))}",
         )
 
 
 def _check_fraction(errors: FieldErrors, name: str, value: Decimal) -> None:
-    if not 0 <= value <= 1:
+    if not is_fraction(value):
         errors.add(name, f"{name} must lie between 0 and 1 (got {value})")
 
 

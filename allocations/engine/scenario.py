@@ -23,7 +23,6 @@ from .inputs import (
     DEFAULT_GUARANTEE,
     DEFAULT_GUNS_FRACTION,
     DEFAULT_INCREMENT_WEIGHTS,
-    DEFAULT_MAX_VERY_HIGH,
     DEFAULT_PANEL_WEIGHTS,
     DEFAULT_QUALITY_FRACTION,
     INCREMENT_KEYS,
@@ -37,6 +36,7 @@ from .inputs import (
     Rating,
     check_same_regions,
 )
+from .predicates import DEFAULT_MAX_VERY_HIGH
 from .reading import (
     ObjectReader,
     Reader,

@@ -3,7 +3,7 @@
 A published year is locked: `recompute_request` refuses changes to its inputs. Each service
 takes the year's publication lock exclusively (locks.py), so an edit that is being saved and
 a publication of the same year never interleave. Authorisation (administrators only,
-`alfadmin.permissions.can_publish_allocations`) is checked by the pages and the API; the
+`allocations.permissions.can_publish`) is checked by the pages and the API; the
 rules of the publication itself are checked here.
 """
 

@@ -4,38 +4,11 @@ from __future__ import annotations
 
 from django import template
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ..inputs import Unavailable
+from ..labels import LINE_LABELS, MODEL_LABELS, RATING_LABELS, STATUS_LABELS
 
 register = template.Library()
-
-LINE_LABELS = {
-    "base": gettext_lazy("Base amount"),
-    "panel_1": gettext_lazy("Panel 1, scientific quality"),
-    "panel_2": gettext_lazy("Panel 2, clinical significance"),
-    "panel_3": gettext_lazy("Panel 3, prerequisites"),
-    "quality": gettext_lazy("Quality amount kept"),
-    "quality_forfeited": gettext_lazy("Quality amount forfeited"),
-    "increment_hst": gettext_lazy("Increment by students"),
-    "increment_citations": gettext_lazy("Increment by highly cited"),
-    "total": gettext_lazy("Research in all"),
-    "set_aside": gettext_lazy("Set aside"),
-    "forfeited": gettext_lazy("Forfeited quality amounts"),
-}
-MODEL_LABELS = {"alf2015": gettext_lazy("ALF 2015 (in force)"), "ds2024": gettext_lazy("Ds 2024 (proposal)")}
-STATUS_LABELS = {
-    "current": gettext_lazy("Current"),
-    "recomputing": gettext_lazy("Recomputing…"),
-    "failed": gettext_lazy("Latest inputs could not be computed"),
-    "missing": gettext_lazy("Not computed yet"),
-}
-RATING_LABELS = {
-    "inadequate": gettext_lazy("inadequate"),
-    "good_high": gettext_lazy("good–high"),
-    "very_high": gettext_lazy("very high"),
-}
-
 
 @register.filter
 def line_label(line: str) -> str:

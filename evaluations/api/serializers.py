@@ -18,13 +18,12 @@ class VersionField(serializers.IntegerField):
 class PanelSerializer(serializers.ModelSerializer):
     class Meta:
         model = Panel
-        fields = ["number", "name", "weight"]
+        fields = ["number", "name"]
 
 
 class PanelInputSerializer(serializers.Serializer):
     number = serializers.ChoiceField(choices=PANEL_NUMBERS)
     name = serializers.CharField(max_length=200)
-    weight = serializers.DecimalField(max_digits=6, decimal_places=4, min_value=0, max_value=1)
 
 
 class EvaluationRoundSerializer(serializers.ModelSerializer):
@@ -66,7 +65,7 @@ class EvaluationRoundInputSerializer(serializers.Serializer):
         numbers = sorted(p["number"] for p in value)
         if numbers != list(PANEL_NUMBERS):
             raise serializers.ValidationError(_("Give exactly the panels 1, 2 and 3."))
-        return {p["number"]: {"name": p["name"], "weight": p["weight"]} for p in value}
+        return {p["number"]: {"name": p["name"]} for p in value}
 
 
 class FinalizeSerializer(serializers.Serializer):

@@ -14,10 +14,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from alfadmin import permissions
 from alfadmin.api.permissions import predicate_permission
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..models import PANEL_NUMBERS, Bibliometrics, EvaluationRound, PanelRating, Rating
 from .serializers import (
     BibliometricsSerializer,
@@ -32,7 +31,7 @@ from .serializers import (
     ReopenSerializer,
 )
 
-EvaluationPermission = predicate_permission(read=permissions.is_signed_in, write=permissions.can_edit_evaluations)
+EvaluationPermission = predicate_permission(read=permissions.can_view_evaluations, write=permissions.can_edit_evaluations)
 
 
 class YearCoveredFilter(django_filters.NumberFilter):

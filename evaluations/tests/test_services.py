@@ -19,21 +19,22 @@ def _fresh(evaluation_round):
     return EvaluationRound.objects.get(pk=evaluation_round.pk)
 
 
-def test_a_new_round_is_a_draft_with_three_panels_weighted_50_25_25(draft):
+def test_a_new_round_is_a_draft_with_three_named_panels(draft):
     assert draft.status == "draft"
-    assert [(p.number, p.weight) for p in draft.panels.all()] == [(1, Decimal("0.5")), (2, Decimal("0.25")), (3, Decimal("0.25"))]
+    assert [p.number for p in draft.panels.all()] == [1, 2, 3]
+    assert all(p.name for p in draft.panels.all())
     assert draft.history.first().history_user.username == "vr-user"
 
 
-def test_panel_weights_must_sum_to_one(four_regions):
-    panels = {1: {"name": "A", "weight": "0.5"}, 2: {"name": "B", "weight": "0.3"}, 3: {"name": "C", "weight": "0.3"}}
+def test_every_panel_needs_a_name(four_regions):
+    panels = {1: {"name": "A"}, 2: {"name": " "}, 3: {"name": "C"}}
     with pytest.raises(ValidationError) as error:
         services.evaluation_round_create(
             actor=None,
             data={"name": "x", "evaluation_year_from": 2026, "evaluation_year_to": 2027, "applies_from": 2028, "applies_to": 2031},
             panels=panels,
         )
-    assert "panels" in error.value.message_dict
+    assert "panels.2.name" in error.value.message_dict
     assert not EvaluationRound.objects.exists()
 
 

@@ -219,17 +219,14 @@ def test_round_form_creates_a_draft_with_panels(login, world):
         "model": "ds2024",
         "source": "entered",
         "panel_1_name": "Quality",
-        "panel_1_weight": "0.5",
         "panel_2_name": "Relevance",
-        "panel_2_weight": "0.25",
         "panel_3_name": "Prerequisites",
-        "panel_3_weight": "0.25",
     }
     response = login("vr").post("/evaluations/rounds/new/", data)
     created = EvaluationRound.objects.get(name="2030/31")
     assert response.status_code == 302 and response["Location"] == f"/evaluations/rounds/{created.pk}/"
     assert [p.name for p in created.panels.all()] == ["Quality", "Relevance", "Prerequisites"]
-    data.update(name="bad", panel_1_weight="0.6")
+    data.update(name="bad", panel_1_name="")
     assert login("vr").post("/evaluations/rounds/new/", data).status_code == 400
     assert not EvaluationRound.objects.filter(name="bad").exists()
 
@@ -330,3 +327,17 @@ def test_co_publications_entered_on_the_page(login, world):
     assert client.post("/evaluations/co-publications/new/", data).status_code == 400
     assert client.post("/evaluations/co-publications/new/", {**data, "region_b": world.regions["CCC"].pk}).status_code == 302
     assert "AAA–CCC" in client.get("/evaluations/bibliometrics/").content.decode()
+
+
+def test_the_round_page_shows_the_agreement_periods_panel_weights(login, world):
+    # Given an agreement period whose panel weights differ from the defaults
+    from decimal import Decimal
+
+    from alfadmin.models import AgreementPeriod
+
+    AgreementPeriod.objects.update(panel_weight_1=Decimal("0.40"), panel_weight_2=Decimal("0.30"), panel_weight_3=Decimal("0.30"))
+    # When the round page is shown
+    html = login("vr").get(f"/evaluations/rounds/{world.finalized.pk}/").content.decode()
+    # Then each panel's column carries the period's weight (a round's panel has none of its own)
+    cells = [chunk.split(">", 1)[1].split("<", 1)[0] for chunk in html.split('data-testid="panel-weight"')[1:]]
+    assert cells == ["(40\xa0%)", "(30\xa0%)", "(30\xa0%)"]  # Swedish percent: a no-break space

@@ -306,3 +306,11 @@ def test_the_landing_page_summarises_the_years_allocation(computed, login, djang
         content = client.get("/").content.decode()
     assert 'data-testid="overview-allocation-status"' in content
     assert f'href="/allocations/?year={shown}"' in content
+
+
+def test_reopening_a_year_that_is_not_published_is_a_404(computed, login):
+    # Given no publication of 2024, and 2031 which does not exist at all
+    client = login("admin")
+    # Then both look the same: the scoped list of reopenable years has neither
+    assert client.get("/allocations/2024/reopen/").status_code == 404
+    assert client.get("/allocations/2031/reopen/").status_code == 404
