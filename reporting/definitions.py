@@ -30,12 +30,26 @@ FIELDS_2024: list[tuple[str, str, str, str, str, str]] = [
     ("research_other", "kronor", "input", N_("Research: other costs"), "", RESEARCH),
     ("education_result", "kronor", "computed", N_("Education result"), N_("Received minus costs (positive: surplus)."), RESULT),
     ("research_result", "kronor", "computed", N_("Research result"), N_("Received minus costs (positive: surplus)."), RESULT),
-    ("repayment_due", "date", "computed", N_("Repayment due"), N_("31 March of the following year when a surplus is not carried over."), RESULT),
+    (
+        "repayment_due",
+        "date",
+        "computed",
+        N_("Repayment due"),
+        N_("31 March of the following year when a surplus is not carried over."),
+        RESULT,
+    ),
     ("carry_over_requested", "kronor", "input", N_("Carry-over requested"), N_("At most the surplus."), RESULT),
     ("carry_over_justification", "text", "input", N_("Justification for carry-over"), N_("Required when carry-over is requested."), RESULT),
     ("research_open_calls_pct", "percent", "input", N_("FO-ALF by open calls (%)"), "", DISTRIBUTION),
     ("research_indicators_pct", "percent", "input", N_("FO-ALF by indicators (%)"), "", DISTRIBUTION),
-    ("research_strategic_pct", "percent", "input", N_("FO-ALF by strategic decisions (%)"), N_("The three shares sum to exactly 100."), DISTRIBUTION),
+    (
+        "research_strategic_pct",
+        "percent",
+        "input",
+        N_("FO-ALF by strategic decisions (%)"),
+        N_("The three shares sum to exactly 100."),
+        DISTRIBUTION,
+    ),
     ("primary_care_share_pct", "percent", "input", N_("Share of FO-ALF to primary-care research (%)"), "", DISTRIBUTION),
     ("planned_hst", "number", "prefilled", N_("Planned full-year students"), N_("From the registry."), FACTS),
     ("enrolled_hst", "number", "input", N_("Full-year students enrolled"), "", FACTS),
@@ -57,39 +71,92 @@ PERCENTS = [c for c, kind, *_ in FIELDS_2024 if kind == "percent"]
 def builtin_rules() -> list[dict]:
     """The spec's six rules as rows (rule 1 is one row per field, so each error names its field)."""
     rules = [
-        {"name": f"non-negative-{code}".replace("_", "-"), "left": code, "operator": ">=", "right": "0", "condition": f"filled({code}) = 1",
-         "severity": "error", "message": N_("Must not be negative."), "fields": [code]}
+        {
+            "name": f"non-negative-{code}".replace("_", "-"),
+            "left": code,
+            "operator": ">=",
+            "right": "0",
+            "condition": f"filled({code}) = 1",
+            "severity": "error",
+            "message": N_("Must not be negative."),
+            "fields": [code],
+        }
         for code in NON_NEGATIVE
     ]
     rules += [
-        {"name": f"at-most-100-{code}".replace("_", "-"), "left": code, "operator": "<=", "right": "100", "condition": "",
-         "severity": "error", "message": N_("A percentage is at most 100."), "fields": [code]}
+        {
+            "name": f"at-most-100-{code}".replace("_", "-"),
+            "left": code,
+            "operator": "<=",
+            "right": "100",
+            "condition": "",
+            "severity": "error",
+            "message": N_("A percentage is at most 100."),
+            "fields": [code],
+        }
         for code in PERCENTS
     ]
     rules += [
-        {"name": "distribution-sums-to-100", "left": "research_open_calls_pct + research_indicators_pct + research_strategic_pct",
-         "operator": "=", "right": "100", "condition": "", "severity": "error",
-         "message": N_("The distribution of FO-ALF must sum to exactly 100 %."),
-         "fields": ["research_open_calls_pct", "research_indicators_pct", "research_strategic_pct"]},
-        {"name": "carry-over-at-most-surplus", "left": "carry_over_requested", "operator": "<=",
-         "right": "max(education_result, 0) + max(research_result, 0)", "condition": "", "severity": "error",
-         "message": N_("Carry-over may be at most the surplus."), "fields": ["carry_over_requested"]},
-        {"name": "carry-over-justified", "left": "filled(carry_over_justification)", "operator": "=", "right": "1",
-         "condition": "carry_over_requested > 0", "severity": "error",
-         "message": N_("Justify the carry-over requested."), "fields": ["carry_over_justification"]},
-        {"name": "education-close-to-received",
-         "left": "abs(education_received - education_personnel - education_premises - education_other)", "operator": "<=",
-         "right": "5% * education_received", "condition": "filled(education_personnel) = 1", "severity": "warning",
-         "message": N_("Education costs differ from the money received by more than 5 %: comment."),
-         "fields": ["education_personnel", "education_premises", "education_other"]},
-        {"name": "research-close-to-received",
-         "left": "abs(research_received - research_personnel - research_premises - research_other)", "operator": "<=",
-         "right": "5% * research_received", "condition": "filled(research_personnel) = 1", "severity": "warning",
-         "message": N_("Research costs differ from the money received by more than 5 %: comment."),
-         "fields": ["research_personnel", "research_premises", "research_other"]},
-        {"name": "enrolled-close-to-planned", "left": "abs(enrolled_hst - planned_hst)", "operator": "<=",
-         "right": "10% * planned_hst", "condition": "filled(enrolled_hst) = 1", "severity": "warning",
-         "message": N_("Enrolled students differ from the planned by more than 10 %: comment."), "fields": ["enrolled_hst"]},
+        {
+            "name": "distribution-sums-to-100",
+            "left": "research_open_calls_pct + research_indicators_pct + research_strategic_pct",
+            "operator": "=",
+            "right": "100",
+            "condition": "",
+            "severity": "error",
+            "message": N_("The distribution of FO-ALF must sum to exactly 100 %."),
+            "fields": ["research_open_calls_pct", "research_indicators_pct", "research_strategic_pct"],
+        },
+        {
+            "name": "carry-over-at-most-surplus",
+            "left": "carry_over_requested",
+            "operator": "<=",
+            "right": "max(education_result, 0) + max(research_result, 0)",
+            "condition": "",
+            "severity": "error",
+            "message": N_("Carry-over may be at most the surplus."),
+            "fields": ["carry_over_requested"],
+        },
+        {
+            "name": "carry-over-justified",
+            "left": "filled(carry_over_justification)",
+            "operator": "=",
+            "right": "1",
+            "condition": "carry_over_requested > 0",
+            "severity": "error",
+            "message": N_("Justify the carry-over requested."),
+            "fields": ["carry_over_justification"],
+        },
+        {
+            "name": "education-close-to-received",
+            "left": "abs(education_received - education_personnel - education_premises - education_other)",
+            "operator": "<=",
+            "right": "5% * education_received",
+            "condition": "filled(education_personnel) = 1",
+            "severity": "warning",
+            "message": N_("Education costs differ from the money received by more than 5 %: comment."),
+            "fields": ["education_personnel", "education_premises", "education_other"],
+        },
+        {
+            "name": "research-close-to-received",
+            "left": "abs(research_received - research_personnel - research_premises - research_other)",
+            "operator": "<=",
+            "right": "5% * research_received",
+            "condition": "filled(research_personnel) = 1",
+            "severity": "warning",
+            "message": N_("Research costs differ from the money received by more than 5 %: comment."),
+            "fields": ["research_personnel", "research_premises", "research_other"],
+        },
+        {
+            "name": "enrolled-close-to-planned",
+            "left": "abs(enrolled_hst - planned_hst)",
+            "operator": "<=",
+            "right": "10% * planned_hst",
+            "condition": "filled(enrolled_hst) = 1",
+            "severity": "warning",
+            "message": N_("Enrolled students differ from the planned by more than 10 %: comment."),
+            "fields": ["enrolled_hst"],
+        },
     ]
     return rules
 
@@ -108,7 +175,16 @@ def install(*, apps=None, years=(2024, 2025)) -> None:
         existing = set(field_model.objects.filter(definition=definition).values_list("code", flat=True))
         field_model.objects.bulk_create(
             [
-                field_model(definition=definition, code=code, kind=kind, source=source, label=label, help_text=help_text, section=section, order=i * 10)
+                field_model(
+                    definition=definition,
+                    code=code,
+                    kind=kind,
+                    source=source,
+                    label=label,
+                    help_text=help_text,
+                    section=section,
+                    order=i * 10,
+                )
                 for i, (code, kind, source, label, help_text, section) in enumerate(FIELDS_2024, start=1)
                 if code not in existing
             ]

@@ -66,7 +66,9 @@ def load() -> None:
         if report.state == Report.State.DRAFT and report.version == 1:
             fixed = DISTRIBUTION_2025.get(code, ("50", "25", "25"))
             fixed = (fixed[0], fixed[1], str(100 - int(fixed[0]) - int(fixed[1])))
-            report = services.report_update(report=report, values=_full_values(report, distribution=fixed), expected_version=report.version, actor=admin)
+            report = services.report_update(
+                report=report, values=_full_values(report, distribution=fixed), expected_version=report.version, actor=admin
+            )
             report = services.report_submit(report=report, actor=admin)
             services.report_approve(report=report, actor=admin)
         draft = services.report_open(region=region, year=2025, actor=admin)

@@ -96,42 +96,42 @@ class _Parser:
         return node
 
     def factor(self) -> Node:
-        token = self.peek()
-        if token is None:
+        lexeme = self.peek()
+        if lexeme is None:
             raise ExpressionError(_("The expression ends too early."))
-        if token == "-":
+        if lexeme == "-":
             self.take()
             return Node("neg", None, (self.factor(),))
-        if token == "(":
+        if lexeme == "(":
             self.take()
             node = self.expr()
             self.take(")")
             return node
-        if token[0].isdigit():
+        if lexeme[0].isdigit():
             self.take()
-            number = Decimal(token.replace(",", "."))
+            number = Decimal(lexeme.replace(",", "."))
             if self.peek() == "%":
                 self.take()
                 number = number / 100
             return Node("num", number)
-        if re.fullmatch(r"[a-z_][a-z0-9_]*", token, re.IGNORECASE):
+        if re.fullmatch(r"[a-z_][a-z0-9_]*", lexeme, re.IGNORECASE):
             self.take()
             if self.peek() == "(":
-                if token not in FUNCTIONS:
-                    raise ExpressionError(_("Unknown function: %(name)s") % {"name": token})
+                if lexeme not in FUNCTIONS:
+                    raise ExpressionError(_("Unknown function: %(name)s") % {"name": lexeme})
                 self.take("(")
                 args = [self.expr()]
                 while self.peek() == ",":
                     self.take()
                     args.append(self.expr())
                 self.take(")")
-                if token in ("abs", "filled") and len(args) != 1:
-                    raise ExpressionError(_("%(name)s takes one argument") % {"name": token})
-                if token == "filled" and args[0].kind != "code":
+                if lexeme in ("abs", "filled") and len(args) != 1:
+                    raise ExpressionError(_("%(name)s takes one argument") % {"name": lexeme})
+                if lexeme == "filled" and args[0].kind != "code":
                     raise ExpressionError(_("filled() takes a field code"))
-                return Node("call", token, tuple(args))
-            return Node("code", token)
-        raise ExpressionError(_("Unexpected %(token)s") % {"token": token})
+                return Node("call", lexeme, tuple(args))
+            return Node("code", lexeme)
+        raise ExpressionError(_("Unexpected %(lexeme)s") % {"lexeme": lexeme})
 
     def done(self) -> None:
         if self.peek() is not None:

@@ -113,10 +113,14 @@ class ValidationRule(Versioned):
     left = models.CharField(_("left expression"), max_length=500)
     operator = models.CharField(_("operator"), max_length=2, choices=Operator.choices)
     right = models.CharField(_("right expression"), max_length=500)
-    condition = models.CharField(_("applies when"), max_length=500, blank=True, help_text=_("A comparison, e.g. carry_over_requested > 0; empty: always."))
+    condition = models.CharField(
+        _("applies when"), max_length=500, blank=True, help_text=_("A comparison, e.g. carry_over_requested > 0; empty: always.")
+    )
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices, default=Severity.ERROR)
     message = models.CharField(_("message"), max_length=300)
-    fields = models.JSONField(_("fields"), default=list, blank=True, help_text=_("Field codes the message names; empty: those the expressions use."))
+    fields = models.JSONField(
+        _("fields"), default=list, blank=True, help_text=_("Field codes the message names; empty: those the expressions use.")
+    )
     first_year = models.PositiveSmallIntegerField(_("from year"), null=True, blank=True)
     last_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -214,3 +218,5 @@ class ReminderSent(models.Model):
         verbose_name = _("reminder sent")
         verbose_name_plural = _("reminders sent")
 
+    def __str__(self) -> str:
+        return f"{self.report_id}:{self.due_date}"

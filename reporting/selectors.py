@@ -62,7 +62,9 @@ def year_status(*, user: Any, regions: int = 7) -> list[YearStatus]:
     if not can_view_reports(user):
         return []
     rows = []
-    reports = list(Report.objects.select_related("definition").only("state", "first_submitted_at", "definition__year", "definition__deadline"))
+    reports = list(
+        Report.objects.select_related("definition").only("state", "first_submitted_at", "definition__year", "definition__deadline")
+    )
     for definition in FormDefinition.objects.order_by("-year"):
         mine = [r for r in reports if r.definition_id == definition.pk]
         submitted = [r for r in mine if r.state in COMPLETE_STATES or r.first_submitted_at]

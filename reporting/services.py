@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alfadmin.kernel.errors import ConcurrentEditError, LockedError
-from alfadmin.kernel.history import create_with_history, lock_for_update, save_with_history
+from alfadmin.kernel.history import create_with_history, lock_for_update, save_with_history, versioned_update
 from alfadmin.models import AgreementPeriod, Region, Role, StudentCount, User
 from allocations import selectors as allocation_selectors
 
-from .models import FormDefinition, FormField, ReminderSent, Report, ReportValue
+from .models import FormDefinition, FormField, ReminderSent, Report, ReportValue, ValidationRule
 from .validation import Outcome, check, parse_value, rules_for, type_error_message
 
 EDITABLE_STATES = (Report.State.DRAFT, Report.State.RETURNED)
@@ -95,7 +95,9 @@ def _write_values(*, report: Report, changes: Mapping[str, str], comments: Mappi
         comment = comments.get(code, row.comment if row else "")
         if row is None:
             if value or comment:
-                create_with_history(instance=ReportValue(report=report, code=code, value=value, comment=comment), actor=actor, reason=reason)
+                create_with_history(
+                    instance=ReportValue(report=report, code=code, value=value, comment=comment), actor=actor, reason=reason
+                )
         elif row.value != value or row.comment != comment:
             row.value, row.comment = value, comment
             save_with_history(instance=row, actor=actor, reason=reason, update_fields=["value", "comment"])
@@ -145,7 +147,9 @@ def report_update(
     if expected_version is None:
         raise ValidationError({"version": _("The version this edit is based on is required.")})
     if current.version != expected_version:
-        raise ConcurrentEditError(current_version=current.version, expected_version=expected_version, changed=_changed_since(current, expected_version))
+        raise ConcurrentEditError(
+            current_version=current.version, expected_version=expected_version, changed=_changed_since(current, expected_version)
+        )
     if current.state not in EDITABLE_STATES:
         raise LockedError(_("This report is %(state)s and cannot be edited.") % {"state": current.get_state_display()})
     fields = {f.code: f for f in current.definition.fields.all()}
@@ -193,7 +197,9 @@ def report_check(report: Report) -> Outcome:
 def _transition(report: Report, *, allowed: tuple[str, ...], expected_version: int | None) -> Report:
     current = lock_for_update(Report, report.pk)
     if expected_version is not None and current.version != expected_version:
-        raise ConcurrentEditError(current_version=current.version, expected_version=expected_version, changed=_changed_since(current, expected_version))
+        raise ConcurrentEditError(
+            current_version=current.version, expected_version=expected_version, changed=_changed_since(current, expected_version)
+        )
     if current.state not in allowed:
         raise LockedError(_("Not possible while the report is %(state)s.") % {"state": current.get_state_display()})
     return current
@@ -262,7 +268,9 @@ def reminders_send(*, today: datetime.date) -> int:
                 if not created:
                     continue
                 emails = list(
-                    User.objects.filter(role=Role.REPORTER, region=report.region, is_active=True).exclude(email="").values_list("email", flat=True)
+                    User.objects.filter(role=Role.REPORTER, region=report.region, is_active=True)
+                    .exclude(email="")
+                    .values_list("email", flat=True)
                 )
                 if emails:
                     send_mail(
@@ -276,3 +284,25 @@ def reminders_send(*, today: datetime.date) -> int:
                 marker.save(update_fields=["recipients"])
                 sent += 1
     return sent
+
+
+RULE_FIELDS = ["name", "left", "operator", "right", "condition", "severity", "message", "fields", "first_year", "last_year", "is_active"]
+
+
+@transaction.atomic
+def rule_create(*, data: Mapping[str, Any], actor: Any) -> ValidationRule:
+    """A new validation rule (takes effect at once, without code)."""
+    return create_with_history(
+        instance=ValidationRule(**{k: data[k] for k in RULE_FIELDS if k in data}), actor=actor, reason=_("Rule added")
+    )
+
+
+@transaction.atomic
+def rule_update(*, rule: ValidationRule, data: Mapping[str, Any], expected_version: int | None, actor: Any) -> ValidationRule:
+    return versioned_update(
+        instance=rule,
+        expected_version=expected_version,
+        changes={k: data[k] for k in RULE_FIELDS if k in data},
+        actor=actor,
+        reason=_("Rule edited"),
+    )

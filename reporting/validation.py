@@ -77,7 +77,9 @@ def rules_for(year: int) -> list[ValidationRule]:
     )
 
 
-def check(*, fields: Iterable[FormField], values: Mapping[str, str], comments: Mapping[str, str], rules: Iterable[ValidationRule]) -> Outcome:
+def check(
+    *, fields: Iterable[FormField], values: Mapping[str, str], comments: Mapping[str, str], rules: Iterable[ValidationRule]
+) -> Outcome:
     """Evaluate `rules` over the texts in `values`; a rule naming a field the form lacks is skipped."""
     outcome = Outcome()
     numbers: dict[str, Decimal | None] = {}
@@ -102,7 +104,9 @@ def check(*, fields: Iterable[FormField], values: Mapping[str, str], comments: M
         used = left.codes() | right.codes() | (condition.codes() if condition else set())
         if not used <= codes:
             continue
-        if condition and not compare(evaluate(condition.left, numbers, filled), condition.operator, evaluate(condition.right, numbers, filled)):
+        if condition and not compare(
+            evaluate(condition.left, numbers, filled), condition.operator, evaluate(condition.right, numbers, filled)
+        ):
             continue
         if compare(evaluate(left, numbers, filled), rule.operator, evaluate(right, numbers, filled)):
             continue

@@ -69,9 +69,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         except services.SubmissionRefused as refused:
             outcome = refused.outcome
             failing = [{"rule": f.rule, "severity": f.severity, "fields": f.fields, "message": f.message} for f in outcome.errors]
-            failing += [
-                {"rule": f.rule, "severity": f.severity, "fields": f.fields, "message": f.message} for f in outcome.uncommented
-            ]
+            failing += [{"rule": f.rule, "severity": f.severity, "fields": f.fields, "message": f.message} for f in outcome.uncommented]
             return Response({"detail": refused.messages[0], "rules": failing}, status=status.HTTP_400_BAD_REQUEST)
         return self._respond(report)
 
