@@ -53,7 +53,7 @@ def test_errors_and_warnings_are_listed_with_field_codes(api_client, people, sth
     body = as_user(api_client, people["sth"]).get(f"{URL}{sth_report.pk}/").json()
     assert {
         "fields": ["research_open_calls_pct", "research_indicators_pct", "research_strategic_pct"],
-        "message": "The distribution of FO-ALF must sum to exactly 100 %.",
+        "message": "Fördelningen av FO-ALF ska summera till exakt 100 %.",
     } in body["errors"]
     assert body["warnings"][0]["fields"] == ["enrolled_hst"]
 

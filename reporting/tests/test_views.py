@@ -55,7 +55,9 @@ def test_live_check_names_the_fields(client, people, sth_report):
 def test_save_and_submit_from_the_page(client, people, sth_report):
     report = fill(sth_report, people["sth"])
     client.force_login(people["sth"])
-    response = client.post(reverse("reporting:report", args=[report.pk]), {"version": report.version, "value-doctoral_degrees": "9", "action": "submit"})
+    response = client.post(
+        reverse("reporting:report", args=[report.pk]), {"version": report.version, "value-doctoral_degrees": "9", "action": "submit"}
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.state == "submitted"
@@ -64,7 +66,9 @@ def test_save_and_submit_from_the_page(client, people, sth_report):
 def test_stale_page_save_is_409_with_the_field_and_the_input_kept(client, people, sth_report):
     services.report_update(report=sth_report, values={"doctoral_degrees": "5"}, expected_version=1, actor=people["admin"])
     client.force_login(people["sth"])
-    response = client.post(reverse("reporting:report", args=[sth_report.pk]), {"version": 1, "value-doctoral_degrees": "6", "value-enrolled_hst": "77"})
+    response = client.post(
+        reverse("reporting:report", args=[sth_report.pk]), {"version": 1, "value-doctoral_degrees": "6", "value-enrolled_hst": "77"}
+    )
     body = response.content.decode()
     assert response.status_code == 409
     assert 'data-testid="conflict"' in body and "t-admin" in body
@@ -92,8 +96,16 @@ def test_rules_pages_add_a_rule_without_code(client, people, sth_report):
     assert client.get(reverse("reporting:rules")).status_code == 200
     response = client.post(
         reverse("reporting:rule-new"),
-        {"name": "few-degrees", "left": "doctoral_degrees", "operator": "<=", "right": "10", "severity": "warning",
-         "message": "Unusually many degrees.", "fields": '["doctoral_degrees"]', "is_active": "on"},
+        {
+            "name": "few-degrees",
+            "left": "doctoral_degrees",
+            "operator": "<=",
+            "right": "10",
+            "severity": "warning",
+            "message": "Unusually many degrees.",
+            "fields": '["doctoral_degrees"]',
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     rule = ValidationRule.objects.get(name="few-degrees")
@@ -101,8 +113,17 @@ def test_rules_pages_add_a_rule_without_code(client, people, sth_report):
     assert [w.rule for w in services.report_check(report).warnings] == ["few-degrees"]
     edit = client.post(
         reverse("reporting:rule-edit", args=[rule.pk]),
-        {"name": "few-degrees", "left": "doctoral_degrees", "operator": "<=", "right": "20", "severity": "warning",
-         "message": "Unusually many degrees.", "fields": '["doctoral_degrees"]', "is_active": "on", "version": rule.version},
+        {
+            "name": "few-degrees",
+            "left": "doctoral_degrees",
+            "operator": "<=",
+            "right": "20",
+            "severity": "warning",
+            "message": "Unusually many degrees.",
+            "fields": '["doctoral_degrees"]',
+            "is_active": "on",
+            "version": rule.version,
+        },
     )
     assert edit.status_code == 302
     assert services.report_check(report).warnings == []
