@@ -183,14 +183,15 @@ def report_update(
     return _bump(current, actor=actor, reason=_("Edited"), fields=[])
 
 
-def report_check(report: Report) -> Outcome:
+def report_check(report: Report, *, rules: list[ValidationRule] | None = None) -> Outcome:
+    """The rules of the report's year over its stored values (pass `rules` to reuse them in a list)."""
     fields = list(report.definition.fields.all())
     rows = _values_of(report)
     return check(
         fields=fields,
         values={c: r.value for c, r in rows.items()},
         comments={c: r.comment for c, r in rows.items()},
-        rules=rules_for(report.definition.year),
+        rules=rules if rules is not None else rules_for(report.definition.year),
     )
 
 
