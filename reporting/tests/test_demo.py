@@ -8,7 +8,7 @@ from reporting.models import Report
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_reports_and_idempotence(demo):
+def test_demo_reports_and_idempotence(demo, client):
     from django.core.management import call_command
 
     reports = {(r.region.code, r.definition.year): r for r in Report.objects.select_related("region", "definition")}
@@ -25,3 +25,10 @@ def test_demo_reports_and_idempotence(demo):
     versions = {k: r.version for k, r in reports.items()}
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert {(r.region.code, r.definition.year): r.version for r in Report.objects.select_related("region", "definition")} == versions
+    from alfadmin.models import User
+
+    client.force_login(User.objects.get(username="viewer"))
+    overview = client.get("/").content.decode()
+    assert "av 7 inskickade" in overview and 'data-testid="comparison-link"' in overview
+    comparison = client.get("/reporting/comparison/?year=2024")
+    assert comparison.content.decode().count('data-testid="comparison-row"') == 7

@@ -189,3 +189,10 @@ def test_comparison_counts_only_approved_reports(client, people, sth_report, ore
     export = client.get(reverse("reporting:comparison"), {"format": "xlsx"})
     sheet = load_workbook(BytesIO(export.content)).active
     assert [c.value for c in sheet[2]][:2] == [2024, "STH"]
+
+
+def test_landing_page_panel_links_to_the_comparison(client, role_users):
+    client.force_login(role_users["viewer"])
+    body = client.get(reverse("overview")).content.decode()
+    assert f'href="{reverse("reporting:comparison")}"' in body
+    assert 'data-testid="comparison-link"' in body
