@@ -1,15 +1,339 @@
-from django.shortcuts import render
+"""Pages of the annual reports: list, the form (live checks by htmx), workflow, XLSX, rules,
+and the national comparison."""
 
-from alfadmin import permissions, selectors
-from alfadmin.kernel.views import require, section
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alfadmin.kernel.errors import ConcurrentEditError, LockedError
+from alfadmin.kernel.views import edit_flow, form_version, require, section
+
+from . import comparison as national
+from . import permissions, selectors, services, xlsx
+from .forms import RuleForm, UploadForm
+from .models import Report
+from .validation import check, rules_for
+
+UPLOAD_SESSION_KEY = "reporting-upload"
+
+
+def _report(request, pk: int) -> Report:
+    """From the user's scoped reports: another region's report is a 404, like a missing one."""
+    return get_object_or_404(selectors.report_list(user=request.user), pk=pk)
 
 
 @section("reporting")
-@require(permissions.is_signed_in)
+@require(permissions.can_view_reports)
 def index(request):
-    """The regions whose annual reports this user may see: a reporter only its own."""
-    regions = selectors.region_list(user=request.user)
-    own_region = permissions.region_scope(request.user)
-    if own_region is not None:
-        regions = regions.filter(pk=own_region)
-    return render(request, "reporting/index.html", {"regions": regions})
+    reports = list(selectors.report_list(user=request.user))
+    years = sorted({r.definition.year for r in reports}, reverse=True)
+    return render(
+        request,
+        "reporting/report_list.html",
+        {
+            "by_year": [(year, [r for r in reports if r.definition.year == year]) for year in years],
+            "status": selectors.year_status(user=request.user),
+            "can_manage_rules": permissions.can_manage_rules(request.user),
+        },
+    )
+
+
+def _form_rows(
+    report: Report, values: dict[str, str], comments: dict[str, str], outcome, conflicts: dict | None = None, changed: dict | None = None
+):
+    errors: dict[str, list[str]] = {}
+    warnings: dict[str, list[str]] = {}
+    for code, message in outcome.type_errors.items():
+        errors.setdefault(code, []).append(message)
+    for finding in outcome.errors:
+        for code in finding.fields:
+            errors.setdefault(code, []).append(finding.message)
+    for finding in outcome.warnings:
+        for code in finding.fields:
+            warnings.setdefault(code, []).append(finding.message)
+    sections: list[tuple[str, list[dict[str, Any]]]] = []
+    for form_field in report.definition.fields.all():
+        row = {
+            "field": form_field,
+            "label": _(form_field.label),
+            "help": _(form_field.help_text) if form_field.help_text else "",
+            "value": values.get(form_field.code, ""),
+            "comment": comments.get(form_field.code, ""),
+            "errors": errors.get(form_field.code, []),
+            "warnings": warnings.get(form_field.code, []),
+            "conflict": (conflicts or {}).get(form_field.code),
+            "changed": (changed or {}).get(form_field.code),
+        }
+        label = _(form_field.section)
+        if not sections or sections[-1][0] != label:
+            sections.append((label, []))
+        sections[-1][1].append(row)
+    return sections
+
+
+def _render_report(request, report: Report, *, values=None, comments=None, conflicts=None, status=200, refused=False):
+    stored = {v.code: v for v in report.values.all()}
+    values = {c: v.value for c, v in stored.items()} | (values or {})
+    comments = {c: v.comment for c, v in stored.items()} | (comments or {})
+    outcome = check(fields=list(report.definition.fields.all()), values=values, comments=comments, rules=rules_for(report.definition.year))
+    user = request.user
+    context = {
+        "report": report,
+        "sections": _form_rows(report, values, comments, outcome, conflicts, selectors.changed_since_approval(report=report)),
+        "outcome": outcome,
+        "refused": refused,
+        "editable": permissions.can_edit_report(user, report) and report.state in services.EDITABLE_STATES,
+        "can_submit": permissions.can_submit_report(user, report) and report.state in services.EDITABLE_STATES,
+        "can_review": permissions.can_review_report(user, report),
+        "history": selectors.value_history(report=report)[:50],
+    }
+    return render(request, "reporting/report_detail.html", context, status=status)
+
+
+def _posted(request, report: Report) -> tuple[dict[str, str], dict[str, str]]:
+    values, comments = {}, {}
+    for form_field in report.definition.fields.all():
+        if form_field.editable and f"value-{form_field.code}" in request.POST:
+            values[form_field.code] = request.POST[f"value-{form_field.code}"]
+        if f"comment-{form_field.code}" in request.POST:
+            comments[form_field.code] = request.POST[f"comment-{form_field.code}"]
+    return values, comments
+
+
+def _version(request) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+@section("reporting")
+@require(permissions.can_view_reports)
+def report_detail(request, pk: int):
+    report = _report(request, pk)
+    if request.method != "POST":
+        return _render_report(request, report)
+    if not permissions.can_edit_report(request.user, report):
+        raise PermissionDenied
+    values, comments = _posted(request, report)
+    try:
+        report = services.report_update(
+            report=report, values=values, comments=comments, expected_version=_version(request), actor=request.user
+        )
+        if request.POST.get("action") == "submit":
+            report = services.report_submit(report=report, actor=request.user)
+            messages.success(request, _("Submitted."))
+        else:
+            messages.success(request, _("Saved."))
+    except services.SubmissionRefused:
+        messages.error(request, _("Saved, but not submitted: fix the errors and comment the warnings."))
+        return _render_report(request, _report(request, pk), status=400, refused=True)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render_report(request, report, values=values, comments=comments, status=400)
+    except ConcurrentEditError as error:
+        messages.error(request, str(error))
+        return _render_report(request, _report(request, pk), values=values, comments=comments, conflicts=error.changed, status=409)
+    except LockedError as error:
+        messages.error(request, str(error))
+        return _render_report(request, _report(request, pk), status=409)
+    return redirect("reporting:report", pk=report.pk)
+
+
+@require(permissions.can_view_reports)
+@require_POST
+def report_check(request, pk: int):
+    """htmx: the rules over what is typed now (nothing saved)."""
+    report = _report(request, pk)
+    stored = {v.code: v for v in report.values.all()}
+    values, comments = _posted(request, report)
+    values = {c: v.value for c, v in stored.items()} | values
+    comments = {c: v.comment for c, v in stored.items()} | comments
+    outcome = check(fields=list(report.definition.fields.all()), values=values, comments=comments, rules=rules_for(report.definition.year))
+    return render(request, "reporting/partials/_findings.html", {"outcome": outcome})
+
+
+@require(permissions.can_view_reports)
+@require_POST
+def report_action(request, pk: int, action: str):
+    report = _report(request, pk)
+    if not permissions.can_review_report(request.user, report):
+        raise PermissionDenied
+    try:
+        if action == "approve":
+            services.report_approve(report=report, actor=request.user, expected_version=_version(request))
+            messages.success(request, _("Approved."))
+        elif action == "return":
+            services.report_return(
+                report=report, actor=request.user, comment=request.POST.get("comment", ""), expected_version=_version(request)
+            )
+            messages.success(request, _("Returned to the region."))
+        elif action == "reopen":
+            services.report_reopen(
+                report=report, actor=request.user, reason=request.POST.get("reason", ""), expected_version=_version(request)
+            )
+            messages.success(request, _("Reopened."))
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render_report(request, report, status=400)
+    except (ConcurrentEditError, LockedError) as error:
+        messages.error(request, str(error))
+        return _render_report(request, _report(request, pk), status=409)
+    return redirect("reporting:report", pk=report.pk)
+
+
+@require(permissions.can_view_reports)
+def report_download(request, pk: int):
+    report = _report(request, pk)
+    response = HttpResponse(xlsx.report_workbook(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="alf-report-{report.region.code}-{report.definition.year}.xlsx"'
+    return response
+
+
+@section("reporting")
+@require(permissions.can_view_reports)
+def report_upload(request, pk: int):
+    """Upload → preview field by field (with the rules' findings) → apply all or nothing."""
+    report = _report(request, pk)
+    if not permissions.can_edit_report(request.user, report):
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and request.POST.get("confirm"):
+        pending = request.session.get(UPLOAD_SESSION_KEY, {})
+        if pending.get("report") != report.pk:
+            raise Http404
+        try:
+            services.report_update(
+                report=report,
+                values=pending["values"],
+                comments=pending["comments"],
+                expected_version=pending["version"],
+                actor=request.user,
+            )
+        except (ValidationError, ConcurrentEditError, LockedError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            return redirect("reporting:upload", pk=report.pk)
+        request.session.pop(UPLOAD_SESSION_KEY, None)
+        messages.success(request, _("The workbook's values were saved."))
+        return redirect("reporting:report", pk=report.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            values, comments, version = xlsx.read_upload(report, form.cleaned_data["file"])
+        except xlsx.UploadError as error:
+            form.add_error("file", str(error))
+        else:
+            stored = {v.code: v for v in report.values.all()}
+            merged = {c: v.value for c, v in stored.items()} | values
+            merged_comments = {c: v.comment for c, v in stored.items()} | comments
+            outcome = check(
+                fields=list(report.definition.fields.all()),
+                values=merged,
+                comments=merged_comments,
+                rules=rules_for(report.definition.year),
+            )
+            changes = [
+                {"code": f.code, "label": _(f.label), "before": stored[f.code].value if f.code in stored else "", "after": values[f.code]}
+                for f in report.definition.fields.all()
+                if f.code in values and values[f.code] != (stored[f.code].value if f.code in stored else "")
+            ]
+            request.session[UPLOAD_SESSION_KEY] = {
+                "report": report.pk,
+                "values": values,
+                "comments": comments,
+                "version": version or report.version,
+            }
+            return render(
+                request,
+                "reporting/upload_preview.html",
+                {"report": report, "changes": changes, "outcome": outcome, "blocked": bool(outcome.type_errors)},
+            )
+    return render(request, "reporting/upload.html", {"report": report, "form": form}, status=400 if request.method == "POST" else 200)
+
+
+@section("reporting")
+@require(permissions.can_manage_rules)
+def rule_list(request):
+    return render(request, "reporting/rule_list.html", {"rules": selectors.rule_list(user=request.user)})
+
+
+@section("reporting")
+@require(permissions.can_manage_rules)
+def rule_edit(request, pk: int | None = None):
+    rule = get_object_or_404(selectors.rule_list(user=request.user), pk=pk) if pk else None
+    form = RuleForm(request.POST or None, instance=rule)
+
+    def save(form):
+        if rule is None:
+            return services.rule_create(data=form.cleaned_data, actor=request.user)
+        return services.rule_update(rule=rule, data=form.cleaned_data, expected_version=form_version(form), actor=request.user)
+
+    return edit_flow(
+        request, form=form, save=save, template="reporting/rule_edit.html", context={"rule": rule}, success_url=reverse("reporting:rules")
+    )
+
+
+@section("reporting")
+@require(permissions.can_view_comparison)
+def comparison(request):
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = None
+    data = national.comparison(user=request.user, year=year)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            national.comparison_workbook(data), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = 'attachment; filename="alf-national-comparison.xlsx"'
+        return response
+    table = data.table(data.year) if data.year else []
+    costs_chart = {
+        "type": "bar",
+        "stacked": True,
+        "labels": [r["region"] for r in table],
+        "datasets": [
+            {"label": _(label), "data": [r[key] for r in table]}
+            for key, label in (("education_costs", "Education costs"), ("research_costs", "Research costs"))
+        ],
+    }
+    across = data.across_years("kr_per_hst")
+    trend_chart = {
+        "type": "line",
+        "labels": across["years"],
+        "datasets": [{"label": region, "data": series} for region, series in across["regions"].items()],
+    }
+    distribution_chart = {
+        "type": "bar",
+        "stacked": True,
+        "labels": [r["region"] for r in table],
+        "datasets": [
+            {"label": _(label), "data": [r[key] for r in table]}
+            for key, label in (
+                ("research_open_calls_pct", "Open calls"),
+                ("research_indicators_pct", "Indicators"),
+                ("research_strategic_pct", "Strategic"),
+            )
+        ],
+    }
+    return render(
+        request,
+        "reporting/comparison.html",
+        {
+            "data": data,
+            "table": table,
+            "coverage": data.coverage.get(data.year, 0) if data.year else 0,
+            "costs_chart": costs_chart,
+            "trend_chart": trend_chart,
+            "distribution_chart": distribution_chart,
+        },
+    )

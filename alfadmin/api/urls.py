@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("allocations.api.urls")),
     path("", include("evaluations.api.urls")),
     path("", include("guns.api.urls")),
+    path("", include("reporting.api.urls")),
     path("", include(router.urls)),
 ]

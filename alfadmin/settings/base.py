@@ -180,6 +180,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "allocations.tasks.sweep_recompute_requests",
         "schedule": ALLOCATIONS_SWEEP_SECONDS,
     },
+    "reporting-send-reminders": {"task": "reporting.tasks.send_reminders", "schedule": 6 * 3600.0},
 }
 
 CSP_DIRECTIVES = {

@@ -9,3 +9,4 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -1,0 +1,42 @@
+"""Who may do what with the annual reports (pages, API and admin alike).
+
+A reporter sees and edits only its own region's reports; administrators approve, return and
+reopen (and manage forms and rules); GUNS members, VR and viewers read every report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alfadmin import permissions as base
+
+from .models import Report
+
+
+def can_view_reports(user: Any) -> bool:
+    return base.is_signed_in(user)
+
+
+def can_view_report(user: Any, report: Report) -> bool:
+    return base.can_view_region_data(user, report.region_id)
+
+
+def can_edit_report(user: Any, report: Report) -> bool:
+    return base.can_edit_region_report(user, report.region_id)
+
+
+def can_submit_report(user: Any, report: Report) -> bool:
+    return base.is_reporter(user) and user.region_id == report.region_id or base.is_admin(user)
+
+
+def can_review_report(user: Any, report: Report | None = None) -> bool:
+    """Approve, return and reopen: the administrators."""
+    return base.is_admin(user)
+
+
+def can_manage_rules(user: Any) -> bool:
+    return base.is_admin(user)
+
+
+def can_view_comparison(user: Any) -> bool:
+    return base.is_signed_in(user)
