@@ -1,6 +1,7 @@
 """Decisions through the state graph: who, quorum, votes, numbers, immutability, amendments, the pot."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -187,7 +188,8 @@ def test_minutes_generated_approved_then_immutable(users, meeting_with, seats):
     decision = scheduled(users, meeting, title="Registerbeslut")
     services.decision_transition(actor=users["guns"], decision=decision, action="adopt", votes={"yes": 5, "no": 1, "abstain": 2})
     minutes = services.minutes_generate(actor=users["guns2"], meeting=meeting)
-    assert "Registerbeslut" in minutes.text and "GUNS " in minutes.text and "yes 5, no 1, abstain 2" in minutes.text
+    assert "Registerbeslut" in minutes.text and "GUNS 2025:1" in minutes.text
+    assert re.search(r"\w+ 5, \w+ 1, \w+ 2", minutes.text)  # the votes (words depend on the language)
     with pytest.raises(ValidationError):
         services.minutes_update(actor=users["guns"], minutes=minutes, changes={"adjuster": seats["region"][6]})  # not present
     guns2_member = seats["university"][6]
