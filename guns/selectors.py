@@ -121,10 +121,14 @@ def meeting_quorum(meeting: Meeting, settings: GunsSettings | None = None) -> Qu
 def meeting_list(*, user) -> QuerySet[Meeting]:
     if not can_view_guns(user):
         return Meeting.objects.none()
-    return Meeting.objects.prefetch_related(
-        Prefetch("attendees", queryset=GunsMember.objects.select_related("region")),
-        Prefetch("agenda", queryset=AgendaItem.objects.select_related("decision")),
-    ).annotate(decision_count=Count("decisions", distinct=True)).order_by("-date", "-pk")
+    return (
+        Meeting.objects.prefetch_related(
+            Prefetch("attendees", queryset=GunsMember.objects.select_related("region")),
+            Prefetch("agenda", queryset=AgendaItem.objects.select_related("decision")),
+        )
+        .annotate(decision_count=Count("decisions", distinct=True))
+        .order_by("-date", "-pk")
+    )
 
 
 def next_meeting(*, user) -> Meeting | None:

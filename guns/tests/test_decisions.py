@@ -191,7 +191,9 @@ def test_minutes_generated_approved_then_immutable(users, meeting_with, seats):
     assert "Registerbeslut" in minutes.text and "GUNS 2025:1" in minutes.text
     assert re.search(r"\w+ 5, \w+ 1, \w+ 2", minutes.text)  # the votes (words depend on the language)
     with pytest.raises(ValidationError):
-        services.minutes_update(actor=users["guns"], minutes=minutes, changes={"adjuster": GunsMember.objects.get(user__username="guns2", is_active=True)})  # not present
+        services.minutes_update(
+            actor=users["guns"], minutes=minutes, changes={"adjuster": GunsMember.objects.get(user__username="guns2", is_active=True)}
+        )  # not present
     guns2_member = GunsMember.objects.get(user__username="guns2", is_active=True)
     meeting.attendees.add(guns2_member)
     minutes = services.minutes_update(
