@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from alfadmin.kernel.errors import ConcurrentEditError, LockedError
 from alfadmin.kernel.history import create_with_history, lock_for_update, save_with_history, versioned_update
@@ -192,11 +193,11 @@ class Transition:
 
 S = Decision.State
 TRANSITIONS: dict[str, Transition] = {
-    "schedule": Transition(frozenset({S.DRAFT}), S.ON_AGENDA, permissions.can_schedule, "Put on the agenda"),
-    "adopt": Transition(frozenset({S.ON_AGENDA}), S.ADOPTED, permissions.can_decide, "Adopted"),
-    "reject": Transition(frozenset({S.ON_AGENDA}), S.REJECTED, permissions.can_decide, "Rejected"),
-    "refer_back": Transition(frozenset({S.ON_AGENDA}), S.DRAFT, permissions.can_decide, "Referred back"),
-    "withdraw": Transition(frozenset({S.DRAFT, S.ON_AGENDA}), S.WITHDRAWN, permissions.can_withdraw, "Withdrawn"),
+    "schedule": Transition(frozenset({S.DRAFT}), S.ON_AGENDA, permissions.can_schedule, gettext_noop("Put on the agenda")),
+    "adopt": Transition(frozenset({S.ON_AGENDA}), S.ADOPTED, permissions.can_decide, gettext_noop("Adopted")),
+    "reject": Transition(frozenset({S.ON_AGENDA}), S.REJECTED, permissions.can_decide, gettext_noop("Rejected")),
+    "refer_back": Transition(frozenset({S.ON_AGENDA}), S.DRAFT, permissions.can_decide, gettext_noop("Referred back")),
+    "withdraw": Transition(frozenset({S.DRAFT, S.ON_AGENDA}), S.WITHDRAWN, permissions.can_withdraw, gettext_noop("Withdrawn")),
 }
 
 

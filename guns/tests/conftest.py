@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from guns.models import GunsMember
 
@@ -18,3 +19,12 @@ def meeting_with(seats):
         return MeetingFactory(present=[*seats["region"][:region], *seats["university"][:university]], **kwargs)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read messages by their English msgids (pages, API and services alike); the
+    Swedish pages are exercised by the browser test, whose browser asks for Swedish."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
