@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alfadmin.kernel.forms import VersionedModelForm
 
-from .models import Decision, GunsMember, Meeting, Minutes
+from .models import Decision, GunsMember, GunsSettings, Meeting, Minutes
 
 
 class DecisionForm(VersionedModelForm):
@@ -80,3 +80,9 @@ class PaymentForm(forms.Form):
     amount = forms.IntegerField(label=_("Amount (kr)"), min_value=1)
     paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class SettingsForm(VersionedModelForm):
+    class Meta:
+        model = GunsSettings
+        fields = ["quorum_seats", "quorum_per_side", "carry_over"]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes/", views.minutes_detail, name="minutes"),
     path("meetings/<int:pk>/minutes/edit/", views.minutes_edit, name="minutes_edit"),
     path("pot/", views.pot, name="pot"),
+    path("settings/", views.settings_edit, name="settings"),
     path("members/new/", views.member_edit, name="member_create"),
     path("members/<int:pk>/", views.member_edit, name="member_edit"),
 ]

@@ -16,7 +16,7 @@ from alfadmin.kernel.errors import ConcurrentEditError, LockedError
 from alfadmin.kernel.views import edit_flow, form_version, require, section
 
 from . import permissions, selectors, services
-from .forms import AgendaItemForm, DecisionForm, MeetingForm, MemberForm, MinutesForm, OutcomeForm, PaymentForm, ScheduleForm
+from .forms import AgendaItemForm, DecisionForm, MeetingForm, MemberForm, MinutesForm, OutcomeForm, PaymentForm, ScheduleForm, SettingsForm
 from .models import Decision, GunsSettings, Minutes
 
 
@@ -373,5 +373,20 @@ def member_edit(request, pk: int | None = None) -> HttpResponse:
             "member": member,
             "history": list(member.history.select_related("history_user")[:20]) if member else [],
         },
+        success_url=reverse("guns:index"),
+    )
+
+
+@section("guns")
+@require(permissions.can_edit_settings)
+def settings_edit(request):
+    current = GunsSettings.load()
+    form = SettingsForm(request.POST or None, instance=current)
+    return edit_flow(
+        request,
+        form=form,
+        save=lambda f: services.settings_update(actor=request.user, changes=f.changed_values(), expected_version=form_version(f)),
+        template="guns/settings_form.html",
+        context={"title": _("GUNS settings")},
         success_url=reverse("guns:index"),
     )

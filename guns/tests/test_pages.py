@@ -103,3 +103,14 @@ def test_list_pages_constant_queries(client, role_users, meeting_with, django_as
     for url, limit in (("/guns/decisions/", 10), ("/guns/meetings/", 10), ("/guns/", 14), ("/guns/pot/", 12)):
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(("role", "status"), [("admin", 302), ("guns", 403), ("viewer", 403)])
+def test_quorum_parameters_changed_by_administrators(client, role_users, meeting_with, role, status):
+    meeting = meeting_with(5, 3)
+    client.force_login(role_users[role])
+    response = client.post("/guns/settings/", {"quorum_seats": 9, "quorum_per_side": 3, "carry_over": "on"})
+    assert response.status_code == status
+    client.force_login(role_users["viewer"])
+    page = client.get(f"/guns/meetings/{meeting.pk}/").content.decode()
+    assert ('data-quorum="no"' in page) == (status == 302)
