@@ -1,39 +1,327 @@
-"""GUNS: Grupp för Uppföljning och Nationell Samverkan (memo §7.8–7.10)."""
+"""GUNS: Grupp för Uppföljning och Nationell Samverkan (memo §7.7, §7.9–7.10; spec guns.md).
+
+Fourteen seats: for every ALF region one on the region side and one on the university side.
+A seat is the pair (region, side); it is not a row of its own, so an eighth ALF region brings
+two more seats without new code.
+"""
+
+from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from alfadmin.kernel.models import Versioned
 from alfadmin.models import Region
 
 
-class GunsMember(models.Model):
-    """One of the fourteen members: for every ALF region one from the region, one from its university."""
+class Side(models.TextChoices):
+    REGION = "region", _("Region")
+    UNIVERSITY = "university", _("University")
 
-    class Side(models.TextChoices):
-        REGION = "region", _("Region")
-        UNIVERSITY = "university", _("University")
+
+class GunsSettings(Versioned):
+    """The parameters of guns.md an administrator may change (one row, pk 1)."""
+
+    quorum_seats = models.PositiveSmallIntegerField(_("seats present for quorum"), default=8)
+    quorum_per_side = models.PositiveSmallIntegerField(_("seats present from each side for quorum"), default=3)
+    carry_over = models.BooleanField(_("carry over what is left of the pot to the next year"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("GUNS settings")
+        verbose_name_plural = _("GUNS settings")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="guns_settings_singleton")]
+
+    def __str__(self) -> str:
+        return str(_("GUNS settings"))
+
+    @classmethod
+    def load(cls) -> GunsSettings:
+        found = cls.objects.filter(pk=1).first()
+        return found if found is not None else cls(pk=1)
+
+
+class GunsMember(Versioned):
+    """Someone holding a seat (ordinary member or substitute) for a term; one of them is the chair.
+
+    `is_active` marks the current holder: an ended term is kept (is_active False, term_end set)
+    so the history of who sat where stays readable.
+    """
+
+    Side = Side
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        SUBSTITUTE = "substitute", _("Substitute")
 
     name = models.CharField(_("name"), max_length=200)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="guns_members", verbose_name=_("ALF region"))
     side = models.CharField(_("represents"), max_length=16, choices=Side.choices)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="guns_membership", verbose_name=_("user")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="guns_memberships", verbose_name=_("user")
     )
     is_chair = models.BooleanField(_("chair"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+    term_start = models.DateField(_("term start"), default=timezone.localdate)
+    term_end = models.DateField(_("term end"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["region__code", "side"]
+        ordering = ["region__code", "side", "role"]
         verbose_name = _("GUNS member")
         verbose_name_plural = _("GUNS members")
         constraints = [
-            models.UniqueConstraint(fields=["region", "side"], condition=Q(is_active=True), name="guns_one_active_member_per_side"),
+            models.UniqueConstraint(
+                fields=["region", "side", "role"], condition=Q(is_active=True), name="guns_one_active_holder_per_seat_and_role"
+            ),
             models.UniqueConstraint(fields=["is_chair"], condition=Q(is_chair=True, is_active=True), name="guns_one_chair"),
+            models.CheckConstraint(condition=Q(is_chair=False) | Q(role="member"), name="guns_chair_is_ordinary_member"),
+            models.CheckConstraint(condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("term_start")), name="guns_term_ordered"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.region.code}, {self.get_side_display()})"
+
+    def clean(self) -> None:
+        if self.is_chair and self.role != self.Role.MEMBER:
+            raise ValidationError({"is_chair": _("Only an ordinary member can chair GUNS.")})
+        if self.term_end and self.term_start and self.term_end < self.term_start:
+            raise ValidationError({"term_end": _("The term cannot end before it starts.")})
+
+    @property
+    def seat(self) -> tuple[int, str]:
+        return (self.region_id, self.side)
+
+    @property
+    def api_role(self) -> str:
+        return "chair" if self.is_chair else self.role
+
+    @property
+    def organisation(self) -> str:
+        return self.region.university.name if self.side == Side.UNIVERSITY else self.region.name
+
+
+class Meeting(Versioned):
+    """A GUNS meeting: date, title, ordered agenda and the seats present."""
+
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    attendees = models.ManyToManyField(GunsMember, blank=True, related_name="meetings_attended", verbose_name=_("present"))
+    history = HistoricalRecords(m2m_fields=[attendees])
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("GUNS meeting")
+        verbose_name_plural = _("GUNS meetings")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.title}"
+
+
+class Decision(Versioned):
+    """A motion (beslutsärende) moving draft → on_agenda → adopted / rejected / withdrawn.
+
+    Referral back puts an item on the agenda back to draft. Adopted and rejected decisions are
+    immutable (services refuse, the admin is read-only); a later decision changes one through
+    `amends`.
+    """
+
+    class Kind(models.TextChoices):
+        NATIONAL_INITIATIVE = "national_initiative", _("National initiative (funding)")
+        FOLLOW_UP_AGREEMENT = "follow_up_agreement", _("Follow-up of the agreement")
+        FOLLOW_UP_EVALUATION = "follow_up_evaluation", _("Follow-up of the evaluations")
+        PROPOSAL_TO_PARTIES = "proposal_to_parties", _("Proposal to the parties")
+        REFERENCE_GROUP_STATEMENT = "reference_group_statement", _("Statement as VR's reference group")
+        OTHER = "other", _("Other")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ON_AGENDA = "on_agenda", _("On the agenda")
+        ADOPTED = "adopted", _("Adopted")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Effect(models.TextChoices):
+        AMENDS = "amends", _("Amends")
+        REVOKES = "revokes", _("Revokes")
+
+    FINAL_STATES = (State.ADOPTED, State.REJECTED)
+
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"), blank=True)
+    rationale = models.TextField(_("rationale"), blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT, editable=False)
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("meeting")
+    )
+    amount = models.BigIntegerField(_("amount (kr)"), null=True, blank=True)
+    pot_year = models.PositiveSmallIntegerField(_("pot year"), null=True, blank=True)
+    recipients = models.TextField(_("recipient(s)"), blank=True)
+    period = models.CharField(_("period"), max_length=100, blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    amends = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amended_by", verbose_name=_("amends or revokes")
+    )
+    effect = models.CharField(_("effect on the earlier decision"), max_length=16, choices=Effect.choices, blank=True)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("drafted by")
+    )
+    number_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    number_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    consensus = models.BooleanField(_("consensus"), null=True, blank=True, editable=False)
+    votes_yes = models.PositiveSmallIntegerField(_("yes"), null=True, blank=True, editable=False)
+    votes_no = models.PositiveSmallIntegerField(_("no"), null=True, blank=True, editable=False)
+    votes_abstain = models.PositiveSmallIntegerField(_("abstain"), null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("GUNS decision")
+        verbose_name_plural = _("GUNS decisions")
+        constraints = [
+            models.UniqueConstraint(fields=["number_year", "number_seq"], name="guns_decision_number_unique"),
+            models.CheckConstraint(
+                condition=Q(state="adopted", number_seq__isnull=False) | (~Q(state="adopted") & Q(number_seq__isnull=True)),
+                name="guns_decision_number_iff_adopted",
+            ),
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gt=0), name="guns_decision_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(kind="national_initiative") | Q(amount__isnull=False, pot_year__isnull=False),
+                name="guns_funding_has_amount_and_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}" if self.number else self.title
+
+    @property
+    def number(self) -> str | None:
+        return f"GUNS {self.number_year}:{self.number_seq}" if self.number_seq else None
+
+    @property
+    def is_final(self) -> bool:
+        return self.state in self.FINAL_STATES
+
+    @property
+    def is_funding(self) -> bool:
+        return self.kind == self.Kind.NATIONAL_INITIATIVE
+
+    def clean(self) -> None:
+        errors = {}
+        if self.is_funding:
+            if not self.amount:
+                errors["amount"] = _("A national initiative needs an amount.")
+            if not self.pot_year:
+                errors["pot_year"] = _("A national initiative needs the pot year it draws on.")
+        elif self.amount:
+            errors["amount"] = _("Only a national initiative carries an amount.")
+        if self.amends_id and self.pk and self.amends_id == self.pk:
+            errors["amends"] = _("A decision cannot amend itself.")
+        if self.amends_id and not self.effect:
+            self.effect = self.Effect.AMENDS
+        if errors:
+            raise ValidationError(errors)
+
+
+class AgendaItem(models.Model):
+    """An item of a meeting's agenda, in order; an item may be a decision."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda", verbose_name=_("meeting"))
+    position = models.PositiveSmallIntegerField(_("position"))
+    title = models.CharField(_("title"), max_length=300)
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items", verbose_name=_("decision")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="guns_agenda_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class NumberCounter(models.Model):
+    """The last decision number given in a year: locked while a number is given (no gaps, no twins)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("decision number counter")
+        verbose_name_plural = _("decision number counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class PotYear(models.Model):
+    """A pot year's lock row: adoptions drawing on the year lock it, so two cannot overspend together."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+
+    class Meta:
+        verbose_name = _("pot year")
+        verbose_name_plural = _("pot years")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class Payment(models.Model):
+    """Money paid out against an adopted national initiative (never more than its amount in all)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="payments", verbose_name=_("decision"))
+    amount = models.BigIntegerField(_("amount (kr)"))
+    paid_on = models.DateField(_("paid on"), default=timezone.localdate)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["paid_on", "pk"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="guns_payment_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.decision} {self.amount}"
+
+
+class Minutes(Versioned):
+    """The minutes of a meeting: generated, edited, approved by the chair and an adjuster, then immutable."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="minutes", verbose_name=_("meeting"))
+    text = models.TextField(_("text"))
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT, editable=False)
+    adjuster = models.ForeignKey(
+        GunsMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("adjuster (justerare)")
+    )
+    chair_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    chair_approved_at = models.DateTimeField(null=True, blank=True)
+    adjuster_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    adjuster_approved_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return str(self.meeting)

@@ -1,11 +1,261 @@
-from django.db.models import QuerySet
+"""Reads of GUNS, scoped to the acting user (every signed-in user reads GUNS; anonymous nothing).
 
-from alfadmin import permissions
+The pot is computed for every year at once from three queries (income lines of the current
+Ds 2024 runs, commitments and payments), whatever the number of years and decisions.
+"""
 
-from .models import GunsMember
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alfadmin.models import Region
+from allocations.models import AllocationLine, AllocationModel
+from allocations.selectors import current_pointers
+
+from .models import AgendaItem, Decision, GunsMember, GunsSettings, Meeting, Minutes, Payment, Side
+from .permissions import can_view_guns
+
+# --- members and seats -------------------------------------------------------------------
 
 
-def member_list(*, user) -> QuerySet[GunsMember]:
-    if not permissions.is_signed_in(user):
+def member_list(*, user, include_former: bool = False) -> QuerySet[GunsMember]:
+    if not can_view_guns(user):
         return GunsMember.objects.none()
-    return GunsMember.objects.filter(is_active=True).select_related("region", "region__university", "user")
+    members = GunsMember.objects.select_related("region", "region__university", "user")
+    return members if include_former else members.filter(is_active=True)
+
+
+@dataclass
+class Seat:
+    region: Region
+    side: str
+    member: GunsMember | None = None
+    substitute: GunsMember | None = None
+
+    @property
+    def label(self) -> str:
+        return self.region.university.name if self.side == Side.UNIVERSITY else self.region.name
+
+    @property
+    def empty(self) -> bool:
+        return self.member is None
+
+
+def seats(*, user) -> list[Seat]:
+    """The 2 × (active regions) seats with their current holders (two queries)."""
+    if not can_view_guns(user):
+        return []
+    by_seat: dict[tuple[int, str], Seat] = {}
+    for region in Region.objects.filter(is_active=True).select_related("university").order_by("code"):
+        for side in Side.values:
+            by_seat[(region.pk, side)] = Seat(region=region, side=side)
+    for member in member_list(user=user):
+        seat = by_seat.get(member.seat)
+        if seat is None:
+            continue
+        if member.role == GunsMember.Role.SUBSTITUTE:
+            seat.substitute = member
+        else:
+            seat.member = member
+    return sorted(by_seat.values(), key=lambda s: (s.side != Side.REGION, s.region.code))
+
+
+# --- meetings and quorum -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quorum:
+    holds: bool
+    present: int
+    region_side: int
+    university_side: int
+    required_seats: int
+    required_per_side: int
+
+    @property
+    def reason(self) -> str:
+        figures = {
+            "present": self.present,
+            "region": self.region_side,
+            "university": self.university_side,
+            "seats": self.required_seats,
+            "per_side": self.required_per_side,
+        }
+        if self.holds:
+            return (
+                _(
+                    "Quorum: %(present)s seats present (at least %(seats)s needed), %(region)s from the regions and %(university)s from the universities (at least %(per_side)s from each side)."
+                )
+                % figures
+            )
+        if self.present < self.required_seats:
+            return _("No quorum: %(present)s seats present, at least %(seats)s needed.") % figures
+        return (
+            _(
+                "No quorum: %(region)s seats from the regions and %(university)s from the universities present; at least %(per_side)s from each side needed."
+            )
+            % figures
+        )
+
+
+def quorum_of(present_seats: set[tuple[int, str]], settings: GunsSettings | None = None) -> Quorum:
+    """Seats present (region id, side) → quorum; a substitute and a member of one seat count once."""
+    settings = settings or GunsSettings.load()
+    region_side = sum(1 for _r, side in present_seats if side == Side.REGION)
+    university_side = sum(1 for _r, side in present_seats if side == Side.UNIVERSITY)
+    present = region_side + university_side
+    holds = present >= settings.quorum_seats and min(region_side, university_side) >= settings.quorum_per_side
+    return Quorum(holds, present, region_side, university_side, settings.quorum_seats, settings.quorum_per_side)
+
+
+def meeting_quorum(meeting: Meeting, settings: GunsSettings | None = None) -> Quorum:
+    """Uses prefetched attendees when present (list pages), else one query."""
+    return quorum_of({(m.region_id, m.side) for m in meeting.attendees.all()}, settings)
+
+
+def meeting_list(*, user) -> QuerySet[Meeting]:
+    if not can_view_guns(user):
+        return Meeting.objects.none()
+    return (
+        Meeting.objects.prefetch_related(
+            Prefetch("attendees", queryset=GunsMember.objects.select_related("region")),
+            Prefetch("agenda", queryset=AgendaItem.objects.select_related("decision")),
+        )
+        .annotate(decision_count=Count("decisions", distinct=True))
+        .order_by("-date", "-pk")
+    )
+
+
+def next_meeting(*, user) -> Meeting | None:
+    return meeting_list(user=user).filter(date__gte=timezone.localdate()).order_by("date", "pk").first()
+
+
+def minutes_for(*, user, meeting: Meeting) -> Minutes | None:
+    if not can_view_guns(user):
+        return None
+    return (
+        Minutes.objects.select_related("adjuster", "adjuster__user", "chair_approved_by", "adjuster_approved_by")
+        .filter(meeting=meeting)
+        .first()
+    )
+
+
+# --- decisions ---------------------------------------------------------------------------
+
+
+def decision_list(*, user) -> QuerySet[Decision]:
+    if not can_view_guns(user):
+        return Decision.objects.none()
+    return Decision.objects.select_related("meeting", "amends", "drafted_by").prefetch_related(
+        Prefetch("amended_by", queryset=Decision.objects.filter(state=Decision.State.ADOPTED))
+    )
+
+
+def decision_history(*, decision: Decision) -> list[Any]:
+    return list(decision.history.select_related("history_user").order_by("-history_date", "-history_id"))
+
+
+# --- the pot -----------------------------------------------------------------------------
+
+
+@dataclass
+class PotYearFigures:
+    year: int
+    set_aside: int = 0
+    forfeited: int = 0
+    carried_over: int = 0
+    committed: int = 0
+    paid: int = 0
+    has_run: bool = False
+
+    @property
+    def income(self) -> int:
+        return self.set_aside + self.forfeited + self.carried_over
+
+    @property
+    def available(self) -> int:
+        return self.income - self.committed
+
+    @property
+    def deficit(self) -> int:
+        return max(0, -self.available)
+
+    def as_api(self) -> dict[str, int]:
+        return {
+            "year": self.year,
+            "set_aside": self.set_aside,
+            "forfeited": self.forfeited,
+            "carried_over": self.carried_over,
+            "income": self.income,
+            "committed": self.committed,
+            "paid": self.paid,
+            "available": self.available,
+        }
+
+
+@dataclass
+class Ledger:
+    years: list[PotYearFigures] = field(default_factory=list)
+
+    def for_year(self, year: int) -> PotYearFigures:
+        for figures in self.years:
+            if figures.year == year:
+                return figures
+        return PotYearFigures(year=year)
+
+
+def pot_ledger(*, user, settings: GunsSettings | None = None) -> Ledger:
+    """Every year's pot: income (the `guns` lines of the current Ds 2024 run plus what was left of
+    the year before when carry-over is allowed), committed, paid, available. Four queries."""
+    if not can_view_guns(user):
+        return Ledger()
+    settings = settings or GunsSettings.load()
+    runs = {p.run_id: p.year for p in current_pointers(user=user, model=AllocationModel.DS2024) if p.run_id}
+    figures: dict[int, PotYearFigures] = {}
+    lines = AllocationLine.objects.filter(run_id__in=list(runs), part=AllocationLine.Part.GUNS).exclude(line="total")
+    for run_id, line, amount in lines.values_list("run_id", "line", "amount"):
+        year = figures.setdefault(runs[run_id], PotYearFigures(year=runs[run_id]))
+        year.has_run = True
+        if line == "set_aside":
+            year.set_aside += amount
+        else:
+            year.forfeited += amount
+    committed = (
+        Decision.objects.filter(state=Decision.State.ADOPTED, kind=Decision.Kind.NATIONAL_INITIATIVE)
+        .values("pot_year")
+        .annotate(total=Sum("amount"))
+    )
+    for row in committed:
+        figures.setdefault(row["pot_year"], PotYearFigures(year=row["pot_year"])).committed = row["total"] or 0
+    paid = Payment.objects.values("decision__pot_year").annotate(total=Sum("amount"))
+    for row in paid:
+        figures.setdefault(row["decision__pot_year"], PotYearFigures(year=row["decision__pot_year"])).paid = row["total"] or 0
+    ordered = [figures[y] for y in sorted(figures)]
+    previous: PotYearFigures | None = None
+    for year in ordered:
+        if settings.carry_over and previous is not None and previous.year == year.year - 1:
+            year.carried_over = max(0, previous.available)
+        previous = year
+    return Ledger(years=ordered)
+
+
+def pot_year(*, user, year: int) -> PotYearFigures:
+    return pot_ledger(user=user).for_year(year)
+
+
+def decisions_drawing_on(*, user, year: int) -> QuerySet[Decision]:
+    return (
+        decision_list(user=user)
+        .filter(kind=Decision.Kind.NATIONAL_INITIATIVE, pot_year=year, state=Decision.State.ADOPTED)
+        .annotate(paid=Sum("payments__amount"))
+        .order_by("number_seq")
+    )
+
+
+def drafts_waiting(*, user) -> QuerySet[Decision]:
+    return decision_list(user=user).filter(Q(state=Decision.State.DRAFT) | Q(state=Decision.State.ON_AGENDA)).order_by("created_at")

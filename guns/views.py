@@ -1,16 +1,392 @@
-from django.shortcuts import render
+"""GUNS pages: dashboard, decisions, meetings, minutes, the pot and (administrators) members."""
 
-from alfadmin import permissions
-from alfadmin.kernel.views import require, section
+from __future__ import annotations
 
-from . import selectors
+import django_filters
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alfadmin.kernel.errors import ConcurrentEditError, LockedError
+from alfadmin.kernel.views import edit_flow, form_version, require, section
+
+from . import permissions, selectors, services
+from .forms import AgendaItemForm, DecisionForm, MeetingForm, MemberForm, MinutesForm, OutcomeForm, PaymentForm, ScheduleForm, SettingsForm
+from .models import Decision, GunsSettings, Minutes
+
+
+def _context(request: HttpRequest, **extra):
+    user = request.user
+    return {
+        "can_manage_members": permissions.can_manage_members(user),
+        "can_draft": permissions.can_draft(user),
+        "can_edit_meetings": permissions.can_edit_meetings(user),
+        **extra,
+    }
 
 
 @section("guns")
-@require(permissions.is_signed_in)
+@require(permissions.can_view_guns)
 def index(request):
+    user = request.user
+    year = timezone.localdate().year
+    seats = selectors.seats(user=user)
     return render(
         request,
         "guns/index.html",
-        {"members": selectors.member_list(user=request.user), "can_manage": permissions.can_manage_guns(request.user)},
+        _context(
+            request,
+            seats=seats,
+            empty_seats=[s for s in seats if s.empty],
+            next_meeting=selectors.next_meeting(user=user),
+            drafts=selectors.drafts_waiting(user=user)[:10],
+            pot=selectors.pot_year(user=user, year=year),
+            year=year,
+        ),
+    )
+
+
+# --- decisions ---------------------------------------------------------------------------
+
+
+class DecisionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Text"))
+    year = django_filters.NumberFilter(field_name="meeting__date", lookup_expr="year", label=_("Year"))
+
+    class Meta:
+        model = Decision
+        fields = ["kind", "state", "meeting", "year", "q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value) | Q(rationale__icontains=value))
+
+
+@section("guns")
+@require(permissions.can_view_guns)
+def decision_list(request):
+    filtered = DecisionFilter(request.GET, queryset=selectors.decision_list(user=request.user))
+    return render(request, "guns/decision_list.html", _context(request, filter=filtered, decisions=filtered.qs[:200]))
+
+
+def _decision_or_404(request, pk: int) -> Decision:
+    return get_object_or_404(selectors.decision_list(user=request.user), pk=pk)
+
+
+@section("guns")
+@require(permissions.can_view_guns)
+def decision_detail(request, pk: int):
+    decision = _decision_or_404(request, pk)
+    user = request.user
+    actions = services.available_transitions(user=user, decision=decision)
+    return render(
+        request,
+        "guns/decision_detail.html",
+        _context(
+            request,
+            decision=decision,
+            actions=actions,
+            schedule_form=ScheduleForm() if "schedule" in actions else None,
+            outcome_form=OutcomeForm() if "adopt" in actions else None,
+            can_edit=permissions.can_edit_decision(user, decision),
+            payments=decision.payments.all(),
+            payment_form=PaymentForm(initial={"paid_on": timezone.localdate()})
+            if decision.state == Decision.State.ADOPTED and decision.is_funding and permissions.can_record_payment(user)
+            else None,
+            history=selectors.decision_history(decision=decision),
+        ),
+    )
+
+
+@section("guns")
+@require(permissions.can_draft)
+def decision_create(request):
+    form = DecisionForm(request.POST or None)
+
+    def save(form):
+        data = form.changed_values()
+        decision = services.decision_create(actor=request.user, **data)
+        form.instance = decision
+
+    response = edit_flow(
+        request,
+        form=form,
+        save=save,
+        template="guns/decision_form.html",
+        context={"title": _("New decision")},
+        success_url=reverse("guns:decisions"),
+    )
+    if response.status_code == 302 and form.instance.pk:
+        return redirect("guns:decision", pk=form.instance.pk)
+    return response
+
+
+@section("guns")
+@require(permissions.can_draft)
+def decision_edit(request, pk: int):
+    decision = _decision_or_404(request, pk)
+    if decision.is_final:
+        messages.error(request, _("An adopted or rejected decision cannot be changed; draft a later decision that amends it."))
+        return render(request, "guns/decision_form.html", {"title": str(decision), "form": None, "decision": decision}, status=409)
+    if not permissions.can_edit_decision(request.user, decision):
+        raise PermissionDenied
+    form = DecisionForm(request.POST or None, instance=decision)
+    return edit_flow(
+        request,
+        form=form,
+        save=lambda f: services.decision_update(
+            actor=request.user, decision=decision, changes=f.changed_values(), expected_version=form_version(f)
+        ),
+        template="guns/decision_form.html",
+        context={"title": _("Edit %(decision)s") % {"decision": decision}, "decision": decision},
+        success_url=reverse("guns:decision", args=[decision.pk]),
+    )
+
+
+@require(permissions.can_view_guns)
+def decision_transition(request, pk: int, action: str):
+    """POST only: one edge of the state graph; refusals come back as messages naming the reason."""
+    decision = _decision_or_404(request, pk)
+    if request.method != "POST":
+        return redirect("guns:decision", pk=pk)
+    kwargs: dict = {}
+    if action == "schedule":
+        form = ScheduleForm(request.POST)
+        if form.is_valid():
+            kwargs["meeting"] = form.cleaned_data["meeting"]
+    elif action in ("adopt", "reject"):
+        form = OutcomeForm(request.POST)
+        if form.is_valid():
+            kwargs.update(consensus=bool(form.cleaned_data.get("consensus")), votes=form.votes())
+    try:
+        services.decision_transition(actor=request.user, decision=decision, action=action, **kwargs)
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            if field != "available":
+                messages.error(request, " ".join(errors))
+        return redirect("guns:decision", pk=pk)
+    except (ConcurrentEditError, LockedError) as error:
+        messages.error(request, str(error))
+        return redirect("guns:decision", pk=pk)
+    messages.success(request, _("Saved."))
+    return redirect("guns:decision", pk=pk)
+
+
+@require(permissions.can_record_payment)
+def payment_create(request, pk: int):
+    decision = _decision_or_404(request, pk)
+    form = PaymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payment_record(actor=request.user, decision=decision, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(sum(error.message_dict.values(), [])))
+        else:
+            messages.success(request, _("Payment recorded."))
+    return redirect("guns:decision", pk=pk)
+
+
+# --- meetings and minutes ------------------------------------------------------------------
+
+
+@section("guns")
+@require(permissions.can_view_guns)
+def meeting_list(request):
+    settings = GunsSettings.load()
+    meetings = [(m, selectors.meeting_quorum(m, settings)) for m in selectors.meeting_list(user=request.user)]
+    return render(request, "guns/meeting_list.html", _context(request, meetings=meetings))
+
+
+@section("guns")
+@require(permissions.can_view_guns)
+def meeting_detail(request, pk: int):
+    meeting = get_object_or_404(selectors.meeting_list(user=request.user), pk=pk)
+    return render(
+        request,
+        "guns/meeting_detail.html",
+        _context(
+            request,
+            meeting=meeting,
+            quorum=selectors.meeting_quorum(meeting),
+            minutes=selectors.minutes_for(user=request.user, meeting=meeting),
+            agenda_form=AgendaItemForm() if permissions.can_edit_meetings(request.user) else None,
+        ),
+    )
+
+
+@section("guns")
+@require(permissions.can_edit_meetings)
+def meeting_edit(request, pk: int | None = None):
+    meeting = get_object_or_404(selectors.meeting_list(user=request.user), pk=pk) if pk else None
+    form = MeetingForm(request.POST or None, instance=meeting)
+    saved = {}
+
+    def save(form):
+        data = form.changed_values()
+        attendees = list(data.pop("attendees", []))
+        if meeting is None:
+            saved["meeting"] = services.meeting_create(actor=request.user, attendees=attendees, **data)
+        else:
+            saved["meeting"] = services.meeting_update(
+                actor=request.user, meeting=meeting, changes=data, attendees=attendees, expected_version=form_version(form)
+            )
+
+    response = edit_flow(
+        request,
+        form=form,
+        save=save,
+        template="guns/meeting_form.html",
+        context={"title": _("Edit meeting") if meeting else _("New meeting"), "meeting": meeting},
+        success_url=reverse("guns:meetings"),
+    )
+    if response.status_code == 302 and "meeting" in saved:
+        return redirect("guns:meeting", pk=saved["meeting"].pk)
+    return response
+
+
+@require(permissions.can_edit_meetings)
+def agenda_add(request, pk: int):
+    meeting = get_object_or_404(selectors.meeting_list(user=request.user), pk=pk)
+    form = AgendaItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_add(actor=request.user, meeting=meeting, title=form.cleaned_data["title"])
+        except LockedError as error:
+            messages.error(request, str(error))
+    return redirect("guns:meeting", pk=pk)
+
+
+@section("guns")
+@require(permissions.can_view_guns)
+def minutes_detail(request, pk: int):
+    meeting = get_object_or_404(selectors.meeting_list(user=request.user), pk=pk)
+    minutes = selectors.minutes_for(user=request.user, meeting=meeting)
+    user = request.user
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "generate" and permissions.can_edit_minutes(user):
+                services.minutes_generate(actor=user, meeting=meeting)
+            elif action == "approve" and minutes is not None:
+                services.minutes_approve(actor=user, minutes=minutes)
+            else:
+                raise PermissionDenied
+        except (ValidationError, LockedError) as error:
+            messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+        return redirect("guns:minutes", pk=pk)
+    form = None
+    if minutes is not None and minutes.state == Minutes.State.DRAFT and permissions.can_edit_minutes(user):
+        form = MinutesForm(instance=minutes)
+    return render(
+        request,
+        "guns/minutes.html",
+        _context(
+            request,
+            meeting=meeting,
+            minutes=minutes,
+            form=form,
+            can_approve=minutes is not None and minutes.state == Minutes.State.DRAFT and permissions.can_approve_minutes(user, minutes),
+            can_generate=permissions.can_edit_minutes(user) and (minutes is None or minutes.state == Minutes.State.DRAFT),
+        ),
+    )
+
+
+@require(permissions.can_edit_minutes)
+def minutes_edit(request, pk: int):
+    meeting = get_object_or_404(selectors.meeting_list(user=request.user), pk=pk)
+    minutes = get_object_or_404(Minutes, meeting=meeting)
+    if minutes.state == Minutes.State.APPROVED:
+        messages.error(request, _("Approved minutes cannot change."))
+        return redirect("guns:minutes", pk=pk)
+    form = MinutesForm(request.POST or None, instance=minutes)
+    return edit_flow(
+        request,
+        form=form,
+        save=lambda f: services.minutes_update(
+            actor=request.user, minutes=minutes, changes=f.changed_values(), expected_version=form_version(f)
+        ),
+        template="guns/minutes.html",
+        context=_context(request, meeting=meeting, minutes=minutes),
+        success_url=reverse("guns:minutes", args=[pk]),
+    )
+
+
+# --- the pot ------------------------------------------------------------------------------
+
+
+@section("guns")
+@require(permissions.can_view_guns)
+def pot(request):
+    ledger = selectors.pot_ledger(user=request.user)
+    year = int(request.GET.get("year") or timezone.localdate().year)
+    chart = {
+        "type": "bar",
+        "labels": [str(y.year) for y in ledger.years],
+        "datasets": [
+            {"label": _("Income"), "data": [y.income for y in ledger.years]},
+            {"label": _("Committed"), "data": [y.committed for y in ledger.years]},
+            {"label": _("Paid"), "data": [y.paid for y in ledger.years]},
+        ],
+    }
+    return render(
+        request,
+        "guns/pot.html",
+        _context(
+            request,
+            ledger=ledger,
+            year=year,
+            figures=ledger.for_year(year),
+            spending=selectors.decisions_drawing_on(user=request.user, year=year),
+            chart=chart,
+            deficits=[y for y in ledger.years if y.deficit],
+        ),
+    )
+
+
+# --- members (administrators) ---------------------------------------------------------------
+
+
+@section("guns")
+@require(permissions.can_manage_members)
+def member_edit(request, pk: int | None = None) -> HttpResponse:
+    member = get_object_or_404(selectors.member_list(user=request.user, include_former=True), pk=pk) if pk else None
+    form = MemberForm(request.POST or None, instance=member)
+
+    def save(form):
+        data = form.changed_values()
+        if member is None:
+            services.member_create(actor=request.user, **data)
+        else:
+            services.member_update(actor=request.user, member=member, changes=data, expected_version=form_version(form))
+
+    return edit_flow(
+        request,
+        form=form,
+        save=save,
+        template="guns/member_form.html",
+        context={
+            "title": _("Edit member") if member else _("New member"),
+            "member": member,
+            "history": list(member.history.select_related("history_user")[:20]) if member else [],
+        },
+        success_url=reverse("guns:index"),
+    )
+
+
+@section("guns")
+@require(permissions.can_edit_settings)
+def settings_edit(request):
+    current = GunsSettings.load()
+    form = SettingsForm(request.POST or None, instance=current)
+    return edit_flow(
+        request,
+        form=form,
+        save=lambda f: services.settings_update(actor=request.user, changes=f.changed_values(), expected_version=form_version(f)),
+        template="guns/settings_form.html",
+        context={"title": _("GUNS settings")},
+        success_url=reverse("guns:index"),
     )

@@ -22,7 +22,7 @@ def _counts():
 def test_demo_is_idempotent(demo):
     before = _counts()
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert _counts() == before == (7, 17, 7 * 17, 7, 14)
+    assert _counts() == before == (7, 17, 7 * 17, 7, 28)
 
 
 def test_demo_2024_matches_the_memo(demo):

@@ -1,0 +1,51 @@
+"""GUNS in the admin: settings and members editable by administrators; decisions, meetings,
+payments and minutes read-only (they change only through the services and their rules)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Decision, GunsMember, GunsSettings, Meeting, Minutes, Payment
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "kind", "state", "meeting", "amount", "pot_year"]
+    list_filter = ["kind", "state"]
+    search_fields = ["title", "text"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdmin):
+    list_display = ["date", "title"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["decision", "amount", "paid_on"]
+
+
+@admin.register(Minutes)
+class MinutesAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "state"]
+
+
+@admin.register(GunsMember)
+class GunsMemberAdmin(ReadOnlyAdmin):
+    list_display = ["name", "region", "side", "role", "is_chair", "is_active", "term_start", "term_end"]
+    list_filter = ["side", "role", "is_active"]
+
+
+@admin.register(GunsSettings)
+class GunsSettingsAdmin(ReadOnlyAdmin):
+    list_display = ["quorum_seats", "quorum_per_side", "carry_over"]

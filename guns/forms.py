@@ -1,0 +1,88 @@
+"""Page forms: parse input only; the services validate against the locked rows."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from alfadmin.kernel.forms import VersionedModelForm
+
+from .models import Decision, GunsMember, GunsSettings, Meeting, Minutes
+
+
+class DecisionForm(VersionedModelForm):
+    class Meta:
+        model = Decision
+        fields = ["kind", "title", "text", "rationale", "amount", "pot_year", "recipients", "period", "conditions", "amends", "effect"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 5}),
+            "rationale": forms.Textarea(attrs={"rows": 3}),
+            "conditions": forms.Textarea(attrs={"rows": 2}),
+            "recipients": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amends"].queryset = Decision.objects.filter(state=Decision.State.ADOPTED).order_by("-number_year", "-number_seq")
+
+
+class ScheduleForm(forms.Form):
+    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.order_by("-date"))
+
+
+class OutcomeForm(forms.Form):
+    consensus = forms.BooleanField(label=_("By consensus"), required=False)
+    yes = forms.IntegerField(label=_("Yes"), min_value=0, required=False)
+    no = forms.IntegerField(label=_("No"), min_value=0, required=False)
+    abstain = forms.IntegerField(label=_("Abstain"), min_value=0, required=False)
+
+    def votes(self):
+        data = self.cleaned_data
+        if data.get("consensus"):
+            return None
+        return {key: data.get(key) or 0 for key in ("yes", "no", "abstain")}
+
+
+class MeetingForm(VersionedModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["date", "title", "attendees"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "attendees": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = (
+            GunsMember.objects.filter(is_active=True).select_related("region").order_by("side", "region__code", "role")
+        )
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Agenda item"), max_length=300)
+
+
+class MemberForm(VersionedModelForm):
+    class Meta:
+        model = GunsMember
+        fields = ["name", "region", "side", "role", "user", "is_chair", "term_start", "term_end"]
+        widgets = {"term_start": forms.DateInput(attrs={"type": "date"}), "term_end": forms.DateInput(attrs={"type": "date"})}
+
+
+class MinutesForm(VersionedModelForm):
+    class Meta:
+        model = Minutes
+        fields = ["text", "adjuster"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 20})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["adjuster"].queryset = self.instance.meeting.attendees.all() if self.instance.pk else GunsMember.objects.none()
+
+
+class PaymentForm(forms.Form):
+    amount = forms.IntegerField(label=_("Amount (kr)"), min_value=1)
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class SettingsForm(VersionedModelForm):
+    class Meta:
+        model = GunsSettings
+        fields = ["quorum_seats", "quorum_per_side", "carry_over"]
