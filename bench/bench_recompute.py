@@ -116,7 +116,13 @@ def main() -> int:
             with transaction.atomic():
                 # Registered first, so it runs at the commit, before the service's enqueue.
                 transaction.on_commit(lambda stamps=committed: stamps.append(time.perf_counter()))
-                registry.budget_year_update(actor=admin, budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": amount})
+                registry.budget_year_update(
+                    actor=admin,
+                    budget_year=budget_year,
+                    expected_version=budget_year.version,
+                    data={"research_appropriation": amount},
+                    reason="bench: appropriation changed",
+                )
 
             def current(amount=amount) -> bool:
                 runs = list(CurrentAllocation.objects.filter(year=YEAR).select_related("run").only("run__result"))

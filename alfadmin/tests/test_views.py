@@ -76,7 +76,7 @@ def test_stale_edit_on_the_page_is_a_409_with_a_message(login):
     client = login("admin")
     form = {
         "year": 2030, "period": year.period_id, "research_appropriation": 1, "education_basis": "rate",
-        "plo_rate": "0.015", "source": "entered", "version": year.version,
+        "plo_rate": "0.015", "source": "entered", "version": year.version, "reason": "test",
     }
     assert client.post("/data/years/2030/edit/", form).status_code == 302
     response = client.post("/data/years/2030/edit/", {**form, "research_appropriation": 2})
@@ -89,11 +89,11 @@ def test_saved_edit_appears_in_the_change_log(login):
     client = login("admin")
     form = {
         "year": 2031, "period": year.period_id, "research_appropriation": 2_300_000_000, "education_basis": "rate",
-        "plo_rate": "0.015", "source": "entered", "version": year.version,
+        "plo_rate": "0.015", "source": "entered", "version": year.version, "reason": "Budget bill",
     }
     assert client.post("/data/years/2031/edit/", form).status_code == 302
     log = client.get("/data/changes/").content.decode()
-    assert "admin" in log and "2031" in log
+    assert "admin" in log and "2031" in log and "Budget bill" in log
 
 
 @pytest.mark.parametrize("url", ["/data/years/", "/data/students/", "/data/regions/", "/data/shares/", "/data/regions/ORE/", "/data/changes/"])
