@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from alfadmin import services
 from alfadmin.kernel.changelog import ChangeFilter, change_page, model_key
@@ -43,7 +43,10 @@ def test_newest_first_across_models_with_who_what_action_and_reason(role_users):
     )
     page = change_page(user=role_users["viewer"], flt=ChangeFilter())
     first, second = page.object_list[:2]
-    assert (first.key, first.label, first.action, first.reason) == ("alfadmin.budgetyear", "2031", "changed", "PLO revised")
+    with translation.override("en"):
+        assert (first.key, first.label, first.action, first.reason) == ("alfadmin.budgetyear", "2031", "changed", "PLO revised")
+    with translation.override("sv"):
+        assert first.action == "ändrad"
     assert first.record.history_user == role_users["admin"]
     assert [f.name for f in first.fields] == ["plo_rate"]
     assert first.url == reverse("budget-year-edit", args=[2031])
