@@ -194,7 +194,8 @@ class ShareTableAdmin(RegistryAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         # The shares are all this page edits, and the form cannot see the inline's changes:
         # a reason is asked for every save.
-        form.base_fields["reason"].required = True
+        # A new field: the declared one is shared by every admin form class.
+        form.base_fields["reason"] = reason_field(required=True)
         return form
 
     def update(self, actor, obj, data, reason):

@@ -8,11 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
-def reason_field() -> forms.CharField:
+def reason_field(*, required: bool = False) -> forms.CharField:
     """The "why" of a change, kept in the history; the kernel requires it when a money input changes."""
     return forms.CharField(
         label=_("Reason for the change"),
-        required=False,
+        required=required,
         max_length=500,
         help_text=_("Required when an appropriation, share, student count, parameter or rating changes."),
     )
