@@ -36,6 +36,10 @@ class SavedScenarioForm(VersionedModelForm):
     """Name and description of a saved scenario; the scenario itself comes from the explorer's
     fields (allocations.explorer) and is validated by the service."""
 
+    # The explorer's form also posts (htmx) on every input, before a name is given: the browser
+    # must not hold those back; the name is checked when saving.
+    use_required_attribute = False
+
     class Meta:
         model = SavedScenario
         fields = ["name", "description"]
