@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from alfadmin.models import BudgetYear
 
 from .engine.errors import ScenarioError
+from .engine.proposals import NONE as NO_PROPOSALS
 from .engine.scenario import compute_scenario
 from .inputs import gather_year
 from .labels import LINE_LABELS, MODEL_LABELS, RATING_LABELS
@@ -73,10 +74,28 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def start_scenario(*, year: int, model: str | None = None, carry_ratings_forward: bool = False) -> tuple[dict[str, Any], dict[str, Any], str] | None:
+@dataclass(frozen=True)
+class Start:
+    """How a scenario is gathered from the stored year: the last round's ratings carried forward
+    (for a year no round applies to) and with or without the memo's education proposals as
+    the agreement period has them switched on."""
+
+    carry_ratings_forward: bool = False
+    without_proposals: bool = False
+
+    @classmethod
+    def read(cls, data: Any) -> Start:
+        return cls(carry_ratings_forward=data.get("carry") == "1", without_proposals=data.get("no_proposals") == "1")
+
+
+def start_scenario(*, year: int, model: str | None = None, start: Start = Start()) -> tuple[dict[str, Any], dict[str, Any], str] | None:  # noqa: B008 - frozen
     """The stored year's scenario for `model` (default: the model that pays the year), its
     provenance and the model; None if the year has no budget year."""
-    gathered = gather_year(year=year, carry_ratings_forward=carry_ratings_forward)
+    gathered = gather_year(
+        year=year,
+        carry_ratings_forward=start.carry_ratings_forward,
+        proposals=NO_PROPOSALS if start.without_proposals else None,
+    )
     if gathered is None:
         return None
     if model not in MODELS:

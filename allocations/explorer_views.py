@@ -41,16 +41,16 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _baseline(request: HttpRequest, *, base_year: int | None, model: str | None, carry: bool) -> tuple[dict[str, Any] | None, str]:
+def _baseline(request: HttpRequest, *, base_year: int | None, model: str | None, start: explorer.Start) -> tuple[dict[str, Any] | None, str]:
     """What the scenario is compared with: the stored year's current run under the model, or
     (ratings carried forward, or nothing computed yet) the stored year's scenario computed."""
     if base_year is None or model not in explorer.MODELS:
         return None, ""
-    if not carry:
+    if not start.carry_ratings_forward:
         allocation = selectors.year_allocation(user=request.user, year=base_year, model=model)
         if allocation is not None and allocation.run is not None:
             return allocation.result, _("the current allocation of %(year)s (run %(run)s)") % {"year": base_year, "run": allocation.run.pk}
-    started = explorer.start_scenario(year=base_year, model=model, carry_ratings_forward=carry)
+    started = explorer.start_scenario(year=base_year, model=model, start=start)
     if started is None:
         return None, ""
     output, _errors = explorer.compute(started[0], lang="en")
@@ -62,7 +62,7 @@ def _context(
     *,
     scenario: dict[str, Any],
     base_year: int | None,
-    carry: bool,
+    start: explorer.Start,
     errors: dict[str, list[str]] | None = None,
     saved: SavedScenario | None = None,
     form: SavedScenarioForm | None = None,
@@ -74,7 +74,7 @@ def _context(
     errors = errors or compute_errors
     sections = explorer.form_sections(scenario, errors)
     model = (scenario.get("research") or {}).get("model") or (saved.scenario.get("research", {}).get("model") if saved else None)
-    baseline, baseline_label = _baseline(request, base_year=base_year, model=model or explorer.MODELS[0], carry=carry)
+    baseline, baseline_label = _baseline(request, base_year=base_year, model=model or explorer.MODELS[0], start=start)
     names = dict(Region.objects.values_list("code", "name"))
     research_meta = (meta or {}).get("research") or {}
     return {
@@ -85,7 +85,7 @@ def _context(
         "baseline_label": baseline_label,
         "lines": explorer.research_lines(output) if output else [],
         "base_year": base_year,
-        "carry": carry,
+        "start": start,
         "increase": increase,
         "models": [(m, MODEL_LABELS[m]) for m in explorer.MODELS],
         "saved": saved,
@@ -93,7 +93,7 @@ def _context(
         "can_delete": saved is not None and permissions.can_delete_saved_scenario(request.user, saved),
         "save_form": form or SavedScenarioForm(instance=saved),
         "research_unavailable": unavailable_text(research_meta) if research_meta.get("unavailable") else "",
-        "carried_forward": bool(research_meta.get("ratings_carried_forward")) or carry,
+        "carried_forward": bool(research_meta.get("ratings_carried_forward")) or start.carry_ratings_forward,
         "years": selectors.budget_years(user=request.user),
     }
 
@@ -124,14 +124,14 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
 def scenario_new(request: HttpRequest) -> HttpResponse:
     """Start from a stored year (its paying model unless another is chosen)."""
     year = _int(request.GET.get("year"))
-    carry = request.GET.get("carry") == "1"
+    start = explorer.Start.read(request.GET)
     if year is None or year not in selectors.budget_years(user=request.user):
         raise Http404
-    started = explorer.start_scenario(year=year, model=request.GET.get("model"), carry_ratings_forward=carry)
+    started = explorer.start_scenario(year=year, model=request.GET.get("model"), start=start)
     if started is None:
         raise Http404
     scenario, meta, _model = started
-    context = _context(request, scenario=scenario, base_year=year, carry=carry, meta=meta)
+    context = _context(request, scenario=scenario, base_year=year, start=start, meta=meta)
     return render(request, "allocations/scenarios/explorer.html", context)
 
 
@@ -141,18 +141,18 @@ def scenario_new(request: HttpRequest) -> HttpResponse:
 def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A saved scenario in the explorer: its URL is the link to share."""
     saved = get_object_or_404(selectors.saved_scenario_list(user=request.user), pk=pk)
-    context = _context(request, scenario=saved.scenario, base_year=saved.base_year, carry=False, saved=saved)
+    context = _context(request, scenario=saved.scenario, base_year=saved.base_year, start=explorer.Start(), saved=saved)
     return render(request, "allocations/scenarios/explorer.html", context)
 
 
-def _posted(request: HttpRequest) -> tuple[dict[str, Any], int | None, bool, SavedScenario | None]:
+def _posted(request: HttpRequest) -> tuple[dict[str, Any], int | None, explorer.Start, SavedScenario | None]:
     scenario = explorer.scenario_from_post(request.POST)
     base_year = _int(request.POST.get("base_year"))
-    carry = request.POST.get("carry") == "1"
+    start = explorer.Start.read(request.POST)
     saved = None
     if request.POST.get("saved"):
         saved = get_object_or_404(selectors.saved_scenario_list(user=request.user), pk=_int(request.POST.get("saved")) or 0)
-    return scenario, base_year, carry, saved
+    return scenario, base_year, start, saved
 
 
 @require(permissions.can_compute_scenarios)
@@ -160,8 +160,8 @@ def _posted(request: HttpRequest) -> tuple[dict[str, Any], int | None, bool, Sav
 def scenario_compute(request: HttpRequest) -> HttpResponse:
     """The form's scenario computed: the results partial (htmx, with every field's error text
     swapped in out of band) or, without JavaScript, the whole page."""
-    scenario, base_year, carry, saved = _posted(request)
-    context = _context(request, scenario=scenario, base_year=base_year, carry=carry, saved=saved, increase="")
+    scenario, base_year, start, saved = _posted(request)
+    context = _context(request, scenario=scenario, base_year=base_year, start=start, saved=saved, increase="")
     if request.headers.get("HX-Request"):
         return render(request, "allocations/scenarios/_result.html", {**context, "oob": True})
     return render(request, "allocations/scenarios/explorer.html", context)
@@ -172,18 +172,18 @@ def scenario_compute(request: HttpRequest) -> HttpResponse:
 def scenario_switch(request: HttpRequest) -> HttpResponse:
     """Another model: the research part is rebuilt from the stored year's data for it; the
     education part stays as the user left it."""
-    scenario, base_year, carry, saved = _posted(request)
+    scenario, base_year, start, saved = _posted(request)
     model = request.POST.get("switch_model")
     if base_year is None or model not in explorer.MODELS:
         raise Http404
-    started = explorer.start_scenario(year=base_year, model=model, carry_ratings_forward=carry)
+    started = explorer.start_scenario(year=base_year, model=model, start=start)
     if started is None:
         raise Http404
     fresh, meta, _model = started
     scenario.pop("research", None)
     if "research" in fresh:
         scenario["research"] = fresh["research"]
-    context = _context(request, scenario=scenario, base_year=base_year, carry=carry, saved=saved, meta=meta)
+    context = _context(request, scenario=scenario, base_year=base_year, start=start, saved=saved, meta=meta)
     return render(request, "allocations/scenarios/_explorer.html", context)
 
 
@@ -191,7 +191,7 @@ def scenario_switch(request: HttpRequest) -> HttpResponse:
 @require_POST
 def scenario_save(request: HttpRequest) -> HttpResponse:
     """Save the form's scenario: a change of one's own saved scenario, or a new one."""
-    scenario, base_year, carry, saved = _posted(request)
+    scenario, base_year, start, saved = _posted(request)
     editing = saved if saved is not None and permissions.can_edit_saved_scenario(request.user, saved) and not request.POST.get("as_new") else None
     form = SavedScenarioForm(request.POST, instance=editing)
     status = 400
@@ -219,7 +219,7 @@ def scenario_save(request: HttpRequest) -> HttpResponse:
                     scenario_errors[name.removeprefix("scenario").lstrip(".") or "$"] = texts
                 else:
                     form.add_error(name if name in form.fields else None, texts)
-            context = _context(request, scenario=scenario, base_year=base_year, carry=carry, saved=saved, form=form, errors=scenario_errors or None)
+            context = _context(request, scenario=scenario, base_year=base_year, start=start, saved=saved, form=form, errors=scenario_errors or None)
             return render(request, "allocations/scenarios/explorer.html", context, status=400)
         except ConcurrentEditError as error:
             messages.error(request, str(error))
@@ -227,7 +227,7 @@ def scenario_save(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The scenario is saved. Its address is the link to share."))
             return redirect("allocations:scenario", pk=result.pk)
-    context = _context(request, scenario=scenario, base_year=base_year, carry=carry, saved=saved, form=form)
+    context = _context(request, scenario=scenario, base_year=base_year, start=start, saved=saved, form=form)
     return render(request, "allocations/scenarios/explorer.html", context, status=status)
 
 
@@ -242,21 +242,21 @@ def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("allocations:scenarios")
 
 
-def _download_source(request: HttpRequest, pk: int | None) -> tuple[dict[str, Any], int | None, str]:
+def _download_source(request: HttpRequest, pk: int | None) -> tuple[dict[str, Any], int | None, str, explorer.Start]:
     if pk is not None:
         saved = get_object_or_404(selectors.saved_scenario_list(user=request.user), pk=pk)
-        return saved.scenario, saved.base_year, saved.name
+        return saved.scenario, saved.base_year, saved.name, explorer.Start()
     if request.method != "POST":
         raise Http404
-    scenario, base_year, _carry, _saved = _posted(request)
-    return scenario, base_year, ""
+    scenario, base_year, start, _saved = _posted(request)
+    return scenario, base_year, "", start
 
 
 @require(permissions.can_compute_scenarios)
 @require_http_methods(["GET", "POST"])
 def scenario_json(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """The scenario as a file `manage.py allocate --input FILE` reads unchanged."""
-    scenario, _base_year, _name = _download_source(request, pk)
+    scenario, _base_year, _name, _start = _download_source(request, pk)
     text = json.dumps(scenario, ensure_ascii=False, indent=2) + "\n"
     response = HttpResponse(text, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="scenario-{scenario.get("year", "")}.json"'
@@ -267,13 +267,13 @@ def scenario_json(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def scenario_xlsx(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Inputs and results of the scenario as XLSX (Swedish headers, like the other exports)."""
-    scenario, base_year, name = _download_source(request, pk)
+    scenario, base_year, name, start = _download_source(request, pk)
     output, errors = explorer.compute(scenario, lang="sv")
     if output is None:
         messages.error(request, _("The scenario has invalid inputs; correct them before downloading."))
         return redirect("allocations:scenarios")
     model = (scenario.get("research") or {}).get("model")
-    baseline, _label = _baseline(request, base_year=base_year, model=model or explorer.MODELS[0], carry=False)
+    baseline, _label = _baseline(request, base_year=base_year, model=model or explorer.MODELS[0], start=start)
     names = dict(Region.objects.values_list("code", "name"))
     content = exports.scenario_to_xlsx(
         name=name, scenario=scenario, output=output, rows=explorer.compare(output, baseline, names), lines=explorer.research_lines(output)

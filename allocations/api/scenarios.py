@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -27,6 +28,7 @@ from .parsers import ExactJSONParser
 SavedScenarioPermission = predicate_permission(read=permissions.can_view_saved_scenario, write=permissions.can_save_scenarios)
 
 
+@extend_schema_field(OpenApiTypes.ANY)
 class _PassThrough(serializers.Field):
     """A JSON value kept as parsed (decimals stay `Decimal`); the engine validates the content."""
 

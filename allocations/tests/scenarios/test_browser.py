@@ -64,5 +64,7 @@ def test_viewer_explores_saves_and_opens_a_scenario_by_link(browser_page, demo, 
     page.wait_for_url(link)
     assert kronor(page.get_by_test_id("total-ORE").inner_text()) == raised
     assert_accessible(page, label="scenario explorer")
+    page.set_viewport_size({"width": 375, "height": 900})
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
     assert list(CurrentAllocation.objects.order_by("pk").values_list("run_id", flat=True)) == before
     assert not errors, errors

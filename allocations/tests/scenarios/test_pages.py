@@ -257,3 +257,15 @@ def test_pages_need_sign_in_and_deleting_needs_the_owner_or_an_administrator(cli
     client.force_login(users["admin"])
     assert client.post(f"/allocations/scenarios/{saved.pk}/delete/").status_code == 302
     assert not SavedScenario.objects.exists()
+
+
+def test_the_memo_proposals_apply_as_switched_on_unless_left_out(viewer_client, computed):
+    from alfadmin.models import AgreementPeriod
+
+    AgreementPeriod.objects.filter(pk=computed.period.pk).update(twelfth_term_from=2025)  # the fixture's way: a direct row write
+    with_proposals = form_data(start(viewer_client))
+    assert with_proposals["education.hst.AAA"] == ["1091"]  # 1000 × 12/11, rounded half up
+    without = start(viewer_client, no_proposals=1)
+    assert form_data(without)["education.hst.AAA"] == ["1000"]
+    assert form_data(without)["no_proposals"] == ["1"]
+    assert 'data-testid="without-proposals"' in without
