@@ -153,13 +153,21 @@ def scenario_from_post(post: Any) -> dict[str, Any]:
     return scenario
 
 
+def form_errors(post: Any) -> dict[str, list[str]]:
+    """Errors of the helper fields that are not part of the scenario (the engine names the rest)."""
+    raw = (post.get(INCREASE) or "").strip()
+    if post.get("research.present") and raw and not isinstance(_number(raw), int):
+        return {INCREASE: [_("Give the increase in whole kronor, e.g. 100 000 000 (a minus sign for a cut).")]}
+    return {}
+
+
 def scenario_regions(scenario: dict[str, Any]) -> list[str]:
     education = scenario.get("education") or {}
     research = scenario.get("research") or {}
     return sorted(set(education.get("hst") or {}) | set(research.get("shares") or {}))
 
 
-def form_sections(scenario: dict[str, Any], errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def form_sections(scenario: dict[str, Any], errors: dict[str, list[str]] | None = None, *, increase: str = "") -> dict[str, Any]:
     """The explorer's fields for a scenario, each with the errors that name it; errors naming
     no field (a whole map, the document) are returned as `general`."""
     errors = dict(errors or {})
@@ -220,6 +228,7 @@ def form_sections(scenario: dict[str, Any], errors: dict[str, list[str]] | None 
             "model_label": MODEL_LABELS.get(model, model),
             "group": make("research", _("Research"), ""),
             "appropriation": make("research.appropriation", _("Research appropriation (kr)"), research.get("appropriation")),
+            "increase": make(INCREASE, _("Increase of research money (kr)"), increase),
             "shares_group": make("research.shares", _("Shares"), ""),
             "ratings_group": make("research.ratings", _("Ratings"), ""),
             "rows": rows,

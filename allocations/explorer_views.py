@@ -72,7 +72,7 @@ def _context(
     lang = _language()
     output, compute_errors = (None, {}) if errors else explorer.compute(scenario, lang=lang)
     errors = errors or compute_errors
-    sections = explorer.form_sections(scenario, errors)
+    sections = explorer.form_sections(scenario, errors, increase=increase)
     model = (scenario.get("research") or {}).get("model") or (saved.scenario.get("research", {}).get("model") if saved else None)
     baseline, baseline_label = _baseline(request, base_year=base_year, model=model or explorer.MODELS[0], start=start)
     names = dict(Region.objects.values_list("code", "name"))
@@ -161,7 +161,9 @@ def scenario_compute(request: HttpRequest) -> HttpResponse:
     """The form's scenario computed: the results partial (htmx, with every field's error text
     swapped in out of band) or, without JavaScript, the whole page."""
     scenario, base_year, start, saved = _posted(request)
-    context = _context(request, scenario=scenario, base_year=base_year, start=start, saved=saved, increase="")
+    errors = explorer.form_errors(request.POST)
+    increase = request.POST.get(explorer.INCREASE, "") if errors else ""
+    context = _context(request, scenario=scenario, base_year=base_year, start=start, saved=saved, errors=errors or None, increase=increase)
     if request.headers.get("HX-Request"):
         return render(request, "allocations/scenarios/_result.html", {**context, "oob": True})
     return render(request, "allocations/scenarios/explorer.html", context)
@@ -195,6 +197,12 @@ def scenario_save(request: HttpRequest) -> HttpResponse:
     editing = saved if saved is not None and permissions.can_edit_saved_scenario(request.user, saved) and not request.POST.get("as_new") else None
     form = SavedScenarioForm(request.POST, instance=editing)
     status = 400
+    helper_errors = explorer.form_errors(request.POST)
+    if helper_errors:
+        form.is_valid()
+        increase = request.POST.get(explorer.INCREASE, "")
+        context = _context(request, scenario=scenario, base_year=base_year, start=start, saved=saved, form=form, errors=helper_errors, increase=increase)
+        return render(request, "allocations/scenarios/explorer.html", context, status=400)
     if form.is_valid():
         try:
             if editing is not None:

@@ -32,7 +32,7 @@ def test_viewer_explores_saves_and_opens_a_scenario_by_link(browser_page, demo, 
     assert kronor(page.get_by_test_id("difference-ORE").inner_text()) == 0
     page.evaluate("window.__notReloaded = true")
 
-    page.fill("#f-increase", "500 000 000")
+    page.fill("#f-err-research_increase", "500 000 000")
     page.wait_for_function(
         "t => document.querySelector('[data-testid=total-ORE]').innerText.replace(/\\D/g, '') !== t", arg=str(start_total)
     )

@@ -269,3 +269,15 @@ def test_the_memo_proposals_apply_as_switched_on_unless_left_out(viewer_client, 
     assert form_data(without)["education.hst.AAA"] == ["1000"]
     assert form_data(without)["no_proposals"] == ["1"]
     assert 'data-testid="without-proposals"' in without
+
+
+def test_an_increase_that_is_not_whole_kronor_is_named_and_nothing_is_computed(viewer_client):
+    data = form_data(start(viewer_client))
+    data["research_increase"] = ["a lot"]
+    html = viewer_client.post("/allocations/scenarios/compute/", data, HTTP_HX_REQUEST="true").content.decode()
+    assert re.search(r'<span id="err-research_increase"[^>]*hx-swap-oob="true">[^<]*whole kronor', html)
+    assert 'data-testid="scenario-invalid"' in html
+    data["name"] = ["x"]
+    response = viewer_client.post("/allocations/scenarios/save/", data)
+    assert response.status_code == 400 and 'value="a lot"' in response.content.decode()
+    assert not SavedScenario.objects.exists()
