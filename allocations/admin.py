@@ -4,7 +4,7 @@ and the API (the services), so the admin only shows what happened."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AllocationRun, CurrentAllocation, RecomputeRequest, YearPublication
+from .models import AllocationRun, CurrentAllocation, RecomputeRequest, SavedScenario, YearPublication
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -44,3 +44,13 @@ class RecomputeRequestAdmin(ReadOnlyAdmin):
 class YearPublicationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["year", "state", "requested_by", "confirmed_by", "published_at", "reopened_by", "reopened_at"]
     list_select_related = ["requested_by", "confirmed_by", "reopened_by"]
+
+
+@admin.register(SavedScenario)
+class SavedScenarioAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read-only: saved scenarios change through the explorer and the API (the services)."""
+
+    list_display = ["id", "name", "owner", "base_year", "version", "updated_at"]
+    list_filter = ["base_year"]
+    search_fields = ["name", "description", "owner__username"]
+    list_select_related = ["owner"]

@@ -140,3 +140,54 @@ def _style(sheet, *, widths: dict[int, int]) -> None:
     sheet.freeze_panes = "A2"
     for index in range(1, sheet.max_column + 1):
         sheet.column_dimensions[get_column_letter(index)].width = widths.get(index, 22)
+
+
+def scenario_to_xlsx(*, name: str, scenario: dict[str, Any], output: dict[str, Any], rows: list[Any], lines: list[tuple[str, Any]]) -> bytes:
+    """A scenario of the explorer: its results beside the baseline, its inputs as the engine
+    reads them (one row per field path), and the calculation step by step (Swedish)."""
+    workbook = Workbook()
+    table = cast(Worksheet, workbook.active)
+    table.title = "Resultat"
+    research_headers = [RESEARCH_HEADERS[line] for line, _label in lines]
+    header = ["Region", "Regionnamn", "Utbildning (kr)", *research_headers, "Totalt (kr)", "Jämförelse (kr)", "Skillnad (kr)", "Skillnad (%)"]
+    table.append(header)
+    for row in rows:
+        ratio = None if row.ratio is None else round(row.ratio * 100, 2)
+        table.append(
+            [row.code, row.name, row.education, *(row.research.get(line) for line, _label in lines), row.total, row.baseline, row.difference, ratio]
+        )
+    _style(table, widths={1: 10, 2: 40})
+    for column in range(3, len(header)):
+        for (cell,) in table.iter_rows(min_row=2, min_col=column, max_col=column):
+            cell.number_format = "#,##0"
+
+    inputs = workbook.create_sheet("Indata")
+    inputs.append(["Fält", "Värde"])
+    if name:
+        inputs.append(["Namn", name])
+    for path, value in _flatten(scenario):
+        inputs.append([path, _exact_number(value) if isinstance(value, str) else value])
+    _style(inputs, widths={1: 40, 2: 30})
+
+    steps = workbook.create_sheet("Beräkning")
+    steps.append(TRACE_HEADERS)
+    for number, step in enumerate(output.get("trace") or [], start=1):
+        steps.append(
+            [number, step.get("step"), step.get("region") or "", step.get("panel") or "", step.get("line") or "", _exact_number(str(step.get("amount"))), render_step(step, "sv")]
+        )
+    _style(steps, widths={2: 24, 6: 18, 7: 120})
+    for note in output.get("notes") or []:
+        steps.append(["", "Anmärkning", "", "", "", "", note])
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _flatten(value: Any, path: str = "") -> list[tuple[str, Any]]:
+    if isinstance(value, dict):
+        items: list[tuple[str, Any]] = []
+        for key, item in value.items():
+            items.extend(_flatten(item, f"{path}.{key}" if path else str(key)))
+        return items
+    return [(path, value)]

@@ -7,7 +7,9 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AllocationModel
+from alfadmin.kernel.forms import VersionedModelForm
+
+from .models import AllocationModel, SavedScenario
 
 
 class YearModelForm(forms.Form):
@@ -28,3 +30,17 @@ class ReopenForm(forms.Form):
         max_length=2000,
         help_text=_("Recorded in the year's history. Inputs of the year can change again once it is reopened."),
     )
+
+
+class SavedScenarioForm(VersionedModelForm):
+    """Name and description of a saved scenario; the scenario itself comes from the explorer's
+    fields (allocations.explorer) and is validated by the service."""
+
+    # The explorer's form also posts (htmx) on every input, before a name is given: the browser
+    # must not hold those back; the name is checked when saving.
+    use_required_attribute = False
+
+    class Meta:
+        model = SavedScenario
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}

@@ -298,3 +298,37 @@ class YearPublication(Versioned):
     @property
     def paying_run(self) -> AllocationRun | None:
         return self.ds2024_run if self.paying_model == AllocationModel.DS2024 else self.alf2015_run
+
+
+class SavedScenario(Versioned):
+    """A what-if allocation someone saved from the scenario explorer: a scenario document
+    (allocation-scenario.md, exact decimals stored as strings) and the engine's output for it.
+
+    A saved scenario is a private calculation, never an input: it is not declared to the
+    kernel's "inputs changed" hook and saving it never touches runs or current allocations.
+    `result` is the output document without the trace, recomputed by the services whenever
+    the scenario changes. Every signed-in user reads every saved scenario (its URL is the
+    link to share); only the owner edits it; the owner or an administrator deletes it.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="saved_scenarios", verbose_name=_("owner")
+    )
+    base_year = models.PositiveSmallIntegerField(_("base year"), help_text=_("The stored year the scenario started from."))
+    scenario = models.JSONField(_("scenario"), help_text=_("The engine's input (allocation-scenario.md)."))
+    result = models.JSONField(_("result"), default=dict, help_text=_("The engine's output document without the trace."))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("saved scenario")
+        verbose_name_plural = _("saved scenarios")
+        indexes = [models.Index(fields=["owner", "-updated_at"], name="saved_scenario_owner_idx")]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="saved_scenario_has_name")]
+
+    def __str__(self) -> str:
+        return self.name

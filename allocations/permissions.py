@@ -38,3 +38,23 @@ def can_confirm(user, publication) -> bool:
 
 def can_reopen(user, publication) -> bool:
     return can_publish(user) and publication is not None and publication.is_published
+
+
+def can_save_scenarios(user) -> bool:
+    """Every signed-in user may save what-if scenarios of their own."""
+    return core.is_signed_in(user)
+
+
+def can_view_saved_scenario(user, saved_scenario=None) -> bool:
+    """A saved scenario is shared by its link: every signed-in user reads every one."""
+    return core.is_signed_in(user)
+
+
+def can_edit_saved_scenario(user, saved_scenario) -> bool:
+    """Only the owner changes a saved scenario."""
+    return core.is_signed_in(user) and saved_scenario is not None and saved_scenario.owner_id == user.pk
+
+
+def can_delete_saved_scenario(user, saved_scenario) -> bool:
+    """The owner, or an administrator tidying up."""
+    return can_edit_saved_scenario(user, saved_scenario) or (saved_scenario is not None and core.is_admin(user))

@@ -15,8 +15,8 @@ from django.db.models import QuerySet
 from alfadmin.models import BudgetYear, Region
 
 from .engine.predicates import RESEARCH_LINES as ENGINE_RESEARCH_LINES
-from .models import AllocationLine, AllocationRun, CurrentAllocation, RecomputeRequest, YearPublication
-from .permissions import can_publish, can_view_allocations
+from .models import AllocationLine, AllocationRun, CurrentAllocation, RecomputeRequest, SavedScenario, YearPublication
+from .permissions import can_publish, can_view_allocations, can_view_saved_scenario
 
 # The big JSON columns are read only where a single run is shown.
 HEAVY_RUN_FIELDS = ("inputs", "trace")
@@ -315,3 +315,14 @@ def region_years(*, user, region: Region, model: str) -> list[RegionYear]:
             )
         )
     return rows
+
+
+def saved_scenario_list(*, user, owner=None) -> QuerySet[SavedScenario]:
+    """Saved scenarios, newest change first: every signed-in user reads every one (shared by
+    link, `can_view_saved_scenario`); none for anonymous users. `owner` narrows to one person's."""
+    if not can_view_saved_scenario(user):
+        return SavedScenario.objects.none()
+    scenarios = SavedScenario.objects.select_related("owner").order_by("-updated_at", "-pk")
+    if owner is not None:
+        scenarios = scenarios.filter(owner=owner)
+    return scenarios

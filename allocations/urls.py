@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import explorer_views, views
 
 app_name = "allocations"
 urlpatterns = [
@@ -14,4 +14,18 @@ urlpatterns = [
     path("<int:year>/publish/", views.publish, name="publish"),
     path("<int:year>/confirm/", views.confirm, name="confirm"),
     path("<int:year>/reopen/", views.reopen, name="reopen"),
+]
+
+urlpatterns += [
+    path("scenarios/", explorer_views.scenario_list, name="scenarios"),
+    path("scenarios/new/", explorer_views.scenario_new, name="scenario-new"),
+    path("scenarios/compute/", explorer_views.scenario_compute, name="scenario-compute"),
+    path("scenarios/switch/", explorer_views.scenario_switch, name="scenario-switch"),
+    path("scenarios/save/", explorer_views.scenario_save, name="scenario-save"),
+    path("scenarios/scenario.json", explorer_views.scenario_json, name="scenario-json"),
+    path("scenarios/scenario.xlsx", explorer_views.scenario_xlsx, name="scenario-xlsx"),
+    path("scenarios/<int:pk>/", explorer_views.scenario_detail, name="scenario"),
+    path("scenarios/<int:pk>/delete/", explorer_views.scenario_delete, name="scenario-delete"),
+    path("scenarios/<int:pk>/scenario.json", explorer_views.scenario_json, name="saved-scenario-json"),
+    path("scenarios/<int:pk>/scenario.xlsx", explorer_views.scenario_xlsx, name="saved-scenario-xlsx"),
 ]

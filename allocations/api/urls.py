@@ -3,10 +3,11 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import analysis, views
+from . import analysis, scenarios, views
 
 router = SimpleRouter()
 router.register("allocation-runs", views.AllocationRunViewSet, basename="allocation-run")
+router.register("scenarios", scenarios.SavedScenarioViewSet, basename="saved-scenario")
 
 urlpatterns = [
     path("allocations/", views.YearAllocationView.as_view(), name="allocations"),

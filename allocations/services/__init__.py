@@ -15,6 +15,7 @@ from .recompute import (
     recompute_request,
     recompute_years,
 )
+from .scenarios import saved_scenario_create, saved_scenario_delete, saved_scenario_update
 
 __all__ = [
     "RECOMPUTE_TASK",
@@ -24,6 +25,9 @@ __all__ = [
     "recompute_pending",
     "recompute_request",
     "recompute_years",
+    "saved_scenario_create",
+    "saved_scenario_delete",
+    "saved_scenario_update",
     "year_confirm",
     "year_publish",
     "year_reopen",
