@@ -315,3 +315,34 @@ def region_years(*, user, region: Region, model: str) -> list[RegionYear]:
             )
         )
     return rows
+
+
+# Analyses (issue 12) ------------------------------------------------------------------------
+
+
+def year_runs(*, user, year: int) -> dict[str, AllocationRun]:
+    """The current run of each model of `year`, whole (result and trace: the comparison page
+    reads the guarantees and caps from it); one query."""
+    if not can_view_allocations(user):
+        return {}
+    pointers = CurrentAllocation.objects.filter(year=year, run__isnull=False).select_related("run")
+    return {pointer.model: pointer.run for pointer in pointers if pointer.run is not None}
+
+
+def current_run_ids(*, user, years: list[int]) -> dict[tuple[int, str], int]:
+    """(year, model) → the current run's id, for the given years; one query."""
+    if not can_view_allocations(user):
+        return {}
+    pointers = CurrentAllocation.objects.filter(year__in=years, run__isnull=False).values_list("year", "model", "run_id")
+    return {(year, model): run_id for year, model, run_id in pointers}
+
+
+def previous_run_id(*, user, run: AllocationRun) -> int | None:
+    """The succeeded run of the same year and model computed just before `run`; one query."""
+    if not can_view_allocations(user):
+        return None
+    earlier = AllocationRun.objects.filter(
+        year=run.year, model=run.model, status=AllocationRun.Status.SUCCEEDED, created_at__lte=run.created_at
+    ).exclude(pk=run.pk)
+    earlier = earlier.exclude(created_at=run.created_at, pk__gt=run.pk)
+    return earlier.order_by("-created_at", "-pk").values_list("pk", flat=True).first()
