@@ -27,7 +27,9 @@
         data: { labels: labels, datasets: [{ label: lang === "en" ? "Kronor" : "Kronor", data: bars, backgroundColor: fill }] },
         options: {
           plugins: { legend: { display: false }, tooltip: { callbacks: { label: function (c) { var r = c.raw; return millions(r[1] - r[0]); } } } },
-          scales: { y: { suggestedMin: low * 0.98, ticks: { callback: millions } } }
+          // The axis starts near the lowest level, not at zero, so that causes of a few
+          // per cent are visible; the from and to bars are cut at the axis.
+          scales: { y: { beginAtZero: false, min: Math.max(0, Math.floor(low * 0.97 / 1e6) * 1e6), ticks: { callback: millions } } }
         }
       };
     },

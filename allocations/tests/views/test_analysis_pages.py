@@ -290,3 +290,32 @@ def test_query_counts_stay_constant_as_runs_grow(computed, login, users, path, l
         new_runs(users, year=year, count=3)
     with django_assert_max_num_queries(len(before.captured_queries)):
         assert client.get(url(path)).status_code == 200
+
+
+def test_the_landing_chart_shows_education_paid_or_projected_in_every_year(computed, login, django_assert_max_num_queries):
+    # 2026– are priced by rate (no education appropriation): education is the run's total.
+    client = login("viewer")
+    with django_assert_max_num_queries(16):  # the registry's page with every panel; 3 for this one
+        response = client.get("/")
+    body = response.content.decode()
+    assert 'data-testid="trend-panel"' in body
+    assert body.count('id="appropriation-chart"') == 1  # the registry's fallback chart is not shown too
+    panel = next(p for p in response.context["panels"] if p.name == "appropriation_trend")
+    chart = panel.context["chart"]
+    by_year = {t.year: t for t in panel.context["trend"]}
+    for year in (2026, 2028):
+        assert BudgetYear.objects.get(year=year).education_appropriation is None
+        run = AllocationRun.objects.get(pk=run_id(year, BudgetYear.objects.get(year=year).period.research_model))
+        assert by_year[year].education == run.result["education"]["total"]
+        assert by_year[year].education_computed
+    index = chart["labels"].index("2024")
+    assert chart["datasets"][0]["data"][index] == BudgetYear.objects.get(year=2024).education_appropriation
+
+
+def test_the_landing_page_falls_back_to_the_registry_chart_without_the_panel(computed, login, monkeypatch):
+    from alfadmin.kernel import dashboard
+
+    monkeypatch.setattr(dashboard, "_panels", {k: v for k, v in dashboard._panels.items() if k != "appropriation_trend"})
+    body = login("viewer").get("/").content.decode()
+    assert 'data-testid="trend-panel"' not in body
+    assert 'data-chart="appropriations"' in body
