@@ -20,7 +20,6 @@ from . import selectors, tasks, watched_inputs
 from .models import AllocationModel
 from .services import recompute_request
 
-
 # The landing page shows its registry-only chart of appropriations unless this panel is shown.
 TREND_PANEL = "appropriation_trend"
 

@@ -35,6 +35,7 @@ from .labels import CAUSE_LABELS, MODEL_LABELS, RATING_LABELS
 from .models import AllocationModel, AllocationRun
 from .services.publication import paying_model
 from .switches import projection_request
+from .templatetags.allocation_tags import unavailable_text
 
 DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR = 2024, 2031
 
@@ -226,6 +227,11 @@ def compare(request: HttpRequest) -> HttpResponse:
             "paying": paying,
             "alf_notes": (alf.notes_sv if _swedish() else (alf.result or {}).get("notes", [])) if alf else [],
             "ds_notes": (ds.notes_sv if _swedish() else (ds.result or {}).get("notes", [])) if ds else [],
+            "unavailable": [
+                (MODEL_LABELS[model], unavailable_text((run.input_meta or {}).get("research")))
+                for model, run in sorted(runs.items())
+                if unavailable_text((run.input_meta or {}).get("research"))
+            ],
             "diff_query": urlencode({"from": alf.pk, "to": ds.pk}) if alf and ds else "",
             "model_labels": MODEL_LABELS,
         },
