@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .labels import RATING_LABELS
 from .models import AllocationModel
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise  # the stubs' type of a lazy string
 
 
 class YearModelForm(forms.Form):
@@ -37,7 +40,7 @@ class ReopenForm(forms.Form):
 MODEL_CHOICES_WITH_PAYING = [("", _("Each year's paying model")), *AllocationModel.choices]
 
 
-def _year_field(label: str, *, required: bool = False) -> forms.IntegerField:
+def _year_field(label: str | _StrPromise, *, required: bool = False) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=2000, max_value=2100, required=required)
 
 
@@ -67,8 +70,8 @@ class ProjectionForm(forms.Form):
         # `from` is a Python keyword: the field is declared as from_ and named "from" here.
         self.fields = {("from" if name == "from_" else name): field for name, field in self.fields.items()}
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         if cleaned.get("plo") is not None:
             cleaned["plo"] = cleaned["plo"] / 100  # the page asks for percent; the engine takes a fraction
         return cleaned
@@ -101,8 +104,8 @@ class RiskForm(forms.Form):
         """Every field error prefixed with the field's label (region, panel and rating)."""
         return [f"{self.fields[name].label}: {error}" for name, errors in self.errors.items() if name in self.fields for error in errors]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         given = [name for name in self.fields if name.startswith("p_") and cleaned.get(name) is not None]
         if not given:
             cleaned["probabilities"] = None
@@ -111,15 +114,18 @@ class RiskForm(forms.Form):
         for code in self.regions:
             for panel in (1, 2, 3):
                 names = [self.probability_name(code, panel, rating) for rating in RATING_CODES]
-                values = [cleaned.get(name) for name in names]
-                if any(v is None for v in values):
-                    for name, value in zip(names, values, strict=True):
+                given_values = [cleaned.get(name) for name in names]
+                if any(v is None for v in given_values):
+                    for name, value in zip(names, given_values, strict=True):
                         if value is None and name not in self.errors:
                             self.add_error(name, _("Give all three probabilities of %(region)s panel %(panel)s.") % {"region": code, "panel": panel})
                     continue
-                if abs(sum(values) - 1) > Decimal("0.0005"):
+                values: list[Decimal] = [v for v in given_values if v is not None]
+                if abs(sum(values, Decimal(0)) - 1) > Decimal("0.0005"):
                     self.add_error(names[0], _("The probabilities of %(region)s panel %(panel)s must sum to 1.") % {"region": code, "panel": panel})
                     continue
-                probabilities.setdefault(code, {})[panel] = {rating: float(v) for rating, v in zip(RATING_CODES, values, strict=True)}
+                # Shown and typed to four decimals (1/7 is 0.1429): scaled to sum to exactly 1.
+                total = sum(values, Decimal(0))
+                probabilities.setdefault(code, {})[panel] = {rating: float(v / total) for rating, v in zip(RATING_CODES, values, strict=True)}
         cleaned["probabilities"] = probabilities
         return cleaned

@@ -377,6 +377,7 @@ def appropriation_trend(*, user) -> list[TrendYear]:
     trend = []
     for y in years:
         computed = y.education_appropriation is None
-        education = totals.get(wanted[y.year]) if computed else y.education_appropriation
+        run_id = wanted[y.year]
+        education = (totals.get(run_id) if run_id is not None else None) if computed else y.education_appropriation
         trend.append(TrendYear(year=y.year, education=education, research=y.research_appropriation, is_projection=y.is_projection, education_computed=computed))
     return trend

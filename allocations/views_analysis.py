@@ -122,7 +122,14 @@ def projections(request: HttpRequest) -> HttpResponse:
                 "chart": _projection_chart(years),
                 "chart_id": chart_id,
                 "chart_data_id": data_id,
-                "assumptions": [{"year": y, "texts": [assumption_text(a) for a in y.assumptions]} for y in years],
+                "assumptions": [
+                    {
+                        "year": y,
+                        "texts": [assumption_text(a) for a in y.assumptions],
+                        "unavailable": [unavailable_text({"unavailable": reason}) for reason in y.unavailable.values()],
+                    }
+                    for y in years
+                ],
                 "export_query": urlencode({k: v for k, v in form.data.items() if v not in ("", None)}),
             }
         )
@@ -264,8 +271,10 @@ def diff(request: HttpRequest) -> HttpResponse:
     try:
         difference = runs_difference(from_run=from_run, to_run=to_run)
     except ScenarioError as error:
+        # Not a bad request: the pages link to pairs of runs that may turn out incomparable
+        # (e.g. a year without research against one with); the page says why.
         context["error"] = str(error)
-        return render(request, "allocations/analysis/diff.html", context, status=400)
+        return render(request, "allocations/analysis/diff.html", context)
     shown = [g for g in GROUPS if any(r.causes[g] for r in difference.regions)]
     regions = []
     for r in difference.regions:
@@ -409,8 +418,10 @@ def risk(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"year": year, "years": years, "form": form, "error": error, "max_samples": MAX_SAMPLES}
     if report is not None:
         context.update(_risk_context(form, report))
-    template = "allocations/analysis/_risk_results.html" if request.headers.get("HX-Request") else "allocations/analysis/risk.html"
-    return render(request, template, context, status=status if not error else 400)
+    if request.headers.get("HX-Request"):
+        # htmx swaps only 2xx answers: the partial with the errors marked comes as 200.
+        return render(request, "allocations/analysis/_risk_results.html", context)
+    return render(request, "allocations/analysis/risk.html", context, status=status if not error else 400)
 
 
 def _samples(source: Any) -> int:

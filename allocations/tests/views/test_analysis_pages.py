@@ -172,14 +172,13 @@ def test_diff_table_causes_sum_to_each_difference(computed, login):
 
 
 def test_diff_of_runs_that_cannot_be_compared_says_why(computed, login):
-    # 2024 has no education rate (appropriation); 2026 is priced by rate: the inputs differ in shape
-    # or not – either way the page answers 200 with a table or 400 with the engine's reason.
+    # 2023 has no evaluation round (no research part); 2024 has one: the scenarios' parts differ.
     response = login("viewer").get(f"/allocations/diff/?from={run_id(2023, 'alf2015')}&to={run_id(2024, 'alf2015')}")
-    if response.status_code == 400:
-        assert response.context["error"]
-        assert 'data-testid="diff-error"' in response.content.decode()
-    else:
-        assert response.context["regions"]
+    assert response.status_code == 200
+    assert response.context["error"]
+    body = response.content.decode()
+    assert 'data-testid="diff-error"' in body and 'data-testid="diff-table"' not in body
+    assert "/allocations/projections/?from=2023&amp;to=2024" in body
 
 
 def test_diff_of_missing_or_malformed_runs_is_404(computed, login):
@@ -257,8 +256,9 @@ def test_risk_with_own_probabilities_recomputes_and_errors_name_the_field(comput
     assert all(r["p5"] == r["median"] == r["p95"] for r in response.context["regions"])
     assert response.context["report"].rounds == ()
     wrong = {**certain, f"p_{regions[0]}_2_good_high": "0.5"}
+    assert client.post("/allocations/risk/", wrong).status_code == 400  # a plain form post
     response = client.post("/allocations/risk/", wrong, HTTP_HX_REQUEST="true")
-    assert response.status_code == 400
+    assert response.status_code == 200  # htmx swaps only 2xx: the errors come marked in the partial
     body = text(response)
     assert f"p_{regions[0]}_2_inadequate" in response.context["form"].errors
     assert f"{regions[0]}, panel 2" in body or f"{regions[0]}, panel 2".replace("panel", "panel") in body
@@ -319,3 +319,19 @@ def test_the_landing_page_falls_back_to_the_registry_chart_without_the_panel(com
     body = login("viewer").get("/").content.decode()
     assert 'data-testid="trend-panel"' not in body
     assert 'data-chart="appropriations"' in body
+
+
+def test_the_probabilities_as_shown_post_back_unchanged(computed, login):
+    # Shown to four decimals (e.g. 0.1429 + 0.7143 + 0.1429 = 1.0001): accepted and scaled to sum to 1.
+    client = login("viewer")
+    shown = client.get("/allocations/risk/?year=2026&samples=100").context["probability_rows"]
+    data = {"year": 2026, "samples": 100}
+    for row in shown:
+        for cell in row["cells"]:
+            data[cell["field"].html_name] = cell["value"]
+    response = client.post("/allocations/risk/", data, HTTP_HX_REQUEST="true")
+    assert not response.context["form"].errors
+    assert response.context["report"].rounds == ()  # computed from the posted probabilities
+    for code, panels in response.context["report"].probabilities.items():
+        for ratings in panels.values():
+            assert abs(sum(ratings.values()) - 1) < 1e-9, code
