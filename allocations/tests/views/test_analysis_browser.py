@@ -70,6 +70,11 @@ def test_money_tables_show_their_totals_at_1280_and_fit_375(page):
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 1, f"{path} scrolls sideways at 375px by {overflow}px"
         assert_accessible(page, label=f"{path} at 375px")
+    # The as-of rerun on the run page, in place (htmx, CSRF from the page's header).
+    page.goto(f"{page.base_url}/allocations/runs/{run_id}/")
+    page.get_by_test_id("rerun-button").click()
+    page.wait_for_selector("[data-testid=rerun-result][data-matches='1']")
+    assert "Stämmer på kronan" in page.get_by_test_id("rerun-result").inner_text()
     assert not page.console_errors, page.console_errors
 
 
