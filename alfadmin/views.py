@@ -288,6 +288,9 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
+TREND_PANEL = "appropriation_trend"
+
+
 @section("overview")
 @require(permissions.is_signed_in)
 def overview(request: HttpRequest) -> HttpResponse:
@@ -296,12 +299,16 @@ def overview(request: HttpRequest) -> HttpResponse:
     this_year = timezone.localdate().year
     current = next((y for y in years if y.year == this_year), years[-1] if years else None)
     totals = selectors.planned_hst_totals(user=request.user)
+    panels = panels_for(request, year=current.year) if current else []
     return render(
         request,
         "alfadmin/overview.html",
         {
             "current": current,
-            "panels": panels_for(request, year=current.year) if current else [],
+            "panels": panels,
+            # An app may chart what is paid or projected instead (a panel of that name);
+            # the registry's appropriations stay the fallback.
+            "trend_from_panel": any(panel.name == TREND_PANEL for panel in panels),
             "planned_hst": totals.get(current.year) if current else None,
             "region_count": selectors.region_list(user=request.user).filter(is_active=True).count(),
             "chart": {

@@ -191,3 +191,36 @@ def _flatten(value: Any, path: str = "") -> list[tuple[str, Any]]:
             items.extend(_flatten(item, f"{path}.{key}" if path else str(key)))
         return items
     return [(path, value)]
+
+
+PROJECTION_HEADERS = ["Region", "År", "Modell", "Prognos", "Utbildning (kr)", "Forskning (kr)", "Totalt (kr)"]
+
+
+def projections_to_xlsx(years: list[Any], *, assumptions: dict[int, list[str]]) -> bytes:
+    """A projection (analysis.projections.ProjectedYear per year) as XLSX: one row per region and
+    year, Swedish headers as in the allocation export, and the assumptions per year."""
+    workbook = Workbook()
+    table = cast(Worksheet, workbook.active)
+    table.title = "Projektion"
+    table.append(PROJECTION_HEADERS)
+    regions = sorted({code for year in years for code in year.regions})
+    for code in regions:
+        for year in years:
+            if code in year.regions:
+                table.append(
+                    [code, year.year, MODEL_NAMES.get(year.model, year.model), "ja" if year.is_projection else "nej",
+                     year.education.get(code), year.research.get(code), year.total(code)]
+                )
+    _style(table, widths={1: 10, 2: 8, 3: 22, 4: 10})
+    for column in (5, 6, 7):
+        for (cell,) in table.iter_rows(min_row=2, min_col=column, max_col=column):
+            cell.number_format = "#,##0"
+    sheet = workbook.create_sheet("Antaganden")
+    sheet.append(["År", "Antagande"])
+    for year in years:
+        for text in assumptions.get(year.year, []):
+            sheet.append([year.year, text])
+    _style(sheet, widths={1: 8, 2: 120})
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

@@ -59,3 +59,15 @@ EXPORT_UNDISTRIBUTED_NAMES = {
     "increment_hst": "ökning efter helårsstudenter",
     "increment_citations": "ökning efter högt citerade",
 }
+
+# The causes of an explanation diff: the engine's input groups (engine.shapley.GROUPS).
+CAUSE_LABELS = {
+    "appropriation": gettext_lazy("Appropriation and rate"),
+    "shares": gettext_lazy("Research shares"),
+    "ratings": gettext_lazy("Ratings"),
+    "findings": gettext_lazy("Findings (plans)"),
+    "hst": gettext_lazy("Full-year students"),
+    "highly_cited": gettext_lazy("Highly cited"),
+    "parameters": gettext_lazy("Model parameters"),
+    "model": gettext_lazy("Model"),
+}

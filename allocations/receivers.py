@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from alfadmin import permissions
 from alfadmin.kernel.changelog import track
@@ -21,6 +22,9 @@ from alfadmin.kernel.inputs import inputs_changed
 from . import selectors, tasks, watched_inputs
 from .models import AllocationModel, YearPublication
 from .services import recompute_request
+
+# The landing page shows its registry-only chart of appropriations unless this panel is shown.
+TREND_PANEL = "appropriation_trend"
 
 
 def request_recompute(sender: Any, *, years: list[int], reason: str, actor: Any, **kwargs: Any) -> None:
@@ -34,6 +38,33 @@ def overview_panel(request: HttpRequest, year: int) -> dict[str, Any] | None:
     return {"allocation": allocation, "year": year}
 
 
+def trend_panel(request: HttpRequest, year: int) -> dict[str, Any] | None:
+    """The landing page's "appropriations over the years" with what is paid or projected: the
+    registry's chart leaves out education wherever a year is priced by rate (no appropriation)."""
+    trend = selectors.appropriation_trend(user=request.user)
+    if not trend:
+        return None
+    paid = [t for t in trend if not t.is_projection]
+    ahead = [t for t in trend if t.is_projection]
+
+    def series(rows: list[selectors.TrendYear], part: str) -> list[int | None]:
+        shown = {t.year for t in rows}
+        return [getattr(t, part) if t.year in shown else None for t in trend]
+
+    light = {"education": "#e9b48a", "research": "#7fb0cc"}
+    datasets = [
+        {"label": _("Education (GU-ALF)"), "data": series(paid, "education"), "backgroundColor": "#c4661f", "stack": "all"},
+        {"label": _("Research (FO-ALF)"), "data": series(paid, "research"), "backgroundColor": "#005a8c", "stack": "all"},
+    ]
+    if ahead:
+        datasets += [
+            {"label": _("Education, projected"), "data": series(ahead, "education"), "backgroundColor": light["education"], "stack": "all"},
+            {"label": _("Research, projected"), "data": series(ahead, "research"), "backgroundColor": light["research"], "stack": "all"},
+        ]
+    chart = {"labels": [f"{t.year}*" if t.is_projection else str(t.year) for t in trend], "stacked": True, "datasets": datasets}
+    return {"trend": trend, "chart": chart, "has_projection": bool(ahead), "has_computed": any(t.education_computed for t in trend)}
+
+
 def connect() -> None:
     """Plug the app into the kernel; `tasks` is imported so that its Celery tasks are registered."""
     assert tasks.recompute_years.name  # noqa: S101 - registered under the name services enqueue by
@@ -45,3 +76,4 @@ def connect() -> None:
         scope=lambda user: Q() if permissions.is_signed_in(user) else None,
     )
     register_panel(name="allocation", template="allocations/partials/overview_panel.html", context=overview_panel, order=10)
+    register_panel(name=TREND_PANEL, template="allocations/partials/trend_panel.html", context=trend_panel, order=90)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from alfadmin.models import BudgetYear, Region
 
@@ -326,3 +326,69 @@ def saved_scenario_list(*, user, owner=None) -> QuerySet[SavedScenario]:
     if owner is not None:
         scenarios = scenarios.filter(owner=owner)
     return scenarios
+
+
+# Analyses (issue 12) ------------------------------------------------------------------------
+
+
+def year_runs(*, user, year: int) -> dict[str, AllocationRun]:
+    """The current run of each model of `year`, whole (result and trace: the comparison page
+    reads the guarantees and caps from it); one query."""
+    if not can_view_allocations(user):
+        return {}
+    pointers = CurrentAllocation.objects.filter(year=year, run__isnull=False).select_related("run")
+    return {pointer.model: pointer.run for pointer in pointers if pointer.run is not None}
+
+
+def current_run_ids(*, user, years: list[int]) -> dict[tuple[int, str], int]:
+    """(year, model) → the current run's id, for the given years; one query."""
+    if not can_view_allocations(user):
+        return {}
+    pointers = CurrentAllocation.objects.filter(year__in=years, run__isnull=False).values_list("year", "model", "run_id")
+    return {(year, model): run_id for year, model, run_id in pointers}
+
+
+def previous_run_id(*, user, run: AllocationRun) -> int | None:
+    """The succeeded run of the same year and model computed just before `run`; one query."""
+    if not can_view_allocations(user):
+        return None
+    earlier = AllocationRun.objects.filter(
+        year=run.year, model=run.model, status=AllocationRun.Status.SUCCEEDED, created_at__lte=run.created_at
+    ).exclude(pk=run.pk)
+    earlier = earlier.exclude(created_at=run.created_at, pk__gt=run.pk)
+    return earlier.order_by("-created_at", "-pk").values_list("pk", flat=True).first()
+
+
+@dataclass(frozen=True)
+class TrendYear:
+    """A year of the landing page's "appropriations over the years": what is paid or projected."""
+
+    year: int
+    education: int | None  # the appropriation, else the paying model's computed education total
+    research: int
+    is_projection: bool
+    education_computed: bool  # True: no education appropriation, the run's total is shown
+
+
+def appropriation_trend(*, user) -> list[TrendYear]:
+    """Every budget year's education and research money; years priced by rate (no education
+    appropriation) take the education total of the paying model's current run. Three queries."""
+    if not can_view_allocations(user):
+        return []
+    years = list(BudgetYear.objects.select_related("period").order_by("year"))
+    pointers = CurrentAllocation.objects.filter(run__isnull=False).values_list("year", "model", "run_id")
+    run_ids = {(year, model): run_id for year, model, run_id in pointers}
+    wanted = {y.year: run_ids.get((y.year, y.period.research_model)) for y in years}
+    totals = dict(
+        AllocationLine.objects.filter(run_id__in=[r for r in wanted.values() if r], part="education", line="total")
+        .values("run_id")
+        .annotate(amount=Sum("amount"))
+        .values_list("run_id", "amount")
+    )
+    trend = []
+    for y in years:
+        computed = y.education_appropriation is None
+        run_id = wanted[y.year]
+        education = (totals.get(run_id) if run_id is not None else None) if computed else y.education_appropriation
+        trend.append(TrendYear(year=y.year, education=education, research=y.research_appropriation, is_projection=y.is_projection, education_computed=computed))
+    return trend

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import explorer_views, views
+from . import explorer_views, views, views_analysis
 
 app_name = "allocations"
 urlpatterns = [
@@ -9,6 +9,12 @@ urlpatterns = [
     path("regions/<str:code>/", views.region, name="region"),
     path("runs/", views.run_list, name="runs"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("projections/", views_analysis.projections, name="projections"),
+    path("projections/export.xlsx", views_analysis.projections_xlsx, name="projections-xlsx"),
+    path("compare/", views_analysis.compare, name="compare"),
+    path("diff/", views_analysis.diff, name="diff"),
+    path("risk/", views_analysis.risk, name="risk"),
+    path("runs/<int:pk>/rerun/", views_analysis.rerun, name="rerun"),
     path("<int:year>/export.csv", views.export_csv, name="export-csv"),
     path("<int:year>/export.xlsx", views.export_xlsx, name="export-xlsx"),
     path("<int:year>/publish/", views.publish, name="publish"),

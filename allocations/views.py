@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from alfadmin import selectors as registry_selectors
 from alfadmin.kernel.views import require, section
 
-from . import exports, permissions, selectors, services
+from . import exports, permissions, selectors, services, views_analysis
 from .engine.errors import ScenarioError
 from .engine.explain import render_step
 from .forms import ReopenForm, YearModelForm
@@ -111,6 +111,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "is_admin": permissions.can_publish(request.user),
         "publication_history": selectors.publication_history(user=request.user, year=year) if publication else [],
         "reopen_form": ReopenForm(),
+        "analysis_links": views_analysis.overview_links(user=request.user, year=year, model=model),
         **_live_context(request, allocation),
     }
     return render(request, "allocations/overview.html", context)
@@ -232,6 +233,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "education_unavailable": unavailable_text((run.input_meta or {}).get("education")),
             "verification": verification,
             "query": _query(run.year, run.model),
+            "previous_run_id": selectors.previous_run_id(user=request.user, run=run),
         },
     )
 

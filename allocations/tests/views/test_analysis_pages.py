@@ -1,0 +1,337 @@
+"""The analysis pages (issue 12): projections, the two models, the explanation diff, the as-of
+rerun and the rating risk — access matrix, what each shows, and constant query counts."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from alfadmin import services as registry
+from alfadmin.models import BudgetYear
+from allocations import services
+from allocations.analysis.differences import runs_difference
+from allocations.analysis.projections import ProjectionRequest, project
+from allocations.analysis.risk import year_risk
+from allocations.models import AllocationRun, CurrentAllocation, RecomputeRequest
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["admin", "guns", "vr", "reporter", "other_reporter", "viewer"]
+
+
+def run_id(year: int, model: str) -> int:
+    return CurrentAllocation.objects.get(year=year, model=model).run_id
+
+
+def pages() -> list[str]:
+    return [
+        "/allocations/projections/",
+        "/allocations/projections/?from=2026&to=2027&model=ds2024&twelfth_term_from=2026&research_increase=5000000",
+        "/allocations/projections/export.xlsx?from=2026&to=2027",
+        "/allocations/compare/?year=2025",
+        "DIFF",
+        "/allocations/risk/?year=2026&samples=200",
+    ]
+
+
+def url(path: str) -> str:
+    if path == "DIFF":
+        return f"/allocations/diff/?from={run_id(2025, 'alf2015')}&to={run_id(2025, 'ds2024')}"
+    return path
+
+
+@pytest.fixture
+def login(client, users):
+    def as_user(name):
+        client.force_login(users[name])
+        return client
+
+    return as_user
+
+
+def new_runs(users, *, year: int, count: int) -> None:
+    """`count` more runs of `year` (each after a real change of its research appropriation)."""
+    for n in range(count):
+        budget_year = BudgetYear.objects.get(year=year)
+        registry.budget_year_update(
+            actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": 1_100_000_000 + n}
+        )
+        services.recompute_years(years=[year])
+    RecomputeRequest.objects.update(processed_at=RecomputeRequest.objects.first().requested_at)
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode().replace("\u00a0", " "))
+
+
+def digits(amount: int) -> str:
+    return f"{amount:,}".replace(",", " ")
+
+
+@pytest.mark.parametrize("path", [*pages(), "RERUN"])
+def test_anonymous_users_are_sent_to_the_login_page(computed, client, path):
+    if path == "RERUN":
+        response = client.post(f"/allocations/runs/{run_id(2025, 'alf2015')}/rerun/")
+    else:
+        response = client.get(url(path))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/") or "login" in response["Location"]
+
+
+@pytest.mark.parametrize("path", pages())
+@pytest.mark.parametrize("role", ROLES)
+def test_every_signed_in_role_reads_every_analysis_page(computed, login, role, path):
+    assert login(role).get(url(path)).status_code == 200, path
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_signed_in_role_may_rerun(computed, login, role):
+    response = login(role).post(f"/allocations/runs/{run_id(2025, 'alf2015')}/rerun/")
+    assert response.status_code == 200
+    assert 'data-matches="1"' in response.content.decode()
+
+
+def test_projection_table_shows_each_region_and_year_with_the_engines_figures(computed, login):
+    response = login("viewer").get("/allocations/projections/?from=2026&to=2029&model=ds2024&research_increase=200000000")
+    assert response.status_code == 200
+    body = text(response)
+    expected = project(request=ProjectionRequest(first_year=2026, last_year=2029, model="ds2024", research_increase=200_000_000))
+    for year in expected:
+        for code in year.regions:
+            assert digits(year.total(code)) in body
+    assert "projection" in body.lower() or "prognos" in body.lower()
+    # the assumptions, as sentences
+    assert "200 000 000" in body
+    assert 'data-chart="money"' in body
+    assert "js/analysis.js" in body
+
+
+def test_projection_switches_raise_education_and_bad_switches_name_the_field(computed, login):
+    client = login("viewer")
+    plain = client.get("/allocations/projections/?from=2027&to=2027")
+    switched = client.get("/allocations/projections/?from=2027&to=2027&twelfth_term_from=2027")
+    assert plain.context["years"][0].education_total < switched.context["years"][0].education_total
+    bad = client.get("/allocations/projections/?from=2030&to=2027")
+    assert bad.status_code == 400
+    assert bad.context["form"].non_field_errors()
+    worse = client.get("/allocations/projections/?from=2027&to=2027&educated_region=aa")
+    assert worse.status_code == 400
+    assert "educated_region" in worse.context["form"].errors
+    alone = client.get("/allocations/projections/?from=2027&to=2027&educated_region=AAA")
+    assert alone.status_code == 400  # a region without a start year
+
+
+def test_projection_xlsx_has_swedish_headers_and_the_same_figures(computed, login):
+    response = login("viewer").get("/allocations/projections/export.xlsx?from=2026&to=2027&model=alf2015")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    rows = list(book["Projektion"].iter_rows(values_only=True))
+    assert rows[0] == ("Region", "År", "Modell", "Prognos", "Utbildning (kr)", "Forskning (kr)", "Totalt (kr)")
+    expected = project(request=ProjectionRequest(first_year=2026, last_year=2027, model="alf2015"))
+    table = {(r[0], r[1]): r[6] for r in rows[1:]}
+    for year in expected:
+        for code in year.regions:
+            assert table[(code, year.year)] == year.total(code)
+    assert book["Antaganden"].max_row >= 1
+
+
+def test_compare_shows_both_models_the_difference_and_who_pays(computed, login):
+    response = login("viewer").get("/allocations/compare/?year=2026")
+    body = text(response)
+    alf = AllocationRun.objects.get(pk=run_id(2026, "alf2015"))
+    ds = AllocationRun.objects.get(pk=run_id(2026, "ds2024"))
+    for row in response.context["rows"]:
+        assert row["difference"] == row["ds2024"] - row["alf2015"]
+    code = response.context["rows"][0]["region"]
+    alf_total = alf.result["education"]["regions"][code] + alf.result["research"]["regions"][code]["total"]
+    assert response.context["rows"][0]["alf2015"] == alf_total
+    assert f"from={alf.pk}&amp;to={ds.pk}" in body
+    assert response.context["paying"] in ("alf2015", "ds2024")
+    assert "GUNS" in body
+    assert response.context["guns"] == ds.result["research"]["guns"]
+
+
+def test_compare_of_an_unknown_year_is_404(computed, login):
+    assert login("viewer").get("/allocations/compare/?year=1999").status_code == 404
+
+
+def test_diff_table_causes_sum_to_each_difference(computed, login):
+    from_id, to_id = run_id(2025, "alf2015"), run_id(2025, "ds2024")
+    response = login("viewer").get(f"/allocations/diff/?from={from_id}&to={to_id}")
+    assert response.status_code == 200
+    expected = runs_difference(from_run=AllocationRun.objects.get(pk=from_id), to_run=AllocationRun.objects.get(pk=to_id))
+    for item in response.context["regions"]:
+        region = item["region"]
+        assert sum(item["causes"]) == region.difference == region.after - region.before
+        assert item["chart"]["before"] + sum(s["amount"] for s in item["chart"]["steps"]) == item["chart"]["after"]
+    assert [r["region"].region for r in response.context["regions"]] == [r.region for r in expected.regions]
+    assert 'data-chart="waterfall"' in response.content.decode()
+
+
+def test_diff_of_runs_that_cannot_be_compared_says_why(computed, login):
+    # 2023 has no evaluation round (no research part); 2024 has one: the scenarios' parts differ.
+    response = login("viewer").get(f"/allocations/diff/?from={run_id(2023, 'alf2015')}&to={run_id(2024, 'alf2015')}")
+    assert response.status_code == 200
+    assert response.context["error"]
+    body = response.content.decode()
+    assert 'data-testid="diff-error"' in body and 'data-testid="diff-table"' not in body
+    assert "/allocations/projections/?from=2023&amp;to=2024" in body
+
+
+def test_diff_of_missing_or_malformed_runs_is_404(computed, login):
+    client = login("viewer")
+    assert client.get("/allocations/diff/?from=abc&to=1").status_code == 404
+    assert client.get(f"/allocations/diff/?from=99999999&to={run_id(2025, 'alf2015')}").status_code == 404
+
+
+def test_the_run_page_offers_the_rerun_and_the_diff_with_its_predecessor(computed, login, users):
+    new_runs(users, year=2025, count=1)
+    current = run_id(2025, "alf2015")
+    previous = AllocationRun.objects.filter(year=2025, model="alf2015").exclude(pk=current).order_by("-created_at", "-pk").first()
+    body = login("viewer").get(f"/allocations/runs/{current}/").content.decode()
+    assert f"/allocations/runs/{current}/rerun/" in body
+    assert f"from={previous.pk}&amp;to={current}" in body
+    oldest = AllocationRun.objects.filter(year=2023, model="alf2015").order_by("created_at", "pk").first()
+    assert 'data-testid="diff-previous-link"' not in login("viewer").get(f"/allocations/runs/{oldest.pk}/").content.decode()
+
+
+def test_a_rerun_that_differs_lists_each_amount(computed, login, monkeypatch):
+    from allocations.analysis import reruns
+    from allocations.engine.scenario import compute_scenario
+
+    run = AllocationRun.objects.get(pk=run_id(2025, "alf2015"))
+    code = next(iter(run.result["education"]["regions"]))
+
+    def changed_engine(inputs, *, trace):  # today's engine giving one krona less to one region
+        output = compute_scenario(inputs, trace=trace)
+        output["education"]["regions"][code] -= 1
+        return output
+
+    monkeypatch.setattr(reruns, "compute_scenario", changed_engine)
+    response = login("viewer").post(f"/allocations/runs/{run.pk}/rerun/", HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert 'data-matches="0"' in body
+    assert f"education.regions.{code}" in body
+    assert "<html" not in body  # the htmx partial
+
+
+def test_the_overview_links_to_the_analyses_of_the_year(computed, login):
+    body = login("viewer").get("/allocations/?year=2025&model=alf2015").content.decode()
+    assert f"from={run_id(2024, 'alf2015')}&amp;to={run_id(2025, 'alf2015')}" in body
+    assert f"from={run_id(2025, 'alf2015')}&amp;to={run_id(2025, 'ds2024')}" in body
+    for path in ("/allocations/projections/", "/allocations/compare/?year=2025", "/allocations/risk/?year=2025"):
+        assert path in body
+
+
+def test_risk_shows_percentiles_changes_and_the_rounds(computed, login):
+    response = login("viewer").get("/allocations/risk/?year=2026&samples=300")
+    assert response.status_code == 200
+    expected = year_risk(year=2026, samples=300)
+    body = text(response)
+    for outlook in expected.regions:
+        assert digits(outlook.risk.p5) in body and digits(outlook.risk.median) in body and digits(outlook.risk.p95) in body
+    assert "2022/23" in body
+    assert len(response.context["changes"]) == len(expected.changes.changes)
+    assert 'data-chart="risk"' in body
+
+
+def test_risk_samples_are_bounded(computed, login):
+    response = login("viewer").get("/allocations/risk/?year=2026&samples=99999999")
+    assert response.context["report"].samples == 100_000 or response.context["report"].samples <= 100_000
+
+
+def test_risk_with_own_probabilities_recomputes_and_errors_name_the_field(computed, login):
+    client = login("vr")
+    regions = [o.region for o in year_risk(year=2026, samples=10).regions]
+    certain = {"year": 2026, "samples": 50}
+    for code in regions:
+        for panel in (1, 2, 3):
+            certain.update({f"p_{code}_{panel}_inadequate": "0", f"p_{code}_{panel}_good_high": "1", f"p_{code}_{panel}_very_high": "0"})
+    response = client.post("/allocations/risk/", certain, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "<html" not in response.content.decode()
+    assert all(r["p5"] == r["median"] == r["p95"] for r in response.context["regions"])
+    assert response.context["report"].rounds == ()
+    wrong = {**certain, f"p_{regions[0]}_2_good_high": "0.5"}
+    assert client.post("/allocations/risk/", wrong).status_code == 400  # a plain form post
+    response = client.post("/allocations/risk/", wrong, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200  # htmx swaps only 2xx: the errors come marked in the partial
+    body = text(response)
+    assert f"p_{regions[0]}_2_inadequate" in response.context["form"].errors
+    assert f"{regions[0]}, panel 2" in body or f"{regions[0]}, panel 2".replace("panel", "panel") in body
+    assert 'aria-invalid="true"' in body
+
+
+def test_risk_for_a_year_without_research_says_why(computed, login):
+    response = login("viewer").get("/allocations/risk/?year=2023&samples=10")
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert response.context["error"]
+
+
+@pytest.mark.parametrize(
+    ("path", "limit"),
+    [
+        # projections gather each year's inputs (analysis.projections): a fixed number per year
+        ("/allocations/projections/?from=2024&to=2029", 80),
+        ("/allocations/compare/?year=2025", 8),
+        ("DIFF", 8),
+        ("/allocations/risk/?year=2026&samples=200", 24),
+    ],
+)
+def test_query_counts_stay_constant_as_runs_grow(computed, login, users, path, limit, django_assert_max_num_queries):
+    client = login("viewer")
+    with django_assert_max_num_queries(limit) as before:
+        assert client.get(url(path)).status_code == 200
+    for year in (2024, 2025, 2026):
+        new_runs(users, year=year, count=3)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        assert client.get(url(path)).status_code == 200
+
+
+def test_the_landing_chart_shows_education_paid_or_projected_in_every_year(computed, login, django_assert_max_num_queries):
+    # 2026– are priced by rate (no education appropriation): education is the run's total.
+    client = login("viewer")
+    with django_assert_max_num_queries(16):  # the registry's page with every panel; 3 for this one
+        response = client.get("/")
+    body = response.content.decode()
+    assert 'data-testid="trend-panel"' in body
+    assert body.count('id="appropriation-chart"') == 1  # the registry's fallback chart is not shown too
+    panel = next(p for p in response.context["panels"] if p.name == "appropriation_trend")
+    chart = panel.context["chart"]
+    by_year = {t.year: t for t in panel.context["trend"]}
+    for year in (2026, 2028):
+        assert BudgetYear.objects.get(year=year).education_appropriation is None
+        run = AllocationRun.objects.get(pk=run_id(year, BudgetYear.objects.get(year=year).period.research_model))
+        assert by_year[year].education == run.result["education"]["total"]
+        assert by_year[year].education_computed
+    index = chart["labels"].index("2024")
+    assert chart["datasets"][0]["data"][index] == BudgetYear.objects.get(year=2024).education_appropriation
+
+
+def test_the_landing_page_falls_back_to_the_registry_chart_without_the_panel(computed, login, monkeypatch):
+    from alfadmin.kernel import dashboard
+
+    monkeypatch.setattr(dashboard, "_panels", {k: v for k, v in dashboard._panels.items() if k != "appropriation_trend"})
+    body = login("viewer").get("/").content.decode()
+    assert 'data-testid="trend-panel"' not in body
+    assert 'data-chart="appropriations"' in body
+
+
+def test_the_probabilities_as_shown_post_back_unchanged(computed, login):
+    # Shown to four decimals (e.g. 0.1429 + 0.7143 + 0.1429 = 1.0001): accepted and scaled to sum to 1.
+    client = login("viewer")
+    shown = client.get("/allocations/risk/?year=2026&samples=100").context["probability_rows"]
+    data = {"year": 2026, "samples": 100}
+    for row in shown:
+        for cell in row["cells"]:
+            data[cell["field"].html_name] = cell["value"]
+    response = client.post("/allocations/risk/", data, HTTP_HX_REQUEST="true")
+    assert not response.context["form"].errors
+    assert response.context["report"].rounds == ()  # computed from the posted probabilities
+    for code, panels in response.context["report"].probabilities.items():
+        for ratings in panels.values():
+            assert abs(sum(ratings.values()) - 1) < 1e-9, code
