@@ -25,8 +25,8 @@ from ..analysis.reruns import run_rerun
 from ..analysis.risk import DEFAULT_SAMPLES, MAX_SAMPLES, RiskUnavailable, year_risk
 from ..engine.errors import ScenarioError
 from ..engine.inputs import Rating
-from ..engine.proposals import EducationProposals
 from ..models import AllocationModel
+from ..switches import projection_request
 
 AnalysisPermission = predicate_permission(read=permissions.can_analyse_allocations, write=permissions.can_analyse_allocations)
 
@@ -184,29 +184,8 @@ class ProjectionQuery(serializers.Serializer):
         return fields
 
     def to_request(self) -> ProjectionRequest:
-        data = self.validated_data
-        switches = {
-            "educated_hst_region": data.get("educated_region"),
-            "educated_hst_from": data.get("educated_from"),
-            "educated_hst": data.get("educated_hst"),
-            "twelfth_term_from": data.get("twelfth_term_from"),
-            "rate_raise_from": data.get("rate_raise_from"),
-            "rate_raise_percent": data.get("rate_raise_percent"),
-            "rate_raise_per_hst": data.get("rate_raise_per_hst"),
-        }
-        given = {k: v for k, v in switches.items() if v is not None}
-        if "rate_raise_phase_years" in data:
-            given["rate_raise_phase_years"] = data["rate_raise_phase_years"]
         try:
-            proposals = EducationProposals(**given) if given else None
-            return ProjectionRequest(
-                first_year=data["from"],
-                last_year=data["to"],
-                model=data.get("model"),
-                proposals=proposals,
-                plo=data.get("plo"),
-                research_increase=data.get("research_increase", 0),
-            )
+            return projection_request(self.validated_data)
         except ValueError as error:
             raise ValidationError({"non_field_errors": [str(error)]}) from None
 
