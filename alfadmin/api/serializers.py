@@ -22,7 +22,9 @@ class RegionUpdateSerializer(serializers.Serializer):
 
 class StudentCountSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
-    actual_ratio = serializers.DecimalField(max_digits=8, decimal_places=4, read_only=True)
+    actual_ratio = serializers.DecimalField(
+        max_digits=8, decimal_places=4, read_only=True, allow_null=True, help_text="actual_hst / planned_hst; null until both are known."
+    )
 
     class Meta:
         model = StudentCount

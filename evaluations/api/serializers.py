@@ -7,6 +7,9 @@ from alfadmin.models import AgreementPeriod, Region, Source
 
 from ..models import PANEL_NUMBERS, Bibliometrics, EvaluationRound, Panel, PanelRating, Rating, RegionFindings
 
+# The choices of the models' `panel` / `number` fields, so that the schema has one `PanelEnum`.
+PANEL_CHOICES = [(n, str(n)) for n in PANEL_NUMBERS]
+
 
 class VersionField(serializers.IntegerField):
     def __init__(self, **kwargs):
@@ -20,14 +23,14 @@ class PanelSerializer(serializers.ModelSerializer):
 
 
 class PanelInputSerializer(serializers.Serializer):
-    number = serializers.ChoiceField(choices=PANEL_NUMBERS)
+    number = serializers.ChoiceField(choices=PANEL_CHOICES)
     name = serializers.CharField(max_length=200)
     weight = serializers.DecimalField(max_digits=6, decimal_places=4, min_value=0, max_value=1)
 
 
 class EvaluationRoundSerializer(serializers.ModelSerializer):
     panels = PanelSerializer(many=True, read_only=True)
-    finalized_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    finalized_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = EvaluationRound
@@ -90,7 +93,7 @@ class RatingSerializer(serializers.ModelSerializer):
 class RatingCreateSerializer(serializers.Serializer):
     evaluation_round = serializers.PrimaryKeyRelatedField(queryset=EvaluationRound.objects.all())
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
-    panel = serializers.ChoiceField(choices=PANEL_NUMBERS)
+    panel = serializers.ChoiceField(choices=PANEL_CHOICES)
     rating = serializers.ChoiceField(choices=Rating.choices)
     justification = serializers.CharField(required=False, allow_blank=True, default="")
     source = serializers.ChoiceField(choices=Source.choices, required=False)

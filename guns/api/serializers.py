@@ -6,7 +6,9 @@ from guns.models import GunsMember
 class GunsMemberSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code", read_only=True)
     organisation = serializers.SerializerMethodField()
-    username = serializers.CharField(source="user.username", read_only=True, default=None)
+    username = serializers.CharField(
+        source="user.username", read_only=True, default=None, allow_null=True, help_text="The member's user account; null without one."
+    )
 
     class Meta:
         model = GunsMember

@@ -2,6 +2,7 @@ import django_filters
 from rest_framework import mixins, viewsets
 
 from alfadmin import permissions
+from alfadmin.api.filters import FilterSet
 from alfadmin.api.permissions import predicate_permission
 from guns import selectors
 from guns.models import GunsMember
@@ -9,7 +10,7 @@ from guns.models import GunsMember
 from .serializers import GunsMemberSerializer
 
 
-class GunsMemberFilter(django_filters.FilterSet):
+class GunsMemberFilter(FilterSet):
     region = django_filters.CharFilter(field_name="region__code", lookup_expr="iexact")
 
     class Meta:
