@@ -122,9 +122,10 @@ STORAGES = {
 }
 
 REST_FRAMEWORK = {
+    # Token first: its `WWW-Authenticate: Token` makes "not signed in" a 401 (interfaces.md), not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [

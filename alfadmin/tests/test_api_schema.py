@@ -95,6 +95,17 @@ def test_an_id_out_of_range_or_an_unknown_address_is_a_json_404(admin_client, ur
     assert "detail" in response.json()
 
 
+@pytest.mark.parametrize("authorization", [None, "Token not-a-token"])
+def test_not_signed_in_is_a_401_asking_for_a_token(registry_demo, authorization):
+    client = APIClient()
+    if authorization:
+        client.credentials(HTTP_AUTHORIZATION=authorization)
+    response = client.get("/api/v1/regions/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert "detail" in response.json()
+
+
 def test_a_missing_slash_still_redirects(admin_client):
     response = admin_client.get("/api/v1/regions")
     assert response.status_code == 301

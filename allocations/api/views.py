@@ -159,7 +159,11 @@ class YearAllocationView(APIView):
             OpenApiParameter("year", YEAR_SCHEMA, required=True),
             OpenApiParameter("model", str, enum=MODELS, required=False, description="Default: both models."),
         ],
-        responses={200: YearAllocationsSerializer, 400: OpenApiResponse(description="Missing or invalid year or model."), 404: None},
+        responses={
+            200: YearAllocationsSerializer,
+            400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="Missing or invalid year or model."),
+            404: OpenApiResponse(ErrorSerializer, description="No run has been computed for the year (and model)."),
+        },
     )
     def get(self, request):
         give_year = _("Give the year, e.g. ?year=2024.")
