@@ -22,8 +22,9 @@ class RegionUpdateSerializer(serializers.Serializer):
 
 class StudentCountSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    # No max_digits: a ratio has no fixed width (a tiny plan and a large outcome gave a 500).
     actual_ratio = serializers.DecimalField(
-        max_digits=8, decimal_places=4, read_only=True, allow_null=True, help_text="actual_hst / planned_hst; null until both are known."
+        max_digits=None, decimal_places=4, read_only=True, allow_null=True, help_text="actual_hst / planned_hst; null until both are known."
     )
 
     class Meta:

@@ -20,5 +20,5 @@ urlpatterns = [
     path("", include("guns.api.urls")),
     path("", include(router.urls)),
     # Last: unknown addresses ending in a slash (without one, APPEND_SLASH still redirects).
-    re_path(r"^.*/$", views.not_found, name="api-not-found"),
+    re_path(r"^[\s\S]*/$", views.not_found, name="api-not-found"),
 ]

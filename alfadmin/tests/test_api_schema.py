@@ -85,6 +85,7 @@ def test_numbers_in_range_still_filter(admin_client, url, parameter):
         "/api/v1/allocations/99999999999999999999/publish/",
         "/api/v1/allocations/-1/publish/",
         "/api/v1/no-such-collection/",
+        "/api/v1/allocation-runs/%C3%96.%0A/",
     ],
 )
 def test_an_id_out_of_range_or_an_unknown_address_is_a_json_404(admin_client, url):
@@ -155,3 +156,12 @@ def test_production_settings_pass_check_deploy_without_warnings():
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_large_ratio_of_actual_to_planned_students_is_served(admin_client):
+    from alfadmin.models import StudentCount
+
+    count = StudentCount.objects.order_by("pk").first()
+    response = admin_client.patch(f"/api/v1/students/{count.pk}/", {"planned_hst": "0.1", "actual_hst": "18950655"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["actual_ratio"] == "189506550.0000"
