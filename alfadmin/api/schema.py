@@ -2,7 +2,8 @@
 
 `AutoSchema` adds to every operation the error responses the API really gives (401/403 from
 authentication and permissions, 400 for invalid input or filters, 404 for a missing or hidden
-object or page, 409 for a stale version or a locked record), each with the JSON shape of
+object or page, 409 for a stale version or a locked record, 415 for a body that cannot be
+parsed as its media type), each with the JSON shape of
 `alfadmin.api.exceptions`. `BoundedIntegerFilterExtension` documents the integer query
 parameters of `alfadmin.api.filters` with their real bounds.
 """
@@ -20,6 +21,7 @@ from rest_framework import permissions, serializers
 from .filters import IntegerFilter
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -76,6 +78,8 @@ class AutoSchema(SpectacularAutoSchema):
             errors["404"] = OpenApiResponse(ErrorSerializer, description=str(_("No such object (or not visible to you), or no such page.")))
         if self.method in WRITE_METHODS and getattr(view, "conflicts", True):
             errors["409"] = OpenApiResponse(ConflictSerializer, description=str(_("Based on a stale version, or the record is locked.")))
+        if self.method in BODY_METHODS and self.get_request_serializer() is not None:
+            errors["415"] = OpenApiResponse(ErrorSerializer, description=str(_("A body of a media type (or a multipart body) that cannot be read.")))
         return errors
 
     def _has_path_parameters(self) -> bool:
