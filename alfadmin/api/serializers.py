@@ -4,6 +4,8 @@ from rest_framework import serializers
 
 from alfadmin.models import BudgetYear, Region, StudentCount
 
+from .fields import SlugRelatedField
+
 
 class RegionSerializer(serializers.ModelSerializer):
     university = serializers.CharField(source="university.name", read_only=True)
@@ -21,7 +23,7 @@ class RegionUpdateSerializer(serializers.Serializer):
 
 
 class StudentCountSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    region = SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     # No max_digits: a ratio has no fixed width (a tiny plan and a large outcome gave a 500).
     actual_ratio = serializers.DecimalField(
         max_digits=None, decimal_places=4, read_only=True, allow_null=True, help_text="actual_hst / planned_hst; null until both are known."
@@ -49,7 +51,7 @@ class StudentCountUpdateSerializer(serializers.ModelSerializer):
 
 
 class BudgetYearSerializer(serializers.ModelSerializer):
-    period = serializers.SlugRelatedField(slug_field="name", queryset=BudgetYear._meta.get_field("period").related_model.objects.all())
+    period = SlugRelatedField(slug_field="name", queryset=BudgetYear._meta.get_field("period").related_model.objects.all())
     total_appropriation = serializers.IntegerField(read_only=True)
 
     class Meta:

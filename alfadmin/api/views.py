@@ -53,6 +53,8 @@ class RegionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     permission_classes = [RegistryPermission]
     filterset_class = RegionFilter
     lookup_field = "code"
+    # No NUL: PostgreSQL cannot compare text with it (a 500); such an address is a 404.
+    lookup_value_regex = r"[^/.\x00]+"
     ordering_fields = ["code", "name"]
 
     def get_queryset(self):

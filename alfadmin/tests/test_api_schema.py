@@ -86,6 +86,7 @@ def test_numbers_in_range_still_filter(admin_client, url, parameter):
         "/api/v1/allocations/-1/publish/",
         "/api/v1/no-such-collection/",
         "/api/v1/allocation-runs/%C3%96.%0A/",
+        "/api/v1/regions/ST%00H/",
     ],
 )
 def test_an_id_out_of_range_or_an_unknown_address_is_a_json_404(admin_client, url):
@@ -165,3 +166,18 @@ def test_a_large_ratio_of_actual_to_planned_students_is_served(admin_client):
     response = admin_client.patch(f"/api/v1/students/{count.pk}/", {"planned_hst": "0.1", "actual_hst": "18950655"}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["actual_ratio"] == "189506550.0000"
+
+
+@pytest.mark.parametrize(
+    ("url", "payload", "field"),
+    [
+        ("/api/v1/students/", {"region": "ST\x00H", "year": 2030, "planned_hst": "1.0"}, "region"),
+        ("/api/v1/appropriations/", {"year": 2040, "period": "ALF\x00", "research_appropriation": 1}, "period"),
+        ("/api/v1/ratings/", {"evaluation_round": 1, "region": "\x00", "panel": 1, "rating": "good_high"}, "region"),
+        ("/api/v1/bibliometrics/", {"region": "\x00", "period_start": 2020, "period_end": 2021}, "region"),
+    ],
+)
+def test_a_nul_character_in_a_code_is_a_400_naming_the_field(admin_client, url, payload, field):
+    response = admin_client.post(url, payload, format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from alfadmin.api.fields import SlugRelatedField
 from alfadmin.models import AgreementPeriod, Region, Source
 
 from ..models import PANEL_NUMBERS, Bibliometrics, EvaluationRound, Panel, PanelRating, Rating, RegionFindings
@@ -92,7 +93,7 @@ class RatingSerializer(serializers.ModelSerializer):
 
 class RatingCreateSerializer(serializers.Serializer):
     evaluation_round = serializers.PrimaryKeyRelatedField(queryset=EvaluationRound.objects.all())
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
+    region = SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
     panel = serializers.ChoiceField(choices=PANEL_CHOICES)
     rating = serializers.ChoiceField(choices=Rating.choices)
     justification = serializers.CharField(required=False, allow_blank=True, default="")
@@ -107,7 +108,7 @@ class RatingUpdateSerializer(serializers.Serializer):
 
 
 class FindingsSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
+    region = SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
     plans_ok = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -129,7 +130,7 @@ class FindingsSerializer(serializers.ModelSerializer):
 
 
 class BibliometricsSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
+    region = SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
     evaluation_round = serializers.PrimaryKeyRelatedField(queryset=EvaluationRound.objects.all(), allow_null=True, required=False)
 
     class Meta:
