@@ -79,7 +79,9 @@ class AutoSchema(SpectacularAutoSchema):
         if self.method in WRITE_METHODS and getattr(view, "conflicts", True):
             errors["409"] = OpenApiResponse(ConflictSerializer, description=str(_("Based on a stale version, or the record is locked.")))
         if self.method in BODY_METHODS and self.get_request_serializer() is not None:
-            errors["415"] = OpenApiResponse(ErrorSerializer, description=str(_("A body of a media type (or a multipart body) that cannot be read.")))
+            errors["415"] = OpenApiResponse(
+                ErrorSerializer, description=str(_("A body of a media type (or a multipart body) that cannot be read."))
+            )
         return errors
 
     def _has_path_parameters(self) -> bool:
