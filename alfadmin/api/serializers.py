@@ -4,6 +4,8 @@ from rest_framework import serializers
 
 from alfadmin.models import AgreementPeriod, BudgetYear, Region, StudentCount
 
+from .fields import SlugRelatedField
+
 
 class RegionSerializer(serializers.ModelSerializer):
     university = serializers.CharField(source="university.name", read_only=True)
@@ -27,8 +29,11 @@ class RegionUpdateSerializer(serializers.Serializer):
 
 
 class StudentCountSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
-    actual_ratio = serializers.DecimalField(max_digits=8, decimal_places=4, read_only=True)
+    region = SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    # No max_digits: a ratio has no fixed width (a tiny plan and a large outcome gave a 500).
+    actual_ratio = serializers.DecimalField(
+        max_digits=None, decimal_places=4, read_only=True, allow_null=True, help_text="actual_hst / planned_hst; null until both are known."
+    )
 
     class Meta:
         model = StudentCount
@@ -53,7 +58,7 @@ class StudentCountUpdateSerializer(serializers.ModelSerializer):
 
 
 class BudgetYearSerializer(serializers.ModelSerializer):
-    period = serializers.SlugRelatedField(slug_field="name", queryset=AgreementPeriod.objects.all())
+    period = SlugRelatedField(slug_field="name", queryset=AgreementPeriod.objects.all())
     total_appropriation = serializers.IntegerField(read_only=True)
 
     class Meta:

@@ -1,6 +1,6 @@
 """`/api/v1/`: every app registers its collections on the one router here."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -20,4 +20,6 @@ urlpatterns = [
     path("", include("guns.api.urls")),
     path("", include("reporting.api.urls")),
     path("", include(router.urls)),
+    # Last: unknown addresses ending in a slash (without one, APPEND_SLASH still redirects).
+    re_path(r"^[\s\S]*/$", views.not_found, name="api-not-found"),
 ]

@@ -1,6 +1,9 @@
 """Registry collections: regions, students, appropriations (budget years)."""
 
 import django_filters
+from django.http import JsonResponse
+from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -8,6 +11,7 @@ from rest_framework.response import Response
 
 from alfadmin import selectors, services
 
+from .filters import FilterSet, IntegerFilter
 from .permissions import RegistryPermission
 from .serializers import (
     BudgetYearSerializer,
@@ -22,6 +26,14 @@ from .serializers import (
 class TokenView(ObtainAuthToken):
     """`POST {"username", "password"}` → `{"token": …}`; then `Authorization: Token …`."""
 
+    conflicts = False  # never a 409 (see alfadmin.api.schema)
+
+
+@csrf_exempt  # it changes nothing; a POST must get the 404, not the CSRF failure page
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/v1/: a JSON 404 like the API's own, not the HTML page."""
+    return JsonResponse({"detail": gettext("Not found.")}, status=status.HTTP_404_NOT_FOUND)
+
 
 def _split_version(data: dict) -> tuple[int | None, dict]:
     data = dict(data)
@@ -33,7 +45,7 @@ def _reason(serializer) -> str:
     return serializer.validated_data.get("reason", "")
 
 
-class RegionFilter(django_filters.FilterSet):
+class RegionFilter(FilterSet):
     code = django_filters.CharFilter(lookup_expr="iexact")
 
     class Meta:
@@ -46,6 +58,8 @@ class RegionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     permission_classes = [RegistryPermission]
     filterset_class = RegionFilter
     lookup_field = "code"
+    # No NUL: PostgreSQL cannot compare text with it (a 500); such an address is a 404.
+    lookup_value_regex = r"[^/.\x00]+"
     ordering_fields = ["code", "name"]
 
     def get_queryset(self):
@@ -61,10 +75,10 @@ class RegionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(RegionSerializer(region).data)
 
 
-class StudentCountFilter(django_filters.FilterSet):
+class StudentCountFilter(FilterSet):
     region = django_filters.CharFilter(field_name="region__code", lookup_expr="iexact")
-    year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte")
-    year_to = django_filters.NumberFilter(field_name="year", lookup_expr="lte")
+    year_from = IntegerFilter(field_name="year", lookup_expr="gte")
+    year_to = IntegerFilter(field_name="year", lookup_expr="lte")
 
     class Meta:
         model = StudentCountSerializer.Meta.model
@@ -98,9 +112,9 @@ class StudentCountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return Response(StudentCountSerializer(count).data)
 
 
-class BudgetYearFilter(django_filters.FilterSet):
-    year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte")
-    year_to = django_filters.NumberFilter(field_name="year", lookup_expr="lte")
+class BudgetYearFilter(FilterSet):
+    year_from = IntegerFilter(field_name="year", lookup_expr="gte")
+    year_to = IntegerFilter(field_name="year", lookup_expr="lte")
 
     class Meta:
         model = BudgetYearSerializer.Meta.model

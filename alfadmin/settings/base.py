@@ -136,7 +136,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "alfadmin.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "alfadmin.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "alfadmin.api.exceptions.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -145,10 +145,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Administration of the Swedish ALF agreement: registry, allocations, "
     "evaluations, GUNS and annual reporting. Amounts are integer kronor.",
     "VERSION": "1.0.0",
-    # Two models have a `status` field with different choices.
+    # Two models have a `status` field with different choices; panels are `panel` on a rating
+    # and `number` on a panel.
     "ENUM_NAME_OVERRIDES": {
         "AllocationRunStatusEnum": "allocations.models.AllocationRun.Status",
         "EvaluationRoundStatusEnum": "evaluations.models.EvaluationRound.Status",
+        "PanelEnum": "evaluations.api.serializers.PANEL_CHOICES",
     },
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

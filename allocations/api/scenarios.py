@@ -18,6 +18,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from alfadmin.api.filters import FilterSet
 from alfadmin.api.permissions import predicate_permission
 from alfadmin.models import User
 
@@ -58,7 +59,7 @@ class SavedScenarioWriteSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="The version you edited (409 if someone saved since).")
 
 
-class SavedScenarioFilter(django_filters.FilterSet):
+class SavedScenarioFilter(FilterSet):
     owner = django_filters.CharFilter(field_name="owner__username", help_text="Username of the owner.")
 
     class Meta:

@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 class AllocationRunSerializer(serializers.ModelSerializer):
     """A run without its big parts (inputs, result, trace): for lists."""
 
-    triggered_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    triggered_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Null for runs no one triggered (demo, sweep)."
+    )
     is_current = serializers.SerializerMethodField()
 
     class Meta:
@@ -52,11 +54,13 @@ class AllocationRunDetailSerializer(AllocationRunSerializer):
 
 
 class PublicationSerializer(serializers.ModelSerializer):
-    published_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(source="requested_by", slug_field="username", read_only=True)
-    confirmed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    reopened_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    alf2015_run: serializers.PrimaryKeyRelatedField[AllocationRun] = serializers.PrimaryKeyRelatedField(read_only=True)
-    ds2024_run: serializers.PrimaryKeyRelatedField[AllocationRun] = serializers.PrimaryKeyRelatedField(read_only=True)
+    published_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        source="requested_by", slug_field="username", read_only=True, allow_null=True
+    )
+    confirmed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    reopened_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    alf2015_run: serializers.PrimaryKeyRelatedField[AllocationRun] = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    ds2024_run: serializers.PrimaryKeyRelatedField[AllocationRun] = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = YearPublication

@@ -7,7 +7,6 @@ import copy
 from decimal import Decimal
 from typing import Any
 
-import django_filters
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -16,7 +15,9 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from alfadmin.api.filters import INTEGER_RANGES, FilterSet, IntegerFilter, in_integer_range, query_integer
 from alfadmin.api.permissions import predicate_permission
+from alfadmin.api.schema import VALIDATION_ERROR_SCHEMA, AutoSchema, ErrorSerializer
 
 from .. import permissions, selectors, services
 from ..engine.errors import ScenarioError
@@ -34,6 +35,9 @@ from .serializers import (
 AllocationPermission = predicate_permission(read=permissions.can_view_allocations, write=permissions.can_publish)
 ScenarioPermission = predicate_permission(read=permissions.can_compute_scenarios, write=permissions.can_compute_scenarios)
 MODELS = [m.value for m in AllocationModel]
+# Years are PositiveSmallIntegerFields: a year outside their range is invalid (query) or missing (path).
+YEAR_MIN, YEAR_MAX = INTEGER_RANGES["PositiveSmallIntegerField"]
+YEAR_SCHEMA = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
 
 # The worked example of allocation-scenario.md.
 EXAMPLE_SCENARIO: dict[str, Any] = {
@@ -79,6 +83,7 @@ class ScenarioComputeView(APIView):
 
     permission_classes = [ScenarioPermission]
     parser_classes = [ExactJSONParser]
+    conflicts = False  # nothing is stored: never a 409 (see alfadmin.api.schema)
 
     @extend_schema(
         operation_id="scenarios_compute",
@@ -151,16 +156,21 @@ class YearAllocationView(APIView):
             "(for the model asked for)."
         ),
         parameters=[
-            OpenApiParameter("year", int, required=True),
+            OpenApiParameter("year", YEAR_SCHEMA, required=True),
             OpenApiParameter("model", str, enum=MODELS, required=False, description="Default: both models."),
         ],
-        responses={200: YearAllocationsSerializer, 400: OpenApiResponse(description="Missing or invalid year or model."), 404: None},
+        responses={
+            200: YearAllocationsSerializer,
+            400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="Missing or invalid year or model."),
+            404: OpenApiResponse(ErrorSerializer, description="No run has been computed for the year (and model)."),
+        },
     )
     def get(self, request):
-        try:
-            year = int(request.query_params.get("year", ""))
-        except ValueError:
-            raise ValidationError({"year": [_("Give the year, e.g. ?year=2024.")]}) from None
+        give_year = _("Give the year, e.g. ?year=2024.")
+        year = query_integer(
+            request.query_params, "year", field="PositiveSmallIntegerField", required=True, messages={"required": give_year, "invalid": give_year}
+        )
+        assert year is not None  # noqa: S101 - required=True
         model = request.query_params.get("model")
         if model is not None and model not in MODELS:
             raise ValidationError({"model": [_("Choose one of %(models)s.") % {"models": ", ".join(MODELS)}]})
@@ -190,9 +200,9 @@ class YearAllocationView(APIView):
         return Response(YearAllocationsSerializer(data).data)
 
 
-class AllocationRunFilter(django_filters.FilterSet):
-    year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte")
-    year_to = django_filters.NumberFilter(field_name="year", lookup_expr="lte")
+class AllocationRunFilter(FilterSet):
+    year_from = IntegerFilter(field_name="year", lookup_expr="gte")
+    year_to = IntegerFilter(field_name="year", lookup_expr="lte")
 
     class Meta:
         model = AllocationRun
@@ -223,19 +233,47 @@ class AllocationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         return self.get_paginated_response(serializer.data) if page is not None else Response(serializer.data)
 
 
+PUBLICATION_DESCRIPTIONS = {
+    "publish": "Publishes the year's current runs (awaits a second administrator if you changed the inputs last). No body.",
+    "confirm": "A second administrator confirms the publication. No body.",
+    "reopen": 'Reopens a published year: `{"reason": ...}`.',
+}
+
+
+class PublicationSchema(AutoSchema):
+    """One view class serves three URLs (`action_name`): each documented with its own body."""
+
+    def _action(self) -> str:
+        return str(getattr(self.view, "action_name", "publish"))
+
+    def get_request_serializer(self):
+        return YearReopenSerializer if self._action() == "reopen" else None
+
+    def get_description(self) -> str:  # type: ignore[override]  # drf-spectacular's hook takes no arguments
+        return PUBLICATION_DESCRIPTIONS[self._action()]
+
+    def get_operation_id(self):
+        return f"allocations_{self._action()}"
+
+
 class PublicationView(APIView):
     """Publish, confirm or reopen a year (administrators). Same rules as the pages (four-eyes)."""
 
     permission_classes = [AllocationPermission]
     action_name = "publish"
+    schema = PublicationSchema()
 
     @extend_schema(
-        request=YearReopenSerializer,
-        responses={200: PublicationSerializer, 400: OpenApiResponse(description="The year cannot be published/confirmed/reopened now.")},
-        description="`publish`: publishes the year's current runs (awaits a second administrator if you changed the "
-        'inputs last); `confirm`: a second administrator confirms; `reopen`: with `{"reason": ...}`.',
+        parameters=[OpenApiParameter("year", YEAR_SCHEMA, OpenApiParameter.PATH)],
+        responses={
+            200: PublicationSerializer,
+            400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="The year cannot be published/confirmed/reopened now."),
+            404: OpenApiResponse(ErrorSerializer, description="No such year."),
+        },
     )
     def post(self, request, year: int):
+        if not in_integer_range(year, field="PositiveSmallIntegerField"):
+            raise NotFound(_("No allocation has been computed for %(year)s.") % {"year": year})
         if self.action_name == "publish":
             publication = services.year_publish(actor=request.user, year=year)
         elif self.action_name == "confirm":

@@ -5,9 +5,13 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from alfadmin.api.fields import SlugRelatedField
 from alfadmin.models import AgreementPeriod, Region, Source, User
 
 from ..models import PANEL_NUMBERS, Bibliometrics, EvaluationRound, Panel, PanelRating, Rating, RegionFindings
+
+# The choices of the models' `panel` / `number` fields, so that the schema has one `PanelEnum`.
+PANEL_CHOICES = [(n, str(n)) for n in PANEL_NUMBERS]
 
 
 class VersionField(serializers.IntegerField):
@@ -27,13 +31,13 @@ class PanelSerializer(serializers.ModelSerializer):
 
 
 class PanelInputSerializer(serializers.Serializer):
-    number = serializers.ChoiceField(choices=PANEL_NUMBERS)
+    number = serializers.ChoiceField(choices=PANEL_CHOICES)
     name = serializers.CharField(max_length=200)
 
 
 class EvaluationRoundSerializer(serializers.ModelSerializer):
     panels = PanelSerializer(many=True, read_only=True)
-    finalized_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    finalized_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = EvaluationRound
@@ -96,8 +100,8 @@ class RatingSerializer(serializers.ModelSerializer):
 
 class RatingCreateSerializer(serializers.Serializer):
     evaluation_round = serializers.PrimaryKeyRelatedField(queryset=EvaluationRound.objects.all())
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
-    panel = serializers.ChoiceField(choices=PANEL_NUMBERS)
+    region = SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
+    panel = serializers.ChoiceField(choices=PANEL_CHOICES)
     rating = serializers.ChoiceField(choices=Rating.choices)
     justification = serializers.CharField(required=False, allow_blank=True, default="")
     source = serializers.ChoiceField(choices=Source.choices, required=False)  # type: ignore[assignment]  # a field named "source"; the stubs see Field.source
@@ -113,7 +117,7 @@ class RatingUpdateSerializer(serializers.Serializer):
 
 
 class FindingsSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
+    region = SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
     plans_ok = serializers.BooleanField(read_only=True)
     reason = ReasonField()
 
@@ -137,7 +141,7 @@ class FindingsSerializer(serializers.ModelSerializer):
 
 
 class BibliometricsSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
+    region = SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
     evaluation_round = serializers.PrimaryKeyRelatedField(queryset=EvaluationRound.objects.all(), allow_null=True, required=False)
 
     class Meta:

@@ -14,11 +14,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from alfadmin.api.filters import FilterSet, IntegerFilter
 from alfadmin.api.permissions import predicate_permission
 
 from .. import permissions, selectors, services
-from ..models import PANEL_NUMBERS, Bibliometrics, EvaluationRound, PanelRating, Rating
+from ..models import Bibliometrics, EvaluationRound, PanelRating, Rating
 from .serializers import (
+    PANEL_CHOICES,
     BibliometricsSerializer,
     BibliometricsUpdateSerializer,
     EvaluationRoundInputSerializer,
@@ -34,7 +36,7 @@ from .serializers import (
 EvaluationPermission = predicate_permission(read=permissions.can_view_evaluations, write=permissions.can_edit_evaluations)
 
 
-class YearCoveredFilter(django_filters.NumberFilter):
+class YearCoveredFilter(IntegerFilter):
     """`?year=Y`: rows whose years include Y."""
 
     def __init__(self, *, start: str, end: str, **kwargs):
@@ -47,7 +49,7 @@ class YearCoveredFilter(django_filters.NumberFilter):
         return qs.filter(Q(**{f"{self.start}__lte": value}) & Q(**{f"{self.end}__gte": value}))
 
 
-class EvaluationRoundFilter(django_filters.FilterSet):
+class EvaluationRoundFilter(FilterSet):
     year = YearCoveredFilter(start="applies_from", end="applies_to", label=_("Budget year the round applies to"))
 
     class Meta:
@@ -119,8 +121,9 @@ class EvaluationRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         )
         return Response(EvaluationRoundSerializer(EvaluationRound.objects.prefetch_related("panels").get(pk=updated.pk)).data)
 
-    @extend_schema(request=FindingsSerializer, responses=FindingsSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=FindingsSerializer(many=True))
+    @extend_schema(methods=["POST"], request=FindingsSerializer, responses=FindingsSerializer)
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
     def findings(self, request, pk=None):
         """GET: the round's findings per region (as visible to you); POST: set one region's."""
         evaluation_round = self.get_object()
@@ -139,10 +142,10 @@ class EvaluationRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         return Response(FindingsSerializer(rows, many=True).data)
 
 
-class RatingFilter(django_filters.FilterSet):
-    round = django_filters.NumberFilter(field_name="evaluation_round_id")
+class RatingFilter(FilterSet):
+    round = IntegerFilter(field_name="evaluation_round_id")
     region = django_filters.CharFilter(field_name="region__code", lookup_expr="iexact")
-    panel = django_filters.ChoiceFilter(choices=[(n, str(n)) for n in PANEL_NUMBERS])
+    panel = django_filters.ChoiceFilter(choices=PANEL_CHOICES)
     rating = django_filters.ChoiceFilter(choices=Rating.choices)
     status = django_filters.ChoiceFilter(field_name="evaluation_round__status", choices=EvaluationRound.Status.choices)
     year = YearCoveredFilter(
@@ -206,8 +209,8 @@ class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class BibliometricsFilter(django_filters.FilterSet):
-    round = django_filters.NumberFilter(field_name="evaluation_round_id")
+class BibliometricsFilter(FilterSet):
+    round = IntegerFilter(field_name="evaluation_round_id")
     region = django_filters.CharFilter(field_name="region__code", lookup_expr="iexact")
     year = YearCoveredFilter(start="period_start", end="period_end", label=_("Publication year within the period"))
 

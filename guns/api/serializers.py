@@ -12,7 +12,9 @@ class GunsMemberSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
     role = serializers.ChoiceField(choices=["chair", "member", "substitute"], source="api_role")
     organisation = serializers.CharField(read_only=True)
-    username = serializers.CharField(source="user.username", read_only=True, default=None)
+    username = serializers.CharField(
+        source="user.username", read_only=True, default=None, allow_null=True, help_text="The member's user account; null without one."
+    )
     version = serializers.IntegerField(required=False)
 
     class Meta:

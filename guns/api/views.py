@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from alfadmin.api.filters import FilterSet, IntegerFilter
 from alfadmin.api.permissions import predicate_permission
 from guns import permissions, selectors, services
 from guns.models import Decision, GunsMember, GunsSettings
@@ -14,7 +15,7 @@ from guns.models import Decision, GunsMember, GunsSettings
 from .serializers import DecisionSerializer, GunsMemberSerializer, MeetingSerializer, OutcomeSerializer, PotSerializer, ScheduleSerializer
 
 
-class GunsMemberFilter(django_filters.FilterSet):
+class GunsMemberFilter(FilterSet):
     region = django_filters.CharFilter(field_name="region__code", lookup_expr="iexact")
 
     class Meta:
@@ -70,8 +71,8 @@ class MeetingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         )
 
 
-class DecisionFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="meeting__date", lookup_expr="year")
+class DecisionFilter(FilterSet):
+    year = IntegerFilter(field_name="meeting__date", lookup_expr="year", min_value=1900, max_value=2200)
     q = django_filters.CharFilter(method="search")
 
     class Meta:

@@ -7,15 +7,16 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from alfadmin.api.filters import FilterSet, IntegerFilter
 from reporting import permissions, selectors, services
 from reporting.models import Report
 
 from .serializers import ActionSerializer, ReopenSerializer, ReportPatchSerializer, ReportSerializer, ReturnSerializer
 
 
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(FilterSet):
     region = django_filters.CharFilter(field_name="region__code", lookup_expr="iexact")
-    year = django_filters.NumberFilter(field_name="definition__year")
+    year = IntegerFilter(field_name="definition__year")
 
     class Meta:
         model = Report
