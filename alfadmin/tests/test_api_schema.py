@@ -163,7 +163,7 @@ def test_a_large_ratio_of_actual_to_planned_students_is_served(admin_client):
     from alfadmin.models import StudentCount
 
     count = StudentCount.objects.order_by("pk").first()
-    response = admin_client.patch(f"/api/v1/students/{count.pk}/", {"planned_hst": "0.1", "actual_hst": "18950655"}, format="json")
+    response = admin_client.patch(f"/api/v1/students/{count.pk}/", {"planned_hst": "0.1", "actual_hst": "18950655", "reason": "a test of a large ratio"}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["actual_ratio"] == "189506550.0000"
 

@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -147,6 +148,10 @@ class PotView(APIView):
 
     permission_classes = [predicate_permission(read=permissions.can_view_guns, write=lambda user: False)]
 
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=True, description="The pot year.")],
+        responses={200: PotSerializer, 400: OpenApiResponse(description="No or a malformed year.")},
+    )
     def get(self, request):
         try:
             year = int(request.query_params["year"])
