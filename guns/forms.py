@@ -1,5 +1,7 @@
 """Page forms: parse input only; the services validate against the locked rows."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +23,9 @@ class DecisionForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["amends"].queryset = Decision.objects.filter(state=Decision.State.ADOPTED).order_by("-number_year", "-number_seq")
+        cast(forms.ModelChoiceField, self.fields["amends"]).queryset = Decision.objects.filter(state=Decision.State.ADOPTED).order_by(
+            "-number_year", "-number_seq"
+        )
 
 
 class ScheduleForm(forms.Form):
@@ -49,7 +53,7 @@ class MeetingForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = (
+        cast(forms.ModelMultipleChoiceField, self.fields["attendees"]).queryset = (
             GunsMember.objects.filter(is_active=True).select_related("region").order_by("side", "region__code", "role")
         )
 
@@ -73,7 +77,9 @@ class MinutesForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["adjuster"].queryset = self.instance.meeting.attendees.all() if self.instance.pk else GunsMember.objects.none()
+        cast(forms.ModelChoiceField, self.fields["adjuster"]).queryset = (
+            self.instance.meeting.attendees.all() if self.instance.pk else GunsMember.objects.none()
+        )
 
 
 class PaymentForm(forms.Form):

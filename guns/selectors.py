@@ -225,16 +225,20 @@ def pot_ledger(*, user, settings: GunsSettings | None = None) -> Ledger:
             year.set_aside += amount
         else:
             year.forfeited += amount
+    # A national initiative always has a pot year (DB constraint guns_funding_has_amount_and_year),
+    # so the year is never None here; the filter says so to the type checker and the reader.
     committed = (
-        Decision.objects.filter(state=Decision.State.ADOPTED, kind=Decision.Kind.NATIONAL_INITIATIVE)
-        .values("pot_year")
+        Decision.objects.filter(state=Decision.State.ADOPTED, kind=Decision.Kind.NATIONAL_INITIATIVE, pot_year__isnull=False)
+        .values_list("pot_year")
         .annotate(total=Sum("amount"))
     )
-    for row in committed:
-        figures.setdefault(row["pot_year"], PotYearFigures(year=row["pot_year"])).committed = row["total"] or 0
-    paid = Payment.objects.values("decision__pot_year").annotate(total=Sum("amount"))
-    for row in paid:
-        figures.setdefault(row["decision__pot_year"], PotYearFigures(year=row["decision__pot_year"])).paid = row["total"] or 0
+    for committed_year, committed_total in committed:
+        if committed_year is not None:
+            figures.setdefault(committed_year, PotYearFigures(year=committed_year)).committed = committed_total or 0
+    paid = Payment.objects.filter(decision__pot_year__isnull=False).values_list("decision__pot_year").annotate(total=Sum("amount"))
+    for paid_year, paid_total in paid:
+        if paid_year is not None:
+            figures.setdefault(paid_year, PotYearFigures(year=paid_year)).paid = paid_total or 0
     ordered = [figures[y] for y in sorted(figures)]
     previous: PotYearFigures | None = None
     for year in ordered:

@@ -231,10 +231,14 @@ def _parse_votes(*, consensus: bool | None, votes: dict[str, Any] | None, presen
 
 def _check_pot(*, actor, decision: Decision) -> None:
     """Lock the pot year, then check the amount fits what is available (guns.md, the pot)."""
-    PotYear.objects.get_or_create(year=decision.pot_year)
-    lock_for_update(PotYear, decision.pot_year)
-    figures = pot_ledger(user=actor).for_year(decision.pot_year)
-    if decision.amount > figures.available:
+    year, amount = decision.pot_year, decision.amount
+    if year is None or amount is None:
+        # Decision.clean() already demands both of a national initiative; this keeps the lock honest.
+        raise ValidationError({"pot_year": _("A national initiative needs an amount and the pot year it draws on.")})
+    PotYear.objects.get_or_create(year=year)
+    lock_for_update(PotYear, year)
+    figures = pot_ledger(user=actor).for_year(year)
+    if amount > figures.available:
         raise ValidationError(
             {
                 "amount": _("The pot for %(year)s cannot pay %(amount)s kr: %(available)s kr available.")
@@ -328,11 +332,12 @@ def payment_record(*, actor, decision: Decision, amount: int, paid_on: datetime.
     if not (current.state == Decision.State.ADOPTED and current.is_funding):
         raise ValidationError({"decision": _("Payments are recorded only against adopted national initiatives.")})
     paid = sum(current.payments.values_list("amount", flat=True))
-    if amount <= 0 or paid + amount > current.amount:
+    total = current.amount or 0  # a national initiative always carries an amount (DB constraint)
+    if amount <= 0 or paid + amount > total:
         raise ValidationError(
             {
                 "amount": _("%(paid)s kr of %(total)s kr is already paid; at most %(left)s kr more.")
-                % {"paid": paid, "total": current.amount, "left": current.amount - paid}
+                % {"paid": paid, "total": total, "left": total - paid}
             }
         )
     payment = Payment(decision=current, amount=amount, paid_on=paid_on or timezone.localdate(), note=note, recorded_by=actor)
@@ -421,7 +426,7 @@ def minutes_approve(*, actor, minutes: Minutes) -> Minutes:
     approved = False
     if permissions.is_chair(actor) and current.chair_approved_by_id is None:
         current.chair_approved_by, current.chair_approved_at, approved = actor, now, True
-    elif current.adjuster.user_id == actor.pk and current.adjuster_approved_by_id is None:
+    elif current.adjuster is not None and current.adjuster.user_id == actor.pk and current.adjuster_approved_by_id is None:
         current.adjuster_approved_by, current.adjuster_approved_at, approved = actor, now, True
     if not approved:
         raise PermissionDenied

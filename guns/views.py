@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -153,15 +155,15 @@ def decision_transition(request, pk: int, action: str):
     decision = _decision_or_404(request, pk)
     if request.method != "POST":
         return redirect("guns:decision", pk=pk)
-    kwargs: dict = {}
+    kwargs: dict[str, Any] = {}
     if action == "schedule":
-        form = ScheduleForm(request.POST)
-        if form.is_valid():
-            kwargs["meeting"] = form.cleaned_data["meeting"]
+        schedule_form = ScheduleForm(request.POST)
+        if schedule_form.is_valid():
+            kwargs["meeting"] = schedule_form.cleaned_data["meeting"]
     elif action in ("adopt", "reject"):
-        form = OutcomeForm(request.POST)
-        if form.is_valid():
-            kwargs.update(consensus=bool(form.cleaned_data.get("consensus")), votes=form.votes())
+        outcome_form = OutcomeForm(request.POST)
+        if outcome_form.is_valid():
+            kwargs.update(consensus=bool(outcome_form.cleaned_data.get("consensus")), votes=outcome_form.votes())
     try:
         services.decision_transition(actor=request.user, decision=decision, action=action, **kwargs)
     except ValidationError as error:
