@@ -55,9 +55,9 @@ def can_edit_registry(user: Actor) -> bool:
     return is_admin(user)
 
 
-def can_manage_guns(user: Actor) -> bool:
-    # Belongs in guns/permissions.py; stays here while guns/ is being rewritten (it imports it).
-    return _role(user) in (Role.ADMIN, Role.GUNS)
+def is_guns(user: Actor) -> bool:
+    """The GUNS role; GUNS's own predicates (guns.permissions) are built on it."""
+    return _role(user) == Role.GUNS
 
 
 def region_scope(user: Actor) -> int | None:
