@@ -6,7 +6,13 @@ from django import forms
 
 from . import rules
 from .kernel.forms import VersionedModelForm
-from .models import AgreementPeriod, BudgetYear, Region, ShareTable, StudentCount
+from .models import AgreementPeriod, BudgetYear, Region, ShareTable, StudentCount, University
+
+
+class UniversityForm(VersionedModelForm):
+    class Meta:
+        model = University
+        fields = ["code", "name", "source"]
 
 
 class BudgetYearForm(VersionedModelForm):

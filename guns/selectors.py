@@ -65,6 +65,17 @@ def seats(*, user) -> list[Seat]:
     return sorted(by_seat.values(), key=lambda s: (s.side != Side.REGION, s.region.code))
 
 
+def seat_of(*, user, region: Region, side: str) -> Seat:
+    """One seat with its current member and substitute (one query)."""
+    seat = Seat(region=region, side=side)
+    for member in member_list(user=user).filter(region=region, side=side):
+        if member.role == GunsMember.Role.SUBSTITUTE:
+            seat.substitute = member
+        else:
+            seat.member = member
+    return seat
+
+
 # --- meetings and quorum -----------------------------------------------------------------
 
 
