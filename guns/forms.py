@@ -3,17 +3,32 @@
 from typing import cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alfadmin.kernel.forms import VersionedModelForm
+from evaluations.models import EvaluationRound
 
-from .models import Decision, GunsMember, GunsSettings, Meeting, Minutes
+from .models import AnnualReport, Decision, FollowUpEntry, GunsMember, GunsSettings, Meeting, Minutes
 
 
 class DecisionForm(VersionedModelForm):
     class Meta:
         model = Decision
-        fields = ["kind", "title", "text", "rationale", "amount", "pot_year", "recipients", "period", "conditions", "amends", "effect"]
+        fields = [
+            "kind",
+            "title",
+            "text",
+            "rationale",
+            "evaluation_round",
+            "amount",
+            "pot_year",
+            "recipients",
+            "period",
+            "conditions",
+            "amends",
+            "effect",
+        ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 5}),
             "rationale": forms.Textarea(attrs={"rows": 3}),
@@ -21,8 +36,12 @@ class DecisionForm(VersionedModelForm):
             "recipients": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, rounds: QuerySet[EvaluationRound] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only rounds the user sees (the view passes the scoped queryset).
+        cast(forms.ModelChoiceField, self.fields["evaluation_round"]).queryset = (
+            rounds if rounds is not None else EvaluationRound.objects.none()
+        )
         cast(forms.ModelChoiceField, self.fields["amends"]).queryset = Decision.objects.filter(state=Decision.State.ADOPTED).order_by(
             "-number_year", "-number_seq"
         )
@@ -92,3 +111,22 @@ class SettingsForm(VersionedModelForm):
     class Meta:
         model = GunsSettings
         fields = ["quorum_seats", "quorum_per_side", "carry_over"]
+
+
+class FollowUpEntryForm(VersionedModelForm):
+    class Meta:
+        model = FollowUpEntry
+        fields = ["kind", "text", "responsible", "due", "done"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3}), "due": forms.DateInput(attrs={"type": "date"})}
+
+
+class AnnualReportForm(VersionedModelForm):
+    class Meta:
+        model = AnnualReport
+        fields = ["introduction"]
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 12})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk and not self.is_bound:
+            self.initial["version"] = 0  # "no introduction yet": a second first-writer gets a 409

@@ -6,7 +6,7 @@ from typing import Any
 
 from alfadmin.permissions import is_admin, is_guns, is_signed_in
 
-from .models import Decision, GunsMember, Minutes
+from .models import Decision, FollowUpEntry, GunsMember, Minutes
 
 
 def is_guns_member(user: Any) -> bool:
@@ -84,3 +84,17 @@ def can_approve_minutes(user: Any, minutes: Minutes) -> bool:
         return True
     adjuster = minutes.adjuster if minutes.adjuster_id else None
     return adjuster is not None and adjuster.user_id is not None and adjuster.user_id == getattr(user, "pk", None)
+
+
+def can_write_follow_up(user: Any) -> bool:
+    """GUNS's notes and actions on a round's findings: GUNS members and administrators."""
+    return can_manage_guns(user)
+
+
+def can_edit_follow_up_entry(user: Any, entry: FollowUpEntry) -> bool:
+    return can_write_follow_up(user)
+
+
+def can_edit_annual_report(user: Any) -> bool:
+    """The introduction of the annual report to the parties: the chair and administrators."""
+    return is_admin(user) or is_chair(user)

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from alfadmin.models import Region
 from allocations.models import AllocationLine, AllocationModel
 from allocations.selectors import current_pointers
+from evaluations.models import EvaluationRound
+from evaluations.selectors import round_list
 
-from .models import AgendaItem, Decision, GunsMember, GunsSettings, Meeting, Minutes, Payment, Side
+from .models import AgendaItem, AnnualReport, Decision, FollowUpEntry, GunsMember, GunsSettings, Meeting, Minutes, Payment, Side
 from .permissions import can_view_guns
 
 # --- members and seats -------------------------------------------------------------------
@@ -162,7 +164,7 @@ def minutes_for(*, user, meeting: Meeting) -> Minutes | None:
 def decision_list(*, user) -> QuerySet[Decision]:
     if not can_view_guns(user):
         return Decision.objects.none()
-    return Decision.objects.select_related("meeting", "amends", "drafted_by").prefetch_related(
+    return Decision.objects.select_related("meeting", "amends", "drafted_by", "evaluation_round").prefetch_related(
         Prefetch("amended_by", queryset=Decision.objects.filter(state=Decision.State.ADOPTED))
     )
 
@@ -274,3 +276,40 @@ def decisions_drawing_on(*, user, year: int) -> QuerySet[Decision]:
 
 def drafts_waiting(*, user) -> QuerySet[Decision]:
     return decision_list(user=user).filter(Q(state=Decision.State.DRAFT) | Q(state=Decision.State.ON_AGENDA)).order_by("created_at")
+
+
+# --- follow-up of the evaluations ---------------------------------------------------------
+
+
+def follow_up_rounds(*, user) -> QuerySet[EvaluationRound]:
+    """The evaluation rounds the user sees, with how many GUNS entries and decisions each has."""
+    if not can_view_guns(user):
+        return EvaluationRound.objects.none()
+    return round_list(user=user).annotate(
+        entry_count=Count("guns_follow_ups", distinct=True),
+        open_actions=Count("guns_follow_ups", filter=Q(guns_follow_ups__kind="action", guns_follow_ups__done=False), distinct=True),
+        decision_count=Count("guns_decisions", distinct=True),
+    )
+
+
+def follow_up_entries(*, user) -> QuerySet[FollowUpEntry]:
+    """GUNS's notes and actions, open to every signed-in user (the parties follow GUNS's work)."""
+    if not can_view_guns(user):
+        return FollowUpEntry.objects.none()
+    return FollowUpEntry.objects.select_related("evaluation_round", "region", "created_by")
+
+
+def round_decisions(*, user, evaluation_round: EvaluationRound) -> QuerySet[Decision]:
+    """Follow-ups of the evaluations and statements as VR's reference group concerning the round."""
+    return decision_list(user=user).filter(evaluation_round=evaluation_round).exclude(state=Decision.State.WITHDRAWN).order_by("created_at")
+
+
+# --- the annual report ----------------------------------------------------------------------
+
+
+def annual_report_for(*, user, year: int) -> AnnualReport:
+    """The year's introduction (an unsaved blank one until somebody writes it)."""
+    if not can_view_guns(user):
+        return AnnualReport(year=year)
+    found = AnnualReport.objects.filter(year=year).first()
+    return found if found is not None else AnnualReport(year=year)

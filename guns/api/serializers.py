@@ -97,6 +97,7 @@ class DecisionSerializer(serializers.ModelSerializer):
             "conditions",
             "amends",
             "effect",
+            "evaluation_round",
             "amended_by",
             "consensus",
             "votes",
