@@ -313,3 +313,65 @@ def annual_report_for(*, user, year: int) -> AnnualReport:
         return AnnualReport(year=year)
     found = AnnualReport.objects.filter(year=year).first()
     return found if found is not None else AnnualReport(year=year)
+
+
+@dataclass
+class KindSummary:
+    kind: str
+    label: str
+    by_state: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_state.values())
+
+
+@dataclass
+class AnnualReportData:
+    """Everything the annual report to the parties for a year shows (guns.md), gathered in a
+    fixed number of queries whatever the number of decisions and follow-ups."""
+
+    year: int
+    report: AnnualReport
+    decisions: list[Decision]
+    summary: list[KindSummary]
+    states: list[tuple[str, str]]
+    pot: PotYearFigures
+    carried_to_next: int
+    follow_ups: list[FollowUpEntry]
+
+    @property
+    def state_totals(self) -> dict[str, int]:
+        return {state: sum(k.by_state.get(state, 0) for k in self.summary) for state, _label in self.states}
+
+
+def decisions_of_year(*, user, year: int) -> QuerySet[Decision]:
+    """A year's decisions: those on a meeting of the year, and those on no meeting drafted that year."""
+    return (
+        decision_list(user=user)
+        .filter(Q(meeting__date__year=year) | Q(meeting__isnull=True, created_at__year=year))
+        .annotate(paid=Sum("payments__amount"))
+        .order_by("number_seq", "created_at", "pk")
+    )
+
+
+def annual_report_data(*, user, year: int) -> AnnualReportData:
+    settings = GunsSettings.load()
+    decisions = list(decisions_of_year(user=user, year=year))
+    counts: dict[str, dict[str, int]] = {kind: {} for kind in Decision.Kind.values}
+    for decision in decisions:
+        counts[decision.kind][decision.state] = counts[decision.kind].get(decision.state, 0) + 1
+    summary = [KindSummary(kind=kind, label=str(label), by_state=counts[kind]) for kind, label in Decision.Kind.choices]
+    figures = pot_ledger(user=user, settings=settings).for_year(year)
+    return AnnualReportData(
+        year=year,
+        report=annual_report_for(user=user, year=year),
+        decisions=decisions,
+        summary=summary,
+        states=[(state, str(label)) for state, label in Decision.State.choices],
+        pot=figures,
+        carried_to_next=max(0, figures.available) if settings.carry_over else 0,
+        follow_ups=list(
+            follow_up_entries(user=user).filter(created_at__year=year).order_by("evaluation_round__applies_from", "region__code", "pk")
+        ),
+    )

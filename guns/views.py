@@ -14,14 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alfadmin.http import AuthenticatedHttpRequest
 from alfadmin.kernel.errors import ConcurrentEditError, LockedError
 from alfadmin.kernel.views import edit_flow, form_version, require, section
 from alfadmin.selectors import region_list
 from evaluations import selectors as evaluations_selectors
 
-from . import permissions, selectors, services
+from . import permissions, selectors, services, xlsx
 from .forms import (
     AgendaItemForm,
+    AnnualReportForm,
     DecisionForm,
     FollowUpEntryForm,
     MeetingForm,
@@ -493,4 +495,64 @@ def follow_up_entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "history": list(entry.history.select_related("history_user")[:20]),
         },
         success_url=reverse("guns:follow_up_round", args=[entry.evaluation_round_id]),
+    )
+
+
+# --- the annual report to the parties ---------------------------------------------------------
+
+
+def _report_year(request: HttpRequest) -> int:
+    """?year=YYYY, else last year (the report is written after the year it covers)."""
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year - 1)
+    except ValueError:
+        return timezone.localdate().year - 1
+
+
+@section("guns")
+@require(permissions.can_view_guns)
+def annual_report(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    year = year or _report_year(request)
+    data = selectors.annual_report_data(user=request.user, year=year)
+    return render(
+        request,
+        "guns/annual_report.html",
+        _context(
+            request,
+            data=data,
+            year=year,
+            can_edit_report=permissions.can_edit_annual_report(request.user),
+            history=list(data.report.history.select_related("history_user")[:20]) if data.report.pk else [],
+        ),
+    )
+
+
+@require(permissions.can_view_guns)
+def annual_report_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    data = selectors.annual_report_data(user=request.user, year=year)
+    response = HttpResponse(
+        xlsx.annual_report_workbook(data), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="guns-annual-report-{year}.xlsx"'
+    return response
+
+
+@section("guns")
+@require(permissions.can_edit_annual_report)
+def annual_report_introduction(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
+    report = selectors.annual_report_for(user=request.user, year=year)
+    form = AnnualReportForm(request.POST or None, instance=report)
+    return edit_flow(
+        request,
+        form=form,
+        save=lambda f: services.annual_report_update(
+            actor=request.user, year=year, introduction=f.cleaned_data["introduction"], expected_version=form_version(f)
+        ),
+        template="guns/annual_report_form.html",
+        context={
+            "title": _("Introduction to the annual report %(year)s") % {"year": year},
+            "year": year,
+            "history": list(report.history.select_related("history_user")[:20]) if report.pk else [],
+        },
+        success_url=f"{reverse('guns:annual_report_year', args=[year])}",
     )
