@@ -50,7 +50,7 @@ def annual_report_workbook(data: AnnualReportData) -> bytes:
     pot = book.create_sheet(_("Pot"))
     _header(pot, [_("Item"), _("Amount (kr)")])
     for label, value in (
-        (_("Set aside (1 %)"), data.pot.set_aside),
+        (_("Set-aside"), data.pot.set_aside),
         (_("Forfeited quality amounts"), data.pot.forfeited),
         (_("Carried over from the year before"), data.pot.carried_over),
         (_("Income"), data.pot.income),
