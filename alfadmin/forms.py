@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from . import rules
 from .kernel.changelog import ChangeFilter, tracked_models
 from .kernel.forms import VersionedModelForm, reason_field
-from .models import AgreementPeriod, BudgetYear, Region, ShareTable, StudentCount, User
+from .models import AgreementPeriod, BudgetYear, Region, ShareTable, StudentCount, University, User
+
+
+class UniversityForm(VersionedModelForm):
+    class Meta:
+        model = University
+        fields = ["code", "name", "source"]
 
 
 class BudgetYearForm(VersionedModelForm):

@@ -41,10 +41,6 @@ def is_vr(user: Actor) -> bool:
     return _role(user) == Role.VR
 
 
-def is_guns_member(user: Actor) -> bool:
-    return _role(user) == Role.GUNS
-
-
 def is_reporter(user: Actor) -> TypeGuard[User]:
     return _role(user) == Role.REPORTER
 
@@ -59,9 +55,9 @@ def can_edit_registry(user: Actor) -> bool:
     return is_admin(user)
 
 
-def can_manage_guns(user: Actor) -> bool:
-    # Belongs in guns/permissions.py; stays here while guns/ is being rewritten (it imports it).
-    return _role(user) in (Role.ADMIN, Role.GUNS)
+def is_guns(user: Actor) -> bool:
+    """The GUNS role; GUNS's own predicates (guns.permissions) are built on it."""
+    return _role(user) == Role.GUNS
 
 
 def region_scope(user: Actor) -> int | None:

@@ -9,13 +9,20 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from . import permissions
-from .models import AgreementPeriod, BudgetYear, Region, ShareTable, StudentCount
+from .models import AgreementPeriod, BudgetYear, Region, ShareTable, StudentCount, University
 
 
 def region_list(*, user) -> QuerySet[Region]:
     if not permissions.can_view_registry(user):
         return Region.objects.none()
     return Region.objects.select_related("university").order_by("code")
+
+
+def university_list(*, user) -> QuerySet[University]:
+    """Every university with its ALF region (one query: the region is a reverse one-to-one)."""
+    if not permissions.can_view_registry(user):
+        return University.objects.none()
+    return University.objects.select_related("region").order_by("name")
 
 
 def budget_year_list(*, user) -> QuerySet[BudgetYear]:

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_GET
 
 from . import permissions, selectors, services
 from .celery import app as celery_app
-from .forms import AgreementPeriodForm, BudgetYearForm, ChangeLogFilterForm, ShareTableForm, StudentCountForm
+from .forms import AgreementPeriodForm, BudgetYearForm, ChangeLogFilterForm, ShareTableForm, StudentCountForm, UniversityForm
 from .http import AuthenticatedHttpRequest
 from .kernel import changelog
 from .kernel.dashboard import panels_for
+from .kernel.record_panels import record_panels_for
 from .kernel.views import edit_flow, form_version, require, section
 from .models import Source
 
@@ -79,6 +80,65 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
             "chart": {"years": series.years, "ratios": series.ratio_series()},
             "illustrative": _illustrative(rows),
         },
+    )
+
+
+@section("data")
+@require(permissions.can_view_registry)
+def university_list(request: HttpRequest) -> HttpResponse:
+    universities = list(selectors.university_list(user=request.user))
+    return render(
+        request,
+        "alfadmin/university_list.html",
+        {
+            "universities": universities,
+            "illustrative": _illustrative(universities),
+            "can_edit": permissions.can_edit_registry(request.user),
+        },
+    )
+
+
+@section("data")
+@require(permissions.can_view_registry)
+def university_detail(request: HttpRequest, code: str) -> HttpResponse:
+    university = get_object_or_404(selectors.university_list(user=request.user), code=code)
+    return render(
+        request,
+        "alfadmin/university_detail.html",
+        {
+            "university": university,
+            "region": getattr(university, "region", None),
+            # What the apps keep about the university (GUNS: its seat), registered in their ready().
+            "panels": record_panels_for(request, university),
+            "can_edit": permissions.can_edit_registry(request.user),
+            "history": university.history.select_related("history_user")[:20],
+        },
+    )
+
+
+@section("data")
+@require(permissions.can_edit_registry)
+def university_edit(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResponse:
+    university = get_object_or_404(selectors.university_list(user=request.user), code=code) if code is not None else None
+    form = UniversityForm(request.POST or None, instance=university)
+
+    def save(f):
+        data = f.changed_values()
+        if university is None:
+            return services.university_create(actor=request.user, data=data)
+        return services.university_update(actor=request.user, university=university, expected_version=form_version(f), data=data)
+
+    return edit_flow(
+        request,
+        form=form,
+        save=save,
+        template="alfadmin/edit.html",
+        context={
+            "title": university.name if university else _("New university"),
+            "back_url": "universities",
+            "history": university.history.select_related("history_user")[:20] if university else None,
+        },
+        success_url="universities",
     )
 
 

@@ -1,10 +1,10 @@
 """GUNS in the admin: settings and members editable by administrators; decisions, meetings,
-payments and minutes read-only (they change only through the services and their rules)."""
+payments, minutes, follow-ups and annual reports read-only (they change only through the services and their rules)."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Decision, GunsMember, GunsSettings, Meeting, Minutes, Payment
+from .models import AnnualReport, Decision, FollowUpEntry, GunsMember, GunsSettings, Meeting, Minutes, Payment
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -49,3 +49,15 @@ class GunsMemberAdmin(ReadOnlyAdmin):
 @admin.register(GunsSettings)
 class GunsSettingsAdmin(ReadOnlyAdmin):
     list_display = ["quorum_seats", "quorum_per_side", "carry_over"]
+
+
+@admin.register(FollowUpEntry)
+class FollowUpEntryAdmin(ReadOnlyAdmin):
+    list_display = ["evaluation_round", "region", "kind", "done", "created_by", "created_at"]
+    list_filter = ["kind", "done", "evaluation_round"]
+    list_select_related = ["evaluation_round", "region", "created_by"]
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(ReadOnlyAdmin):
+    list_display = ["year", "version"]

@@ -8,7 +8,10 @@ class GunsConfig(AppConfig):
 
     def ready(self) -> None:
         from alfadmin.kernel.dashboard import register_panel
+        from alfadmin.kernel.record_panels import register_record_panel
+        from alfadmin.models import University
 
-        from .panel import panel_context
+        from .panel import panel_context, university_seat_context
 
         register_panel(name="guns", template="guns/_panel.html", context=panel_context, order=50)
+        register_record_panel(model=University, name="guns", template="guns/_university_seat.html", context=university_seat_context)

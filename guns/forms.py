@@ -1,17 +1,34 @@
 """Page forms: parse input only; the services validate against the locked rows."""
 
+from typing import cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alfadmin.kernel.forms import VersionedModelForm
+from evaluations.models import EvaluationRound
 
-from .models import Decision, GunsMember, GunsSettings, Meeting, Minutes
+from .models import AnnualReport, Decision, FollowUpEntry, GunsMember, GunsSettings, Meeting, Minutes
 
 
 class DecisionForm(VersionedModelForm):
     class Meta:
         model = Decision
-        fields = ["kind", "title", "text", "rationale", "amount", "pot_year", "recipients", "period", "conditions", "amends", "effect"]
+        fields = [
+            "kind",
+            "title",
+            "text",
+            "rationale",
+            "evaluation_round",
+            "amount",
+            "pot_year",
+            "recipients",
+            "period",
+            "conditions",
+            "amends",
+            "effect",
+        ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 5}),
             "rationale": forms.Textarea(attrs={"rows": 3}),
@@ -19,9 +36,15 @@ class DecisionForm(VersionedModelForm):
             "recipients": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, rounds: QuerySet[EvaluationRound] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["amends"].queryset = Decision.objects.filter(state=Decision.State.ADOPTED).order_by("-number_year", "-number_seq")
+        # Only rounds the user sees (the view passes the scoped queryset).
+        cast(forms.ModelChoiceField, self.fields["evaluation_round"]).queryset = (
+            rounds if rounds is not None else EvaluationRound.objects.none()
+        )
+        cast(forms.ModelChoiceField, self.fields["amends"]).queryset = Decision.objects.filter(state=Decision.State.ADOPTED).order_by(
+            "-number_year", "-number_seq"
+        )
 
 
 class ScheduleForm(forms.Form):
@@ -49,7 +72,7 @@ class MeetingForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = (
+        cast(forms.ModelMultipleChoiceField, self.fields["attendees"]).queryset = (
             GunsMember.objects.filter(is_active=True).select_related("region").order_by("side", "region__code", "role")
         )
 
@@ -73,7 +96,9 @@ class MinutesForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["adjuster"].queryset = self.instance.meeting.attendees.all() if self.instance.pk else GunsMember.objects.none()
+        cast(forms.ModelChoiceField, self.fields["adjuster"]).queryset = (
+            self.instance.meeting.attendees.all() if self.instance.pk else GunsMember.objects.none()
+        )
 
 
 class PaymentForm(forms.Form):
@@ -86,3 +111,22 @@ class SettingsForm(VersionedModelForm):
     class Meta:
         model = GunsSettings
         fields = ["quorum_seats", "quorum_per_side", "carry_over"]
+
+
+class FollowUpEntryForm(VersionedModelForm):
+    class Meta:
+        model = FollowUpEntry
+        fields = ["kind", "text", "responsible", "due", "done"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3}), "due": forms.DateInput(attrs={"type": "date"})}
+
+
+class AnnualReportForm(VersionedModelForm):
+    class Meta:
+        model = AnnualReport
+        fields = ["introduction"]
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 12})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk and not self.is_bound:
+            self.initial["version"] = 0  # "no introduction yet": a second first-writer gets a 409

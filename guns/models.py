@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from alfadmin.kernel.models import Versioned
 from alfadmin.models import Region
+from evaluations.models import EvaluationRound
 
 
 class Side(models.TextChoices):
@@ -152,6 +153,7 @@ class Decision(Versioned):
         REVOKES = "revokes", _("Revokes")
 
     FINAL_STATES = (State.ADOPTED, State.REJECTED)
+    ROUND_KINDS = (Kind.FOLLOW_UP_EVALUATION, Kind.REFERENCE_GROUP_STATEMENT)
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField(_("title"), max_length=300)
@@ -168,6 +170,15 @@ class Decision(Versioned):
     conditions = models.TextField(_("conditions"), blank=True)
     amends = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amended_by", verbose_name=_("amends or revokes")
+    )
+    evaluation_round = models.ForeignKey(
+        EvaluationRound,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="guns_decisions",
+        verbose_name=_("evaluation round"),
+        help_text=_("For a follow-up of the evaluations or a statement as VR's reference group: the round it concerns."),
     )
     effect = models.CharField(_("effect on the earlier decision"), max_length=16, choices=Effect.choices, blank=True)
     drafted_by = models.ForeignKey(
@@ -224,6 +235,8 @@ class Decision(Versioned):
                 errors["pot_year"] = _("A national initiative needs the pot year it draws on.")
         elif self.amount:
             errors["amount"] = _("Only a national initiative carries an amount.")
+        if self.evaluation_round_id and self.kind not in self.ROUND_KINDS:
+            errors["evaluation_round"] = _("Only a follow-up of the evaluations or a statement as VR's reference group concerns a round.")
         if self.amends_id and self.pk and self.amends_id == self.pk:
             errors["amends"] = _("A decision cannot amend itself.")
         if self.amends_id and not self.effect:
@@ -325,3 +338,62 @@ class Minutes(Versioned):
 
     def __str__(self) -> str:
         return str(self.meeting)
+
+
+class FollowUpEntry(Versioned):
+    """GUNS's follow-up of one region's findings in an evaluation round (guns.md; memo §7.7):
+    a note (what GUNS observed) or an action (what is to be done, by whom, by when, and whether
+    it is done). Many per region and round; written by GUNS members and administrators."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        ACTION = "action", _("Action")
+
+    evaluation_round = models.ForeignKey(
+        EvaluationRound, on_delete=models.PROTECT, related_name="guns_follow_ups", verbose_name=_("evaluation round")
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="guns_follow_ups", verbose_name=_("ALF region"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.NOTE)
+    text = models.TextField(_("text"))
+    responsible = models.CharField(_("responsible"), max_length=200, blank=True)
+    due = models.DateField(_("due"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("written by")
+    )
+    created_at = models.DateTimeField(_("written at"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["region__code", "created_at", "pk"]
+        verbose_name = _("follow-up entry")
+        verbose_name_plural = _("follow-up entries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="action") | Q(done=False, due__isnull=True, responsible=""), name="guns_follow_up_only_actions_are_tracked"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_round} {self.region.code}: {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        if self.kind != self.Kind.ACTION and (self.done or self.due or self.responsible):
+            raise ValidationError({"kind": _("Only an action has someone responsible, a due date and a done mark.")})
+
+
+class AnnualReport(Versioned):
+    """The editable introduction of GUNS's annual report to the parties for a year (guns.md);
+    the rest of the report is generated from decisions, the pot and the follow-ups."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    introduction = models.TextField(_("introduction"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("GUNS annual report")
+        verbose_name_plural = _("GUNS annual reports")
+
+    def __str__(self) -> str:
+        return str(self.year)

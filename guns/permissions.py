@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from alfadmin import permissions
-from alfadmin.permissions import is_admin, is_signed_in
+from alfadmin.permissions import is_admin, is_guns, is_signed_in
 
-from .models import Decision, GunsMember, Minutes
+from .models import Decision, FollowUpEntry, GunsMember, Minutes
 
 
 def is_guns_member(user: Any) -> bool:
-    return permissions.is_guns_member(user)
+    """A signed-in user with the GUNS role (a seat holder or the secretariat acting for GUNS)."""
+    return is_guns(user)
+
+
+def can_manage_guns(user: Any) -> bool:
+    """Administrators and GUNS members run GUNS's day-to-day work (meetings, drafts, follow-up)."""
+    return is_admin(user) or is_guns_member(user)
 
 
 def is_chair(user: Any) -> bool:
@@ -77,4 +82,19 @@ def can_approve_minutes(user: Any, minutes: Minutes) -> bool:
     """The chair, or the user holding the adjuster's membership."""
     if is_chair(user):
         return True
-    return bool(minutes.adjuster_id and minutes.adjuster.user_id == getattr(user, "pk", None))
+    adjuster = minutes.adjuster if minutes.adjuster_id else None
+    return adjuster is not None and adjuster.user_id is not None and adjuster.user_id == getattr(user, "pk", None)
+
+
+def can_write_follow_up(user: Any) -> bool:
+    """GUNS's notes and actions on a round's findings: GUNS members and administrators."""
+    return can_manage_guns(user)
+
+
+def can_edit_follow_up_entry(user: Any, entry: FollowUpEntry) -> bool:
+    return can_write_follow_up(user)
+
+
+def can_edit_annual_report(user: Any) -> bool:
+    """The introduction of the annual report to the parties: the chair and administrators."""
+    return is_admin(user) or is_chair(user)

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from alfadmin.models import Region
 from allocations.models import AllocationLine, AllocationModel
 from allocations.selectors import current_pointers
+from evaluations.models import EvaluationRound
+from evaluations.selectors import round_list
 
-from .models import AgendaItem, Decision, GunsMember, GunsSettings, Meeting, Minutes, Payment, Side
+from .models import AgendaItem, AnnualReport, Decision, FollowUpEntry, GunsMember, GunsSettings, Meeting, Minutes, Payment, Side
 from .permissions import can_view_guns
 
 # --- members and seats -------------------------------------------------------------------
@@ -63,6 +65,17 @@ def seats(*, user) -> list[Seat]:
         else:
             seat.member = member
     return sorted(by_seat.values(), key=lambda s: (s.side != Side.REGION, s.region.code))
+
+
+def seat_of(*, user, region: Region, side: str) -> Seat:
+    """One seat with its current member and substitute (one query)."""
+    seat = Seat(region=region, side=side)
+    for member in member_list(user=user).filter(region=region, side=side):
+        if member.role == GunsMember.Role.SUBSTITUTE:
+            seat.substitute = member
+        else:
+            seat.member = member
+    return seat
 
 
 # --- meetings and quorum -----------------------------------------------------------------
@@ -151,7 +164,7 @@ def minutes_for(*, user, meeting: Meeting) -> Minutes | None:
 def decision_list(*, user) -> QuerySet[Decision]:
     if not can_view_guns(user):
         return Decision.objects.none()
-    return Decision.objects.select_related("meeting", "amends", "drafted_by").prefetch_related(
+    return Decision.objects.select_related("meeting", "amends", "drafted_by", "evaluation_round").prefetch_related(
         Prefetch("amended_by", queryset=Decision.objects.filter(state=Decision.State.ADOPTED))
     )
 
@@ -225,16 +238,20 @@ def pot_ledger(*, user, settings: GunsSettings | None = None) -> Ledger:
             year.set_aside += amount
         else:
             year.forfeited += amount
+    # A national initiative always has a pot year (DB constraint guns_funding_has_amount_and_year),
+    # so the year is never None here; the filter says so to the type checker and the reader.
     committed = (
-        Decision.objects.filter(state=Decision.State.ADOPTED, kind=Decision.Kind.NATIONAL_INITIATIVE)
-        .values("pot_year")
+        Decision.objects.filter(state=Decision.State.ADOPTED, kind=Decision.Kind.NATIONAL_INITIATIVE, pot_year__isnull=False)
+        .values_list("pot_year")
         .annotate(total=Sum("amount"))
     )
-    for row in committed:
-        figures.setdefault(row["pot_year"], PotYearFigures(year=row["pot_year"])).committed = row["total"] or 0
-    paid = Payment.objects.values("decision__pot_year").annotate(total=Sum("amount"))
-    for row in paid:
-        figures.setdefault(row["decision__pot_year"], PotYearFigures(year=row["decision__pot_year"])).paid = row["total"] or 0
+    for committed_year, committed_total in committed:
+        if committed_year is not None:
+            figures.setdefault(committed_year, PotYearFigures(year=committed_year)).committed = committed_total or 0
+    paid = Payment.objects.filter(decision__pot_year__isnull=False).values_list("decision__pot_year").annotate(total=Sum("amount"))
+    for paid_year, paid_total in paid:
+        if paid_year is not None:
+            figures.setdefault(paid_year, PotYearFigures(year=paid_year)).paid = paid_total or 0
     ordered = [figures[y] for y in sorted(figures)]
     previous: PotYearFigures | None = None
     for year in ordered:
@@ -259,3 +276,102 @@ def decisions_drawing_on(*, user, year: int) -> QuerySet[Decision]:
 
 def drafts_waiting(*, user) -> QuerySet[Decision]:
     return decision_list(user=user).filter(Q(state=Decision.State.DRAFT) | Q(state=Decision.State.ON_AGENDA)).order_by("created_at")
+
+
+# --- follow-up of the evaluations ---------------------------------------------------------
+
+
+def follow_up_rounds(*, user) -> QuerySet[EvaluationRound]:
+    """The evaluation rounds the user sees, with how many GUNS entries and decisions each has."""
+    if not can_view_guns(user):
+        return EvaluationRound.objects.none()
+    return round_list(user=user).annotate(
+        entry_count=Count("guns_follow_ups", distinct=True),
+        open_actions=Count("guns_follow_ups", filter=Q(guns_follow_ups__kind="action", guns_follow_ups__done=False), distinct=True),
+        decision_count=Count("guns_decisions", distinct=True),
+    )
+
+
+def follow_up_entries(*, user) -> QuerySet[FollowUpEntry]:
+    """GUNS's notes and actions, open to every signed-in user (the parties follow GUNS's work)."""
+    if not can_view_guns(user):
+        return FollowUpEntry.objects.none()
+    return FollowUpEntry.objects.select_related("evaluation_round", "region", "created_by")
+
+
+def round_decisions(*, user, evaluation_round: EvaluationRound) -> QuerySet[Decision]:
+    """Follow-ups of the evaluations and statements as VR's reference group concerning the round."""
+    return decision_list(user=user).filter(evaluation_round=evaluation_round).exclude(state=Decision.State.WITHDRAWN).order_by("created_at")
+
+
+# --- the annual report ----------------------------------------------------------------------
+
+
+def annual_report_for(*, user, year: int) -> AnnualReport:
+    """The year's introduction (an unsaved blank one until somebody writes it)."""
+    if not can_view_guns(user):
+        return AnnualReport(year=year)
+    found = AnnualReport.objects.filter(year=year).first()
+    return found if found is not None else AnnualReport(year=year)
+
+
+@dataclass
+class KindSummary:
+    kind: str
+    label: str
+    by_state: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_state.values())
+
+
+@dataclass
+class AnnualReportData:
+    """Everything the annual report to the parties for a year shows (guns.md), gathered in a
+    fixed number of queries whatever the number of decisions and follow-ups."""
+
+    year: int
+    report: AnnualReport
+    decisions: list[Decision]
+    summary: list[KindSummary]
+    states: list[tuple[str, str]]
+    pot: PotYearFigures
+    carried_to_next: int
+    follow_ups: list[FollowUpEntry]
+
+    @property
+    def state_totals(self) -> dict[str, int]:
+        return {state: sum(k.by_state.get(state, 0) for k in self.summary) for state, _label in self.states}
+
+
+def decisions_of_year(*, user, year: int) -> QuerySet[Decision]:
+    """A year's decisions: those on a meeting of the year, and those on no meeting drafted that year."""
+    return (
+        decision_list(user=user)
+        .filter(Q(meeting__date__year=year) | Q(meeting__isnull=True, created_at__year=year))
+        .annotate(paid=Sum("payments__amount"))
+        .order_by("number_seq", "created_at", "pk")
+    )
+
+
+def annual_report_data(*, user, year: int) -> AnnualReportData:
+    settings = GunsSettings.load()
+    decisions = list(decisions_of_year(user=user, year=year))
+    counts: dict[str, dict[str, int]] = {kind: {} for kind in Decision.Kind.values}
+    for decision in decisions:
+        counts[decision.kind][decision.state] = counts[decision.kind].get(decision.state, 0) + 1
+    summary = [KindSummary(kind=kind, label=str(label), by_state=counts[kind]) for kind, label in Decision.Kind.choices]
+    figures = pot_ledger(user=user, settings=settings).for_year(year)
+    return AnnualReportData(
+        year=year,
+        report=annual_report_for(user=user, year=year),
+        decisions=decisions,
+        summary=summary,
+        states=[(state, str(label)) for state, label in Decision.State.choices],
+        pot=figures,
+        carried_to_next=max(0, figures.available) if settings.carry_over else 0,
+        follow_ups=list(
+            follow_up_entries(user=user).filter(created_at__year=year).order_by("evaluation_round__applies_from", "region__code", "pk")
+        ),
+    )

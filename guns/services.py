@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -22,7 +22,19 @@ from alfadmin.kernel.errors import ConcurrentEditError, LockedError
 from alfadmin.kernel.history import create_with_history, lock_for_update, save_with_history, versioned_update
 
 from . import permissions
-from .models import AgendaItem, Decision, GunsMember, GunsSettings, Meeting, Minutes, NumberCounter, Payment, PotYear
+from .models import (
+    AgendaItem,
+    AnnualReport,
+    Decision,
+    FollowUpEntry,
+    GunsMember,
+    GunsSettings,
+    Meeting,
+    Minutes,
+    NumberCounter,
+    Payment,
+    PotYear,
+)
 from .selectors import meeting_quorum, pot_ledger
 
 # --- settings and members ----------------------------------------------------------------
@@ -133,6 +145,7 @@ EDITABLE_DECISION_FIELDS = (
     "conditions",
     "amends",
     "effect",
+    "evaluation_round",
 )
 
 
@@ -231,10 +244,14 @@ def _parse_votes(*, consensus: bool | None, votes: dict[str, Any] | None, presen
 
 def _check_pot(*, actor, decision: Decision) -> None:
     """Lock the pot year, then check the amount fits what is available (guns.md, the pot)."""
-    PotYear.objects.get_or_create(year=decision.pot_year)
-    lock_for_update(PotYear, decision.pot_year)
-    figures = pot_ledger(user=actor).for_year(decision.pot_year)
-    if decision.amount > figures.available:
+    year, amount = decision.pot_year, decision.amount
+    if year is None or amount is None:
+        # Decision.clean() already demands both of a national initiative; this keeps the lock honest.
+        raise ValidationError({"pot_year": _("A national initiative needs an amount and the pot year it draws on.")})
+    PotYear.objects.get_or_create(year=year)
+    lock_for_update(PotYear, year)
+    figures = pot_ledger(user=actor).for_year(year)
+    if amount > figures.available:
         raise ValidationError(
             {
                 "amount": _("The pot for %(year)s cannot pay %(amount)s kr: %(available)s kr available.")
@@ -328,11 +345,12 @@ def payment_record(*, actor, decision: Decision, amount: int, paid_on: datetime.
     if not (current.state == Decision.State.ADOPTED and current.is_funding):
         raise ValidationError({"decision": _("Payments are recorded only against adopted national initiatives.")})
     paid = sum(current.payments.values_list("amount", flat=True))
-    if amount <= 0 or paid + amount > current.amount:
+    total = current.amount or 0  # a national initiative always carries an amount (DB constraint)
+    if amount <= 0 or paid + amount > total:
         raise ValidationError(
             {
                 "amount": _("%(paid)s kr of %(total)s kr is already paid; at most %(left)s kr more.")
-                % {"paid": paid, "total": current.amount, "left": current.amount - paid}
+                % {"paid": paid, "total": total, "left": total - paid}
             }
         )
     payment = Payment(decision=current, amount=amount, paid_on=paid_on or timezone.localdate(), note=note, recorded_by=actor)
@@ -421,7 +439,7 @@ def minutes_approve(*, actor, minutes: Minutes) -> Minutes:
     approved = False
     if permissions.is_chair(actor) and current.chair_approved_by_id is None:
         current.chair_approved_by, current.chair_approved_at, approved = actor, now, True
-    elif current.adjuster.user_id == actor.pk and current.adjuster_approved_by_id is None:
+    elif current.adjuster is not None and current.adjuster.user_id == actor.pk and current.adjuster_approved_by_id is None:
         current.adjuster_approved_by, current.adjuster_approved_at, approved = actor, now, True
     if not approved:
         raise PermissionDenied
@@ -429,3 +447,61 @@ def minutes_approve(*, actor, minutes: Minutes) -> Minutes:
         current.state = Minutes.State.APPROVED
     current.version += 1
     return save_with_history(instance=current, actor=actor, reason=_("Approved"))
+
+
+# --- follow-up of the evaluations ----------------------------------------------------------
+
+FOLLOW_UP_FIELDS = ("kind", "text", "responsible", "due", "done")
+
+
+@transaction.atomic
+def follow_up_entry_create(*, actor, evaluation_round, region, **fields: Any) -> FollowUpEntry:
+    """A GUNS note or action on one region's findings in a round."""
+    if not permissions.can_write_follow_up(actor):
+        raise PermissionDenied
+    unknown = set(fields) - set(FOLLOW_UP_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
+    entry = FollowUpEntry(evaluation_round=evaluation_round, region=region, created_by=actor, **fields)
+    return create_with_history(instance=entry, actor=actor, reason=_("Follow-up written"))
+
+
+@transaction.atomic
+def follow_up_entry_update(*, actor, entry: FollowUpEntry, changes: dict[str, Any], expected_version: int | None = None) -> FollowUpEntry:
+    if not permissions.can_edit_follow_up_entry(actor, entry):
+        raise PermissionDenied
+    unknown = set(changes) - set(FOLLOW_UP_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
+    return versioned_update(instance=entry, expected_version=expected_version, changes=changes, actor=actor, reason=_("Follow-up edited"))
+
+
+# --- the annual report -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def annual_report_update(*, actor, year: int, introduction: str, expected_version: int | None = None) -> AnnualReport:
+    """Write the year's introduction; the first write creates the row (version 1), later ones
+    are versioned (409 when based on a stale version)."""
+    if not permissions.can_edit_annual_report(actor):
+        raise PermissionDenied
+    current = AnnualReport.objects.select_for_update().filter(year=year).first()
+    if current is None:
+        # Version 0 stands for "no introduction yet"; a page showing an unsaved report sends it,
+        # so a second first-writer meets the row the first one created and gets a 409.
+        if expected_version not in (None, 0):
+            raise ConcurrentEditError(current_version=0, expected_version=expected_version)
+        try:
+            with transaction.atomic():  # a savepoint: two first writes at once meet the unique year
+                return create_with_history(
+                    instance=AnnualReport(year=year, introduction=introduction), actor=actor, reason=_("Introduction written")
+                )
+        except IntegrityError as error:
+            raise ConcurrentEditError(current_version=1, expected_version=0) from error
+    return versioned_update(
+        instance=current,
+        expected_version=expected_version,
+        changes={"introduction": introduction},
+        actor=actor,
+        reason=_("Introduction edited"),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,12 +14,27 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alfadmin.http import AuthenticatedHttpRequest
 from alfadmin.kernel.errors import ConcurrentEditError, LockedError
 from alfadmin.kernel.views import edit_flow, form_version, require, section
+from alfadmin.selectors import region_list
+from evaluations import selectors as evaluations_selectors
 
-from . import permissions, selectors, services
-from .forms import AgendaItemForm, DecisionForm, MeetingForm, MemberForm, MinutesForm, OutcomeForm, PaymentForm, ScheduleForm, SettingsForm
-from .models import Decision, GunsSettings, Minutes
+from . import permissions, selectors, services, xlsx
+from .forms import (
+    AgendaItemForm,
+    AnnualReportForm,
+    DecisionForm,
+    FollowUpEntryForm,
+    MeetingForm,
+    MemberForm,
+    MinutesForm,
+    OutcomeForm,
+    PaymentForm,
+    ScheduleForm,
+    SettingsForm,
+)
+from .models import Decision, FollowUpEntry, GunsSettings, Minutes
 
 
 def _context(request: HttpRequest, **extra):
@@ -105,7 +122,8 @@ def decision_detail(request, pk: int):
 @section("guns")
 @require(permissions.can_draft)
 def decision_create(request):
-    form = DecisionForm(request.POST or None)
+    initial = {key: request.GET[key] for key in ("kind", "evaluation_round") if request.GET.get(key)}
+    form = DecisionForm(request.POST or None, initial=initial, rounds=evaluations_selectors.round_list(user=request.user))
 
     def save(form):
         data = form.changed_values()
@@ -134,7 +152,7 @@ def decision_edit(request, pk: int):
         return render(request, "guns/decision_form.html", {"title": str(decision), "form": None, "decision": decision}, status=409)
     if not permissions.can_edit_decision(request.user, decision):
         raise PermissionDenied
-    form = DecisionForm(request.POST or None, instance=decision)
+    form = DecisionForm(request.POST or None, instance=decision, rounds=evaluations_selectors.round_list(user=request.user))
     return edit_flow(
         request,
         form=form,
@@ -153,15 +171,15 @@ def decision_transition(request, pk: int, action: str):
     decision = _decision_or_404(request, pk)
     if request.method != "POST":
         return redirect("guns:decision", pk=pk)
-    kwargs: dict = {}
+    kwargs: dict[str, Any] = {}
     if action == "schedule":
-        form = ScheduleForm(request.POST)
-        if form.is_valid():
-            kwargs["meeting"] = form.cleaned_data["meeting"]
+        schedule_form = ScheduleForm(request.POST)
+        if schedule_form.is_valid():
+            kwargs["meeting"] = schedule_form.cleaned_data["meeting"]
     elif action in ("adopt", "reject"):
-        form = OutcomeForm(request.POST)
-        if form.is_valid():
-            kwargs.update(consensus=bool(form.cleaned_data.get("consensus")), votes=form.votes())
+        outcome_form = OutcomeForm(request.POST)
+        if outcome_form.is_valid():
+            kwargs.update(consensus=bool(outcome_form.cleaned_data.get("consensus")), votes=outcome_form.votes())
     try:
         services.decision_transition(actor=request.user, decision=decision, action=action, **kwargs)
     except ValidationError as error:
@@ -389,4 +407,152 @@ def settings_edit(request):
         template="guns/settings_form.html",
         context={"title": _("GUNS settings")},
         success_url=reverse("guns:index"),
+    )
+
+
+# --- follow-up of the evaluations -----------------------------------------------------------
+
+
+@section("guns")
+@require(permissions.can_view_guns)
+def follow_up_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "guns/follow_up_index.html", _context(request, rounds=selectors.follow_up_rounds(user=request.user)))
+
+
+@section("guns")
+@require(permissions.can_view_guns)
+def follow_up_round(request: HttpRequest, pk: int) -> HttpResponse:
+    """Per region: the round's findings (evaluations, scoped to the user), GUNS's notes and actions,
+    and the round's decisions (follow-ups of the evaluations, statements as VR's reference group)."""
+    evaluation_round = get_object_or_404(selectors.follow_up_rounds(user=request.user), pk=pk)
+    matrix = evaluations_selectors.round_matrix(user=request.user, evaluation_round=evaluation_round)
+    entries: dict[int, list[FollowUpEntry]] = {}
+    for entry in selectors.follow_up_entries(user=request.user).filter(evaluation_round=evaluation_round):
+        entries.setdefault(entry.region_id, []).append(entry)
+    can_write = permissions.can_write_follow_up(request.user)
+    regions = [
+        {
+            "region": row.region,
+            "hidden": row.hidden,
+            "findings": row.findings,
+            "entries": entries.get(row.region.pk, []),
+            "form": FollowUpEntryForm(prefix=f"r{row.region.pk}") if can_write else None,
+        }
+        for row in matrix.rows
+    ]
+    return render(
+        request,
+        "guns/follow_up_round.html",
+        _context(
+            request,
+            evaluation_round=evaluation_round,
+            regions=regions,
+            decisions=selectors.round_decisions(user=request.user, evaluation_round=evaluation_round),
+            can_write=can_write,
+            statement_kind=Decision.Kind.REFERENCE_GROUP_STATEMENT,
+            follow_up_kind=Decision.Kind.FOLLOW_UP_EVALUATION,
+        ),
+    )
+
+
+@require(permissions.can_write_follow_up)
+def follow_up_entry_create(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    evaluation_round = get_object_or_404(selectors.follow_up_rounds(user=request.user), pk=pk)
+    region = get_object_or_404(region_list(user=request.user), code=code)
+    if request.method != "POST":
+        return redirect("guns:follow_up_round", pk=pk)
+    form = FollowUpEntryForm(request.POST, prefix=f"r{region.pk}")
+    if form.is_valid():
+        data = form.changed_values()
+        try:
+            services.follow_up_entry_create(actor=request.user, evaluation_round=evaluation_round, region=region, **data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Saved."))
+    else:
+        messages.error(request, " ".join(str(message) for errors in form.errors.values() for message in errors))
+    return redirect(f"{reverse('guns:follow_up_round', args=[pk])}#fu-{region.code}")
+
+
+@section("guns")
+@require(permissions.can_write_follow_up)
+def follow_up_entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(selectors.follow_up_entries(user=request.user), pk=pk)
+    if not permissions.can_edit_follow_up_entry(request.user, entry):
+        raise PermissionDenied
+    form = FollowUpEntryForm(request.POST or None, instance=entry)
+    return edit_flow(
+        request,
+        form=form,
+        save=lambda f: services.follow_up_entry_update(
+            actor=request.user, entry=entry, changes=f.changed_values(), expected_version=form_version(f)
+        ),
+        template="guns/follow_up_entry_form.html",
+        context={
+            "title": _("Follow-up: %(region)s, round %(round)s") % {"region": entry.region.name, "round": entry.evaluation_round.name},
+            "entry": entry,
+            "history": list(entry.history.select_related("history_user")[:20]),
+        },
+        success_url=reverse("guns:follow_up_round", args=[entry.evaluation_round_id]),
+    )
+
+
+# --- the annual report to the parties ---------------------------------------------------------
+
+
+def _report_year(request: HttpRequest) -> int:
+    """?year=YYYY, else last year (the report is written after the year it covers)."""
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year - 1)
+    except ValueError:
+        return timezone.localdate().year - 1
+
+
+@section("guns")
+@require(permissions.can_view_guns)
+def annual_report(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    year = year or _report_year(request)
+    data = selectors.annual_report_data(user=request.user, year=year)
+    return render(
+        request,
+        "guns/annual_report.html",
+        _context(
+            request,
+            data=data,
+            year=year,
+            can_edit_report=permissions.can_edit_annual_report(request.user),
+            history=list(data.report.history.select_related("history_user")[:20]) if data.report.pk else [],
+        ),
+    )
+
+
+@require(permissions.can_view_guns)
+def annual_report_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    data = selectors.annual_report_data(user=request.user, year=year)
+    response = HttpResponse(
+        xlsx.annual_report_workbook(data), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="guns-annual-report-{year}.xlsx"'
+    return response
+
+
+@section("guns")
+@require(permissions.can_edit_annual_report)
+def annual_report_introduction(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
+    report = selectors.annual_report_for(user=request.user, year=year)
+    form = AnnualReportForm(request.POST or None, instance=report)
+    return edit_flow(
+        request,
+        form=form,
+        save=lambda f: services.annual_report_update(
+            actor=request.user, year=year, introduction=f.cleaned_data["introduction"], expected_version=form_version(f)
+        ),
+        template="guns/annual_report_form.html",
+        context={
+            "title": _("Introduction to the annual report %(year)s") % {"year": year},
+            "year": year,
+            "history": list(report.history.select_related("history_user")[:20]) if report.pk else [],
+        },
+        success_url=f"{reverse('guns:annual_report_year', args=[year])}",
     )

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from alfadmin.models import AgreementPeriod, BudgetYear, Region, StudentCount
+from alfadmin.models import AgreementPeriod, BudgetYear, Region, StudentCount, University
 
 from .fields import SlugRelatedField
 
@@ -26,6 +26,30 @@ class RegionUpdateSerializer(serializers.Serializer):
     reason = ReasonField()
     name = serializers.CharField(max_length=200, required=False)
     is_active = serializers.BooleanField(required=False)
+
+
+class UniversitySerializer(serializers.ModelSerializer):
+    region = serializers.SerializerMethodField()
+
+    class Meta:
+        model = University
+        fields = ["id", "code", "name", "source", "region", "version"]
+        read_only_fields = ["id", "region", "version"]
+        validators: list = []  # uniqueness of the code is checked by the service's full_clean, with a field name
+
+    def get_region(self, university: University) -> str | None:
+        """The code of the ALF region the university belongs to (null while it has none)."""
+        region = getattr(university, "region", None)
+        return region.code if region is not None else None
+
+
+class UniversityUpdateSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(required=False, min_value=1)
+
+    class Meta:
+        model = University
+        fields = ["code", "name", "source", "version"]
+        extra_kwargs = {f: {"required": False, "validators": []} for f in ["code", "name", "source"]}
 
 
 class StudentCountSerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from . import views
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
+router.register("universities", views.UniversityViewSet, basename="university")
 router.register("students", views.StudentCountViewSet, basename="student")
 router.register("appropriations", views.AppropriationViewSet, basename="appropriation")
 

@@ -20,6 +20,8 @@ from .serializers import (
     RegionUpdateSerializer,
     StudentCountSerializer,
     StudentCountUpdateSerializer,
+    UniversitySerializer,
+    UniversityUpdateSerializer,
 )
 
 
@@ -73,6 +75,42 @@ class RegionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         version, data = _split_version(serializer.validated_data)
         region = services.region_update(actor=request.user, region=region, expected_version=version, data=data, reason=_reason(serializer))
         return Response(RegionSerializer(region).data)
+
+
+class UniversityFilter(FilterSet):
+    code = django_filters.CharFilter(lookup_expr="iexact")
+
+    class Meta:
+        model = UniversitySerializer.Meta.model
+        fields = ["code", "source"]
+
+
+class UniversityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Universities: read by every signed-in user; created and edited by administrators (409 when stale)."""
+
+    serializer_class = UniversitySerializer
+    permission_classes = [RegistryPermission]
+    filterset_class = UniversityFilter
+    lookup_field = "code"
+    ordering_fields = ["code", "name"]
+
+    def get_queryset(self):
+        return selectors.university_list(user=self.request.user)
+
+    def create(self, request):
+        serializer = UniversitySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        university = services.university_create(actor=request.user, data=serializer.validated_data)
+        return Response(UniversitySerializer(university).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=UniversityUpdateSerializer, responses=UniversitySerializer)
+    def partial_update(self, request, code=None):
+        university = self.get_object()
+        serializer = UniversityUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        version, data = _split_version(serializer.validated_data)
+        university = services.university_update(actor=request.user, university=university, expected_version=version, data=data)
+        return Response(UniversitySerializer(university).data)
 
 
 class StudentCountFilter(FilterSet):

@@ -14,7 +14,7 @@ EXPECTED = {
     "is_signed_in": {"anonymous": False, "admin": True, "guns": True, "vr": True, "sth": True, "viewer": True},
     "can_view_registry": {"anonymous": False, "admin": True, "guns": True, "vr": True, "sth": True, "viewer": True},
     "can_edit_registry": {"anonymous": False, "admin": True, "guns": False, "vr": False, "sth": False, "viewer": False},
-    "can_manage_guns": {"anonymous": False, "admin": True, "guns": True, "vr": False, "sth": False, "viewer": False},
+    "is_guns": {"anonymous": False, "admin": False, "guns": True, "vr": False, "sth": False, "viewer": False},
 }
 
 

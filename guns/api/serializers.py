@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from alfadmin.models import Region
 from guns.models import Decision, GunsMember, Meeting
-from guns.selectors import meeting_quorum
+from guns.selectors import Quorum, meeting_quorum
 
 
 class GunsMemberSerializer(serializers.ModelSerializer):
@@ -57,7 +57,9 @@ class MeetingSerializer(serializers.ModelSerializer):
         fields = ["id", "date", "title", "attendees", "quorum", "quorum_reason", "agenda", "version"]
 
     def _quorum(self, meeting: Meeting):
-        cache = self.context.setdefault("quorum_cache", {})
+        # One serializer instance renders every row of a list (the ListSerializer's child), so the
+        # cache on the instance computes each meeting's quorum once for its two fields.
+        cache: dict[int, Quorum] = self.__dict__.setdefault("_quorum_cache", {})
         if meeting.pk not in cache:
             cache[meeting.pk] = meeting_quorum(meeting, self.context.get("guns_settings"))
         return cache[meeting.pk]
@@ -97,6 +99,7 @@ class DecisionSerializer(serializers.ModelSerializer):
             "conditions",
             "amends",
             "effect",
+            "evaluation_round",
             "amended_by",
             "consensus",
             "votes",

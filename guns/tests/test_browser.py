@@ -75,7 +75,19 @@ def test_draft_schedule_attend_adopt_and_the_pot_shows_it(page):
     assert "GUNS 2026:1" in page.locator(".agenda").inner_text()
 
 
-@pytest.mark.parametrize("path", ["/guns/", "/guns/decisions/", "/guns/meetings/", "/guns/pot/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/guns/",
+        "/guns/decisions/",
+        "/guns/meetings/",
+        "/guns/pot/",
+        "/guns/follow-up/",
+        "/guns/annual-report/?year=2025",
+        "/data/universities/",
+        "/data/universities/KI/",
+    ],
+)
 def test_guns_pages_are_accessible_and_fit_a_phone(page, path):
     browser_login(page, "guns")
     page.set_viewport_size({"width": 375, "height": 800})
@@ -83,3 +95,29 @@ def test_guns_pages_are_accessible_and_fit_a_phone(page, path):
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert_accessible(page, label=path)
+
+
+def test_a_member_writes_an_action_on_a_rounds_findings(page):
+    """From the evaluations' follow-up page to GUNS's, where guns2 adds an action for a region;
+    the round page passes axe-core (open <details> included)."""
+    from evaluations.models import EvaluationRound
+    from guns.models import FollowUpEntry
+
+    evaluation_round = EvaluationRound.objects.order_by("-applies_from").first()
+    browser_login(page, "guns2")
+    page.goto(f"{page.base_url}/evaluations/rounds/{evaluation_round.pk}/follow-up/")
+    page.click(f"a[href='/guns/follow-up/{evaluation_round.pk}/']")
+    page.wait_for_load_state("networkidle")
+    section = page.locator("section#fu-ORE, section:has(h2#fu-ORE)").first
+    section.locator("summary").click()
+    action_url = page.evaluate("document.querySelector('#fu-ORE').closest('section').querySelector('form').action")
+    assert action_url.endswith("/ORE/new/")
+    section.locator("select[name$='-kind']").select_option("action")
+    section.locator("textarea[name$='-text']").fill("Begär en reviderad handlingsplan")
+    section.locator("input[name$='-responsible']").fill("Region Örebro län")
+    section.locator("button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    entry = FollowUpEntry.objects.get(text="Begär en reviderad handlingsplan")
+    assert (entry.region.code, entry.kind, entry.created_by.username) == ("ORE", "action", "guns2")
+    assert "Begär en reviderad handlingsplan" in page.locator("h2#fu-ORE").locator("xpath=..").inner_text()
+    assert_accessible(page, label="follow-up round")

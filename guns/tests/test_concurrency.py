@@ -74,3 +74,32 @@ def test_numbers_without_gaps_or_twins_under_concurrency(role_users, meeting_wit
     ids = _on_agenda(role_users, meeting_with(5, 3), [DecisionFactory() for _ in range(6)])
     outcomes = _race(ids, "guns2")
     assert sorted(outcomes) == [f"GUNS 2025:{n}" for n in range(1, 7)]
+
+
+def test_two_first_writers_of_an_introduction_one_wins_the_other_gets_409(role_users):
+    """Both start from "no introduction yet" (version 0); the unique year lets one create the
+    row, and the other's savepoint turns the clash into a ConcurrentEditError (409), not a 500."""
+    from alfadmin.kernel.errors import ConcurrentEditError
+    from guns.models import AnnualReport
+
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = [None, None]
+
+    def write(index: int) -> None:
+        try:
+            actor = User.objects.get(username="admin" if index else "guns")
+            barrier.wait()
+            outcomes[index] = services.annual_report_update(actor=actor, year=2025, introduction=f"Text {index}", expected_version=0)
+        except ConcurrentEditError as error:
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(type(o).__name__ for o in outcomes) == ["AnnualReport", "ConcurrentEditError"]
+    report = AnnualReport.objects.get(year=2025)
+    assert report.version == 1 and report.history.count() == 1
