@@ -135,7 +135,7 @@ class ValidationRule(Versioned):
         return self.name
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, str] = {}
         for name in ("left", "right"):
             try:
                 parse_expression(getattr(self, name))
@@ -147,7 +147,7 @@ class ValidationRule(Versioned):
             except ExpressionError as error:
                 errors["condition"] = str(error)
         if not isinstance(self.fields, list) or not all(isinstance(f, str) for f in self.fields):
-            errors["fields"] = _("A list of field codes.")
+            errors["fields"] = str(_("A list of field codes."))
         if errors:
             raise ValidationError(errors)
 

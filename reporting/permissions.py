@@ -18,11 +18,15 @@ def can_view_reports(user: Any) -> bool:
 
 
 def can_view_report(user: Any, report: Report) -> bool:
-    return base.can_view_region_data(user, report.region_id)
+    """A reporter sees only its own region's report; every other signed-in role sees all."""
+    if base.is_reporter(user):
+        return user.region_id == report.region_id
+    return base.is_signed_in(user)
 
 
 def can_edit_report(user: Any, report: Report) -> bool:
-    return base.can_edit_region_report(user, report.region_id)
+    """Only the region's own reporter (or an administrator) writes its report."""
+    return base.is_admin(user) or (base.is_reporter(user) and user.region_id == report.region_id)
 
 
 def can_submit_report(user: Any, report: Report) -> bool:
