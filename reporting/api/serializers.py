@@ -53,7 +53,10 @@ class ReportSerializer(serializers.ModelSerializer):
         return [{"fields": [c], "message": m} for c, m in outcome.type_errors.items()] + [f.as_dict() for f in outcome.errors]
 
     def get_warnings(self, report: Report) -> list[dict]:
-        return [f.as_dict() for f in self._outcome(report).warnings]
+        """Each warning with `commented` (additive to interfaces.md): true when every field it names
+        has a comment, so it no longer blocks submission."""
+        outcome = self._outcome(report)
+        return [{**f.as_dict(), "commented": f not in outcome.uncommented} for f in outcome.warnings]
 
 
 class ReportPatchSerializer(serializers.Serializer):
@@ -72,3 +75,8 @@ class ReopenSerializer(serializers.Serializer):
 
 class ActionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
+
+
+class OpenYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
