@@ -2,7 +2,9 @@
 go through the same services as the pages and the API (validation, versions, history)."""
 
 from decimal import Decimal
+from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +15,30 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions, rules, services
 from .kernel.errors import ConcurrentEditError, LockedError
+from .kernel.forms import reason_field
+from .kernel.history import require_reason
+from .kernel.inputs import declaration_for
 from .models import AgreementPeriod, BudgetYear, Region, ResearchShare, ShareTable, StudentCount, University, User
+
+
+class ReasonAdminForm(forms.ModelForm):
+    """An admin form with the change's reason; refused at the field, before anything is saved,
+    when the kernel would refuse the save (a changed input without a reason)."""
+
+    reason = reason_field()
+    request_user: Any = None  # set by RegistryAdmin.get_form
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        declaration = declaration_for(type(self.instance))
+        if self.instance.pk and declaration is not None:
+            try:
+                require_reason(
+                    changed=declaration.fields & set(self.changed_data), reason=cleaned.get("reason", ""), actor=self.request_user
+                )
+            except ValidationError as error:
+                self.add_error("reason", error.message_dict["reason"])
+        return cleaned
 
 
 class RegistryAdmin(SimpleHistoryAdmin):
@@ -36,6 +61,13 @@ class RegistryAdmin(SimpleHistoryAdmin):
     def has_module_permission(self, request):
         return self.has_view_permission(request)
 
+    form = ReasonAdminForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request_user = request.user
+        return form
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The admin's own transaction rolls back; the user sees why, as on the pages.
         try:
@@ -47,16 +79,15 @@ class RegistryAdmin(SimpleHistoryAdmin):
     def create(self, actor, data: dict):
         raise PermissionDenied
 
-    def update(self, actor, obj, data: dict):
+    def update(self, actor, obj, data: dict, reason: str):
         raise PermissionDenied
 
     def save_model(self, request, obj, form, change):
         if change:
-            saved = self.update(
-                request.user, obj, {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
-            )
+            changed = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data and name != "reason"}
+            saved = self.update(request.user, obj, changed, form.cleaned_data.get("reason", ""))
         else:
-            saved = self.create(request.user, dict(form.cleaned_data))
+            saved = self.create(request.user, {k: v for k, v in form.cleaned_data.items() if k != "reason"})
         # The admin goes on with `obj` (redirects, change messages): give it the saved row's state.
         obj.pk, obj.version = saved.pk, saved.version
 
@@ -69,8 +100,8 @@ class UniversityAdmin(RegistryAdmin):
     def create(self, actor, data):
         return services.university_create(actor=actor, data=data)
 
-    def update(self, actor, obj, data):
-        return services.university_update(actor=actor, university=obj, expected_version=None, data=data)
+    def update(self, actor, obj, data, reason):
+        return services.university_update(actor=actor, university=obj, expected_version=None, data=data, reason=reason)
 
 
 @admin.register(Region)
@@ -81,8 +112,8 @@ class RegionAdmin(RegistryAdmin):
     def create(self, actor, data):
         return services.region_create(actor=actor, data=data)
 
-    def update(self, actor, obj, data):
-        return services.region_update(actor=actor, region=obj, expected_version=None, data=data)
+    def update(self, actor, obj, data, reason):
+        return services.region_update(actor=actor, region=obj, expected_version=None, data=data, reason=reason)
 
 
 @admin.register(AgreementPeriod)
@@ -92,8 +123,8 @@ class AgreementPeriodAdmin(RegistryAdmin):
     def create(self, actor, data):
         return services.agreement_period_create(actor=actor, data=data)
 
-    def update(self, actor, obj, data):
-        return services.agreement_period_update(actor=actor, period=obj, expected_version=None, data=data)
+    def update(self, actor, obj, data, reason):
+        return services.agreement_period_update(actor=actor, period=obj, expected_version=None, data=data, reason=reason)
 
 
 @admin.register(BudgetYear)
@@ -113,8 +144,8 @@ class BudgetYearAdmin(RegistryAdmin):
     def create(self, actor, data):
         return services.budget_year_create(actor=actor, data=data)
 
-    def update(self, actor, obj, data):
-        return services.budget_year_update(actor=actor, budget_year=obj, expected_version=None, data=data)
+    def update(self, actor, obj, data, reason):
+        return services.budget_year_update(actor=actor, budget_year=obj, expected_version=None, data=data, reason=reason)
 
 
 @admin.register(StudentCount)
@@ -125,8 +156,8 @@ class StudentCountAdmin(RegistryAdmin):
     def create(self, actor, data):
         return services.student_count_create(actor=actor, data=data)
 
-    def update(self, actor, obj, data):
-        return services.student_count_update(actor=actor, student_count=obj, expected_version=None, data=data)
+    def update(self, actor, obj, data, reason):
+        return services.student_count_update(actor=actor, student_count=obj, expected_version=None, data=data, reason=reason)
 
 
 class ShareInlineFormSet(BaseInlineFormSet):
@@ -159,7 +190,14 @@ class ShareTableAdmin(RegistryAdmin):
     readonly_fields = ["kind", "name", "source"]
     inlines = [ResearchShareInline]
 
-    def update(self, actor, obj, data):
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # The shares are all this page edits, and the form cannot see the inline's changes:
+        # a reason is asked for every save.
+        form.base_fields["reason"].required = True
+        return form
+
+    def update(self, actor, obj, data, reason):
         # Only the shares are editable here; save_related writes them through the service.
         return obj
 
@@ -167,7 +205,9 @@ class ShareTableAdmin(RegistryAdmin):
         percents = {
             f.cleaned_data["region"].code: f.cleaned_data["percent"] for formset in formsets for f in formset.forms if f.cleaned_data
         }
-        services.share_table_update(actor=request.user, table=form.instance, expected_version=None, percents=percents)
+        services.share_table_update(
+            actor=request.user, table=form.instance, expected_version=None, percents=percents, reason=form.cleaned_data.get("reason", "")
+        )
         for formset in formsets:
             # The service saved the rows; the admin's change message still reads these.
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []

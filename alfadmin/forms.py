@@ -3,10 +3,13 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from . import rules
-from .kernel.forms import VersionedModelForm
-from .models import AgreementPeriod, BudgetYear, Region, ShareTable, StudentCount
+from .kernel.changelog import ChangeFilter, tracked_models
+from .kernel.forms import VersionedModelForm, reason_field
+from .models import AgreementPeriod, BudgetYear, Region, ShareTable, StudentCount, User
 
 
 class BudgetYearForm(VersionedModelForm):
@@ -79,6 +82,10 @@ class ShareTableForm(forms.Form):
                 initial=current.get(region.pk),
                 widget=forms.NumberInput(attrs={"step": "0.0001", "inputmode": "decimal"}),
             )
+        self.fields["reason"] = reason_field()
+
+    def change_reason(self) -> str:
+        return (self.cleaned_data.get("reason") or "").strip()
 
     def percents(self) -> dict[str, Decimal]:
         return {name.removeprefix("shares."): value for name, value in self.cleaned_data.items() if name.startswith("shares.")}
@@ -91,3 +98,33 @@ class ShareTableForm(forms.Form):
             for messages in rules.share_sum_errors(values, field="shares").values():
                 raise forms.ValidationError(messages)
         return cleaned
+
+
+class ChangeLogFilterForm(forms.Form):
+    """The change log's filters: kind of object, one object, region, user and a date range (all optional)."""
+
+    model = forms.ChoiceField(label=_("Kind of object"), required=False)
+    object = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("code"), required=False, empty_label=_("All"))
+    user = forms.ModelChoiceField(label=_("Who"), queryset=User.objects.order_by("username"), required=False, empty_label=_("All"))
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_field = self.fields["model"]
+        assert isinstance(model_field, forms.ChoiceField)  # noqa: S101 - declared above
+        model_field.choices = [("", _("All")), *((t.key, capfirst(t.verbose_name)) for t in tracked_models())]
+
+    def change_filter(self) -> ChangeFilter:
+        if not self.is_valid():
+            return ChangeFilter()
+        d = self.cleaned_data
+        return ChangeFilter(
+            model=d["model"] or None,
+            object_id=d["object"] if d["model"] else None,
+            region_id=d["region"].pk if d["region"] else None,
+            user_id=d["user"].pk if d["user"] else None,
+            date_from=d["date_from"],
+            date_to=d["date_to"],
+        )

@@ -41,6 +41,10 @@ def is_vr(user: Actor) -> bool:
     return _role(user) == Role.VR
 
 
+def is_guns_member(user: Actor) -> bool:
+    return _role(user) == Role.GUNS
+
+
 def is_reporter(user: Actor) -> TypeGuard[User]:
     return _role(user) == Role.REPORTER
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("data/periods/", views.agreement_period_list, name="agreement-periods"),
     path("data/periods/<int:pk>/edit/", views.agreement_period_edit, name="agreement-period-edit"),
     path("data/changes/", views.change_log, name="change-log"),
+    path("data/changes/<str:model>/<int:history_id>/", views.change_detail, name="change-detail"),
     path("allocations/", include("allocations.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("guns/", include("guns.urls")),

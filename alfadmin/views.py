@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET
 
 from . import permissions, selectors, services
 from .celery import app as celery_app
-from .forms import AgreementPeriodForm, BudgetYearForm, ShareTableForm, StudentCountForm
+from .forms import AgreementPeriodForm, BudgetYearForm, ChangeLogFilterForm, ShareTableForm, StudentCountForm
 from .http import AuthenticatedHttpRequest
+from .kernel import changelog
 from .kernel.dashboard import panels_for
 from .kernel.views import edit_flow, form_version, require, section
 from .models import Source
@@ -144,7 +145,9 @@ def budget_year_edit(request: AuthenticatedHttpRequest, year: int | None = None)
         data = {k: v for k, v in f.changed_values().items()}
         if budget_year is None:
             return services.budget_year_create(actor=request.user, data=data)
-        return services.budget_year_update(actor=request.user, budget_year=budget_year, expected_version=form_version(f), data=data)
+        return services.budget_year_update(
+            actor=request.user, budget_year=budget_year, expected_version=form_version(f), data=data, reason=f.change_reason()
+        )
 
     title = _("Budget year %(year)s") % {"year": year} if year else _("New budget year")
     return edit_flow(
@@ -156,6 +159,7 @@ def budget_year_edit(request: AuthenticatedHttpRequest, year: int | None = None)
             "title": title,
             "back_url": "budget-years",
             "history": budget_year.history.select_related("history_user")[:20] if budget_year else None,
+            "history_of": budget_year,
         },
         success_url="budget-years",
     )
@@ -171,7 +175,7 @@ def student_count_edit(request: AuthenticatedHttpRequest, pk: int | None = None)
         if count is None:
             return services.student_count_create(actor=request.user, data=f.changed_values())
         return services.student_count_update(
-            actor=request.user, student_count=count, expected_version=form_version(f), data=f.changed_values()
+            actor=request.user, student_count=count, expected_version=form_version(f), data=f.changed_values(), reason=f.change_reason()
         )
 
     title = (
@@ -184,7 +188,12 @@ def student_count_edit(request: AuthenticatedHttpRequest, pk: int | None = None)
         form=form,
         save=save,
         template="alfadmin/edit.html",
-        context={"title": title, "back_url": "students", "history": count.history.select_related("history_user")[:20] if count else None},
+        context={
+            "title": title,
+            "back_url": "students",
+            "history": count.history.select_related("history_user")[:20] if count else None,
+            "history_of": count,
+        },
         success_url="students",
     )
 
@@ -197,7 +206,7 @@ def agreement_period_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 
     def save(f):
         return services.agreement_period_update(
-            actor=request.user, period=period, expected_version=form_version(f), data=f.changed_values()
+            actor=request.user, period=period, expected_version=form_version(f), data=f.changed_values(), reason=f.change_reason()
         )
 
     return edit_flow(
@@ -205,7 +214,12 @@ def agreement_period_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         form=form,
         save=save,
         template="alfadmin/edit.html",
-        context={"title": str(period), "back_url": "agreement-periods", "history": period.history.select_related("history_user")[:20]},
+        context={
+            "title": str(period),
+            "back_url": "agreement-periods",
+            "history": period.history.select_related("history_user")[:20],
+            "history_of": period,
+        },
         success_url="agreement-periods",
     )
 
@@ -218,24 +232,52 @@ def share_table_edit(request: AuthenticatedHttpRequest, kind: str) -> HttpRespon
     form = ShareTableForm(request.POST or None, table=table, regions=regions)
 
     def save(f):
-        return services.share_table_update(actor=request.user, table=table, expected_version=form_version(f), percents=f.percents())
+        return services.share_table_update(
+            actor=request.user, table=table, expected_version=form_version(f), percents=f.percents(), reason=f.change_reason()
+        )
 
     return edit_flow(
         request,
         form=form,
         save=save,
         template="alfadmin/edit.html",
-        context={"title": table.name, "back_url": "share-tables", "history": table.history.select_related("history_user")[:20]},
+        context={
+            "title": table.name,
+            "back_url": "share-tables",
+            "history": table.history.select_related("history_user")[:20],
+            "history_of": table,
+        },
         success_url="share-tables",
     )
 
 
 @section("data")
-@require(permissions.can_view_registry)
+@require(permissions.is_signed_in)
 def change_log(request: HttpRequest) -> HttpResponse:
-    """Recent changes to the registry with who, when and what changed (before → after)."""
-    rows = selectors.registry_change_log(user=request.user)
-    return render(request, "alfadmin/change_log.html", {"rows": rows})
+    """Changes across every tracked model, newest first: who, when, what, the action and the reason.
+
+    Filtered by kind of object (or one object and its parts), region, user and dates; what a
+    user may read follows each app's read rules (``alfadmin.kernel.changelog``).
+    """
+    form = ChangeLogFilterForm(request.GET or None)
+    flt = form.change_filter()
+    page = changelog.change_page(user=request.user, flt=flt, page=request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    subject = changelog.tracked(flt.model) if flt.model else None
+    return render(
+        request,
+        "alfadmin/change_log.html",
+        {"form": form, "page": page, "rows": page.object_list, "query": query.urlencode(), "subject": subject, "flt": flt},
+    )
+
+
+@section("data")
+@require(permissions.is_signed_in)
+def change_detail(request: HttpRequest, model: str, history_id: int) -> HttpResponse:
+    """One change field by field (before → after), its reason, and the object's previous/next change."""
+    detail = changelog.change_detail(user=request.user, key=model, history_id=history_id)
+    return render(request, "alfadmin/change_detail.html", {"detail": detail, "change": detail.change})
 
 
 def forbidden(request: HttpRequest, exception=None) -> HttpResponse:

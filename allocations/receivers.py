@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 
+from alfadmin import permissions
+from alfadmin.kernel.changelog import track
 from alfadmin.kernel.dashboard import register_panel
 from alfadmin.kernel.inputs import inputs_changed
 
 from . import selectors, tasks, watched_inputs
-from .models import AllocationModel
+from .models import AllocationModel, YearPublication
 from .services import recompute_request
 
 
@@ -36,4 +39,9 @@ def connect() -> None:
     assert tasks.recompute_years.name  # noqa: S101 - registered under the name services enqueue by
     watched_inputs.declare()
     inputs_changed.connect(request_recompute, dispatch_uid="allocations.request_recompute")
+    track(
+        YearPublication,
+        label=lambda r: str(r.year),
+        scope=lambda user: Q() if permissions.is_signed_in(user) else None,
+    )
     register_panel(name="allocation", template="allocations/partials/overview_panel.html", context=overview_panel, order=10)

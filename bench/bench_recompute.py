@@ -119,7 +119,13 @@ def main() -> int:
                     stamps.append(time.perf_counter())
 
                 transaction.on_commit(stamp)
-                registry.budget_year_update(actor=admin, budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": amount})
+                registry.budget_year_update(
+                    actor=admin,
+                    budget_year=budget_year,
+                    expected_version=budget_year.version,
+                    data={"research_appropriation": amount},
+                    reason="bench: appropriation changed",
+                )
 
             def current(amount=amount) -> bool:
                 runs = list(CurrentAllocation.objects.filter(year=YEAR).select_related("run").only("run__result"))

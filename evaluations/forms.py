@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alfadmin.kernel.forms import VersionedModelForm
+from alfadmin.kernel.forms import VersionedModelForm, reason_field
 from alfadmin.models import Region
 
 from .models import PANEL_NUMBERS, Bibliometrics, EvaluationRound, Finding, PanelRating, Rating, RegionFindings
@@ -54,6 +54,7 @@ class GridForm(forms.Form):
     `justification-<CODE>-<panel>`, `<finding>-<CODE>`, `<finding>_comment-<CODE>`."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = reason_field()
 
     def __init__(
         self,

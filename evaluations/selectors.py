@@ -99,6 +99,11 @@ def _result_scope(user, *, round_field: str = "evaluation_round", region_field: 
     return scope
 
 
+def result_scope(user) -> Q | None:
+    """Which ratings and findings `user` may read, as a ``Q`` (also on their historical rows)."""
+    return _result_scope(user)
+
+
 def round_list(*, user) -> QuerySet[EvaluationRound]:
     """Rounds themselves (names, years, status) are visible to every signed-in user."""
     if not permissions.can_view_evaluations(user):

@@ -110,13 +110,17 @@ def evaluation_round_update(
     expected_version: int | None,
     data: Mapping[str, Any],
     panels: Mapping[int, Mapping[str, Any]] | None = None,
+    reason: str = "",
 ) -> EvaluationRound:
-    """Change a draft round's name, years, model or panels (LockedError when finalized)."""
+    """Change a draft round's name, years, model or panels (LockedError when finalized).
+
+    Changing the years a round applies to needs `reason` (the kernel's rule for inputs).
+    """
     current = lock_for_update(EvaluationRound, evaluation_round.pk)
     _ensure_draft(current)
     if panels is not None:
         _check_panels(panels)
-    updated = versioned_update(instance=current, expected_version=expected_version, changes=data, actor=actor, reason=_("round changed"))
+    updated = versioned_update(instance=current, expected_version=expected_version, changes=data, actor=actor, reason=reason)
     if panels is not None:
         _save_panels(evaluation_round=updated, panels=panels, actor=actor)
     return updated
@@ -139,10 +143,13 @@ def _set_rating(
     existing: PanelRating | None,
     actor: User | None,
     source: str = Source.ENTERED,
+    reason: str = "",
 ) -> PanelRating | None:
+    # Entering a rating where there was none creates a row and needs no reason; changing or
+    # removing one does (the kernel refuses it without, ``alfadmin.kernel.history``).
     if not cell.rating:
         if existing is not None:
-            delete_with_history(instance=existing, actor=actor)
+            delete_with_history(instance=existing, actor=actor, reason=reason)
         return None
     if existing is not None and existing.rating == cell.rating and existing.justification == cell.justification:
         return existing
@@ -155,7 +162,7 @@ def _set_rating(
     # panel) row is looked up before, and the database enforces every constraint again. Skipping
     # the per-row constraint queries keeps a whole grid (21 cells) to a handful of queries each.
     rating.full_clean(exclude=["evaluation_round", "region"], validate_constraints=False)
-    save_with_history(instance=rating, actor=actor)
+    save_with_history(instance=rating, actor=actor, reason=reason)
     return rating
 
 
@@ -167,6 +174,7 @@ def _set_findings(
     existing: RegionFindings | None,
     actor: User | None,
     source: str = Source.ENTERED,
+    reason: str = "",
 ) -> RegionFindings:
     findings = existing or RegionFindings(evaluation_round=evaluation_round, region=region)
     changed = False
@@ -179,7 +187,7 @@ def _set_findings(
         if findings.pk is not None:
             findings.version += 1
         findings.full_clean(exclude=["evaluation_round", "region"], validate_constraints=False)  # as for ratings
-        save_with_history(instance=findings, actor=actor)
+        save_with_history(instance=findings, actor=actor, reason=reason)
     return findings
 
 
@@ -192,13 +200,14 @@ def round_grid_save(
     cells: Mapping[tuple[str, int], CellInput],
     findings: Mapping[str, Mapping[str, Any]] | None = None,
     source: str = Source.ENTERED,
+    reason: str = "",
 ) -> EvaluationRound:
     """Save the whole grid of a draft round: ratings by (region code, panel) and findings by region.
 
     A draft may break the model's rules (the page warns); finalizing checks them. Only changed
     cells write a history row. Stale version → ConcurrentEditError; finalized → LockedError.
     """
-    updated = _lock_round(evaluation_round, expected_version=expected_version, reason=_("ratings changed"), actor=actor)
+    updated = _lock_round(evaluation_round, expected_version=expected_version, reason=reason or _("ratings changed"), actor=actor)
     regions = {r.code: r for r in Region.objects.filter(is_active=True)}
     errors: dict[str, list[str]] = {}
     for (code, panel), cell in cells.items():
@@ -224,11 +233,18 @@ def round_grid_save(
             existing=existing.get((code, panel)),
             actor=actor,
             source=source,
+            reason=reason,
         )
     current_findings = {f.region.code: f for f in updated.findings.select_related("region")}
     for code, values in sorted((findings or {}).items()):
         _set_findings(
-            evaluation_round=updated, region=regions[code], values=values, existing=current_findings.get(code), actor=actor, source=source
+            evaluation_round=updated,
+            region=regions[code],
+            values=values,
+            existing=current_findings.get(code),
+            actor=actor,
+            source=source,
+            reason=reason,
         )
     return updated
 
@@ -244,9 +260,10 @@ def rating_set(
     justification: str = "",
     expected_version: int | None = None,
     source: str | None = None,
+    reason: str = "",
 ) -> PanelRating:
     """Create or change one rating (the API's write). `expected_version` is the rating's version."""
-    updated_round = _lock_round(evaluation_round, expected_version=None, reason=_("rating changed"), actor=actor)
+    updated_round = _lock_round(evaluation_round, expected_version=None, reason=reason or _("rating changed"), actor=actor)
     existing = PanelRating.objects.select_for_update().filter(evaluation_round=updated_round, region=region, panel=panel).first()
     if existing is not None and expected_version is not None and existing.version != expected_version:
         # Delegate the 409 (with what changed) to the one implementation.
@@ -261,24 +278,27 @@ def rating_set(
         existing=existing,
         actor=actor,
         source=source or Source.ENTERED,
+        reason=reason,
     )
     assert result is not None  # noqa: S101 - a non-empty rating always leaves a row
     return result
 
 
 @transaction.atomic
-def rating_delete(*, actor: User | None, rating: PanelRating) -> None:
-    """Remove a rating of a draft round (history keeps who removed it)."""
-    _lock_round(rating.evaluation_round, expected_version=None, reason=_("rating removed"), actor=actor)
-    delete_with_history(instance=rating, actor=actor, reason=_("rating removed"))
+def rating_delete(*, actor: User | None, rating: PanelRating, reason: str = "") -> None:
+    """Remove a rating of a draft round (history keeps who removed it and why: `reason` is required)."""
+    _lock_round(rating.evaluation_round, expected_version=None, reason=reason or _("rating removed"), actor=actor)
+    delete_with_history(instance=rating, actor=actor, reason=reason)
 
 
 @transaction.atomic
-def findings_set(*, actor: User | None, evaluation_round: EvaluationRound, region: Region, values: Mapping[str, Any]) -> RegionFindings:
-    """Create or change one region's three findings and comments in a draft round."""
-    updated = _lock_round(evaluation_round, expected_version=None, reason=_("findings changed"), actor=actor)
+def findings_set(
+    *, actor: User | None, evaluation_round: EvaluationRound, region: Region, values: Mapping[str, Any], reason: str = ""
+) -> RegionFindings:
+    """Create or change one region's three findings and comments in a draft round (a change needs `reason`)."""
+    updated = _lock_round(evaluation_round, expected_version=None, reason=reason or _("findings changed"), actor=actor)
     existing = RegionFindings.objects.select_for_update().filter(evaluation_round=updated, region=region).first()
-    return _set_findings(evaluation_round=updated, region=region, values=values, existing=existing, actor=actor)
+    return _set_findings(evaluation_round=updated, region=region, values=values, existing=existing, actor=actor, reason=reason)
 
 
 def round_rule_check(*, evaluation_round: EvaluationRound, ratings: Mapping[tuple[str, int], str] | None = None) -> rules.RuleCheck:
@@ -372,13 +392,14 @@ def bibliometrics_create(*, actor: User | None, data: Mapping[str, Any]) -> Bibl
 
 @transaction.atomic
 def bibliometrics_update(
-    *, actor: User | None, bibliometrics: Bibliometrics, expected_version: int | None, data: Mapping[str, Any]
+    *, actor: User | None, bibliometrics: Bibliometrics, expected_version: int | None, data: Mapping[str, Any], reason: str = ""
 ) -> Bibliometrics:
+    """Change a row of indicators (changing highly-cited publications or the round needs `reason`)."""
     current = lock_for_update(Bibliometrics, bibliometrics.pk)
     _ensure_basis_unlocked(evaluation_round=current.evaluation_round)
     if "evaluation_round" in data:
         _ensure_basis_unlocked(evaluation_round=data["evaluation_round"])
-    return versioned_update(instance=current, expected_version=expected_version, changes=data, actor=actor)
+    return versioned_update(instance=current, expected_version=expected_version, changes=data, actor=actor, reason=reason)
 
 
 @dataclass(frozen=True)
@@ -389,9 +410,12 @@ class ImportResult:
 
 @transaction.atomic
 def bibliometrics_import(
-    *, actor: User | None, rows: list[RawRow], evaluation_round: EvaluationRound | None = None, source: str = "entered"
+    *, actor: User | None, rows: list[RawRow], evaluation_round: EvaluationRound | None = None, source: str = "entered", reason: str = ""
 ) -> ImportResult:
     """Save checked rows all or nothing; the check runs again here, against the locked state.
+
+    Every row's history says it was imported, with the user's `reason` when given (an import is
+    its own reason: a replaced row needs no further one).
 
     Raises ValidationError with `row <n>.<field>` keys when any row has a problem (nothing is
     saved), LockedError when the round is finalized.
@@ -403,6 +427,7 @@ def bibliometrics_import(
     problems = {f"row {c.number}.{field}": [message] for c in checks for field, message in c.problems}
     if problems:
         raise ValidationError(problems)
+    why = _("imported: %(reason)s") % {"reason": reason.strip()} if reason.strip() else _("imported")
     created = replaced = 0
     for c in checks:
         p = c.parsed
@@ -417,11 +442,11 @@ def bibliometrics_import(
         if current is None:
             row = Bibliometrics(region=p["region"], period_start=p["period_start"], period_end=p["period_end"], source=source, **values)
             row.full_clean()
-            save_with_history(instance=row, actor=actor, reason=_("imported"))
+            save_with_history(instance=row, actor=actor, reason=why)
             created += 1
         else:
             values["source"] = source
-            versioned_update(instance=current, expected_version=None, changes=values, actor=actor, reason=_("imported"))
+            versioned_update(instance=current, expected_version=None, changes=values, actor=actor, reason=why)
             replaced += 1
     return ImportResult(created=created, replaced=replaced)
 

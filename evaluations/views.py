@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from alfadmin import selectors as alfadmin_selectors
 from alfadmin.http import AuthenticatedHttpRequest
 from alfadmin.kernel.errors import ConcurrentEditError, LockedError
-from alfadmin.kernel.views import edit_flow, require, section
+from alfadmin.kernel.views import add_service_errors, edit_flow, require, section
 from alfadmin.models import Source
 
 from . import imports, permissions, rules, selectors, services
@@ -80,6 +80,7 @@ def _round_form_page(request: AuthenticatedHttpRequest, evaluation_round: Evalua
                 expected_version=f.cleaned_data.get("version"),
                 data=f.round_values(),
                 panels=f.panels(),
+                reason=f.change_reason(),
             )
         except ValidationError as error:
             raise _for_form(error, f) from None
@@ -208,9 +209,10 @@ def round_grid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     expected_version=form.cleaned_data.get("version"),
                     cells=form.cells(),
                     findings=form.findings(),
+                    reason=(form.cleaned_data.get("reason") or "").strip(),
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
                 status = 400
             except (ConcurrentEditError, LockedError) as error:
                 messages.error(request, str(error))
@@ -379,7 +381,11 @@ def bibliometrics_edit(request: AuthenticatedHttpRequest, pk: int | None = None)
         if row is None:
             return services.bibliometrics_create(actor=request.user, data=f.changed_values())
         return services.bibliometrics_update(
-            actor=request.user, bibliometrics=row, expected_version=f.cleaned_data.get("version"), data=f.changed_values()
+            actor=request.user,
+            bibliometrics=row,
+            expected_version=f.cleaned_data.get("version"),
+            data=f.changed_values(),
+            reason=f.change_reason(),
         )
 
     title = (
@@ -392,7 +398,7 @@ def bibliometrics_edit(request: AuthenticatedHttpRequest, pk: int | None = None)
         form=form,
         save=save,
         template="evaluations/edit.html",
-        context={"title": title, "history": row.history.select_related("history_user")[:20] if row else None},
+        context={"title": title, "history_of": row, "history": row.history.select_related("history_user")[:20] if row else None},
         success_url="evaluations:bibliometrics",
     )
 

@@ -18,14 +18,14 @@ def can_view_reports(user: Any) -> bool:
 
 
 def can_view_report(user: Any, report: Report) -> bool:
-    """A reporter sees only its own region's report; every other signed-in role sees all."""
+    """A reporter sees only its own region's reports; every other signed-in role sees all."""
     if base.is_reporter(user):
         return user.region_id == report.region_id
     return base.is_signed_in(user)
 
 
 def can_edit_report(user: Any, report: Report) -> bool:
-    """Only the region's own reporter (or an administrator) writes its report."""
+    """Only the region's own reporter (or an administrator) writes its reports."""
     return base.is_admin(user) or (base.is_reporter(user) and user.region_id == report.region_id)
 
 

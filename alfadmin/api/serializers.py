@@ -14,8 +14,14 @@ class RegionSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "code", "university", "version"]
 
 
+def ReasonField() -> serializers.CharField:  # noqa: N802 - reads like the field classes it stands with
+    """Why the change is made (kept in the history); the kernel requires it when an allocation input changes."""
+    return serializers.CharField(required=False, allow_blank=True, max_length=500, write_only=True)
+
+
 class RegionUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
+    reason = ReasonField()
     name = serializers.CharField(max_length=200, required=False)
     is_active = serializers.BooleanField(required=False)
 
@@ -38,10 +44,11 @@ class VersionField(serializers.IntegerField):
 
 class StudentCountUpdateSerializer(serializers.ModelSerializer):
     version = VersionField()
+    reason = ReasonField()
 
     class Meta:
         model = StudentCount
-        fields = ["planned_hst", "actual_hst", "source", "version"]
+        fields = ["planned_hst", "actual_hst", "source", "version", "reason"]
         extra_kwargs = {f: {"required": False} for f in ["planned_hst", "actual_hst", "source"]}
 
 
@@ -72,6 +79,7 @@ class BudgetYearSerializer(serializers.ModelSerializer):
 
 class BudgetYearUpdateSerializer(serializers.ModelSerializer):
     version = VersionField()
+    reason = ReasonField()
 
     class Meta:
         model = BudgetYear
@@ -85,5 +93,6 @@ class BudgetYearUpdateSerializer(serializers.ModelSerializer):
             "is_projection",
             "source",
             "version",
+            "reason",
         ]
-        extra_kwargs = {f: {"required": False} for f in fields if f != "version"}
+        extra_kwargs = {f: {"required": False} for f in fields if f not in ("version", "reason")}

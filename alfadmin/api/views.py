@@ -25,7 +25,12 @@ class TokenView(ObtainAuthToken):
 
 def _split_version(data: dict) -> tuple[int | None, dict]:
     data = dict(data)
+    data.pop("reason", None)
     return data.pop("version", None), data
+
+
+def _reason(serializer) -> str:
+    return serializer.validated_data.get("reason", "")
 
 
 class RegionFilter(django_filters.FilterSet):
@@ -52,7 +57,7 @@ class RegionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         serializer = RegionUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         version, data = _split_version(serializer.validated_data)
-        region = services.region_update(actor=request.user, region=region, expected_version=version, data=data)
+        region = services.region_update(actor=request.user, region=region, expected_version=version, data=data, reason=_reason(serializer))
         return Response(RegionSerializer(region).data)
 
 
@@ -87,7 +92,9 @@ class StudentCountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         serializer = StudentCountUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         version, data = _split_version(serializer.validated_data)
-        count = services.student_count_update(actor=request.user, student_count=count, expected_version=version, data=data)
+        count = services.student_count_update(
+            actor=request.user, student_count=count, expected_version=version, data=data, reason=_reason(serializer)
+        )
         return Response(StudentCountSerializer(count).data)
 
 
@@ -124,5 +131,7 @@ class AppropriationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         serializer = BudgetYearUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         version, data = _split_version(serializer.validated_data)
-        budget_year = services.budget_year_update(actor=request.user, budget_year=budget_year, expected_version=version, data=data)
+        budget_year = services.budget_year_update(
+            actor=request.user, budget_year=budget_year, expected_version=version, data=data, reason=_reason(serializer)
+        )
         return Response(BudgetYearSerializer(budget_year).data)

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from .errors import ConcurrentEditError
 from .inputs import changed_input_fields, declaration_for, report_changes
@@ -31,10 +33,30 @@ def _mark_history(instance: models.Model, *, actor: Any, reason: str) -> None:
     instance._change_reason = reason or None  # type: ignore[attr-defined]
 
 
+def require_reason(*, changed: frozenset[str], reason: str, actor: Any) -> None:
+    """Refuse a signed-in user's change of a money input without a reason.
+
+    The rule lives here, not in each service, so page, API and admin alike are held to it.
+    Creating a row needs no reason (there is no value to change; a rating entered for the first
+    time in a draft round is a new row), nor does a system write (``actor`` None: demo data,
+    imports and recomputes that pass their own reason). Changing or deleting an existing row
+    whose declared input fields (``alfadmin.kernel.inputs``) change does.
+    """
+    if changed and getattr(actor, "is_authenticated", False) and not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason for the change: it is kept in the history.")]})
+
+
 def save_with_history(*, instance: M, actor: Any, reason: str = "", update_fields: list[str] | None = None) -> M:
-    """Save `instance` as `actor` with `reason`; report changed allocation inputs first."""
+    """Save `instance` as `actor` with `reason`; report changed allocation inputs first.
+
+    A change to an existing row's declared input fields by a signed-in user needs a reason
+    (``require_reason``: ValidationError naming ``reason``, nothing written).
+    """
     created = instance._state.adding
-    report_changes(instance=instance, changed=changed_input_fields(instance, created=created), reason=reason, actor=actor)
+    changed = changed_input_fields(instance, created=created)
+    if not created:
+        require_reason(changed=changed, reason=reason, actor=actor)
+    report_changes(instance=instance, changed=changed, reason=reason, actor=actor)
     _mark_history(instance, actor=actor, reason=reason)
     instance.save(update_fields=update_fields)
     if isinstance(instance, TracksLoadedValues):
@@ -52,6 +74,7 @@ def delete_with_history(*, instance: models.Model, actor: Any, reason: str = "")
     """Delete a row, keeping its last version in the history; a declared input reports its years."""
     declaration = declaration_for(type(instance))
     if declaration is not None:
+        require_reason(changed=declaration.fields, reason=reason, actor=actor)
         report_changes(instance=instance, changed=declaration.fields, deleted=True, reason=reason, actor=actor)
     _mark_history(instance, actor=actor, reason=reason)
     instance.delete()

@@ -54,7 +54,7 @@ def edit_flow(
         try:
             save(form)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         except (ConcurrentEditError, LockedError) as error:
             messages.error(request, str(error))
             return render(request, template, {**context, "form": form}, status=409)
@@ -63,6 +63,15 @@ def edit_flow(
             return redirect(success_url)
     status = 400 if request.method == "POST" else 200
     return render(request, template, {**context, "form": form}, status=status)
+
+
+def add_service_errors(form: Any, error: ValidationError) -> None:
+    """Show a service's errors at the fields they name; those the form lacks, above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 def form_version(form: Any) -> int | None:

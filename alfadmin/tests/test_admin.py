@@ -44,10 +44,15 @@ def test_admin_refuses_shares_not_summing_to_100(admin_client):
 
 def test_admin_saves_shares_through_the_service_with_history(admin_client, role_users):
     table = ShareTable.objects.get(kind="in_force")
-    response = admin_client.post(f"/admin/alfadmin/sharetable/{table.pk}/change/", _share_form(table, {"VGR": "17.4", "ORE": "5.1"}))
+    form = _share_form(table, {"VGR": "17.4", "ORE": "5.1"})
+    refused = admin_client.post(f"/admin/alfadmin/sharetable/{table.pk}/change/", form)
+    assert refused.status_code == 200 and "reason" in refused.context["adminform"].form.errors
+    assert str(ResearchShare.objects.get(table=table, region__code="ORE").percent) != "5.1000"
+    response = admin_client.post(f"/admin/alfadmin/sharetable/{table.pk}/change/", {**form, "reason": "New agreement"})
     assert response.status_code == 302
     share = ResearchShare.objects.get(table=table, region__code="ORE")
     assert str(share.percent) == "5.1000"
+    assert share.history.first().history_change_reason == "New agreement"
     assert share.history.first().history_user == role_users["admin"]
     assert ShareTable.objects.get(pk=table.pk).version == table.version + 1
 
@@ -61,6 +66,17 @@ def test_admin_refuses_negative_students_naming_the_field(admin_client):
     assert response.status_code == 200
     assert "planned_hst" in response.content.decode()
     assert StudentCount.objects.get(pk=count.pk).planned_hst == count.planned_hst
+
+
+def test_admin_asks_for_the_reason_of_an_input_change(admin_client):
+    count = StudentCount.objects.get(region__code="STH", year=2024)
+    data = {"region": count.region_id, "year": 2024, "planned_hst": "1234", "actual_hst": "", "source": "entered"}
+    refused = admin_client.post(f"/admin/alfadmin/studentcount/{count.pk}/change/", data)
+    assert refused.status_code == 200 and "reason" in refused.context["adminform"].form.errors
+    assert StudentCount.objects.get(pk=count.pk).planned_hst == count.planned_hst
+    saved = admin_client.post(f"/admin/alfadmin/studentcount/{count.pk}/change/", {**data, "reason": "Corrected"})
+    assert saved.status_code == 302
+    assert count.history.first().history_change_reason == "Corrected"
 
 
 @pytest.mark.parametrize("username", ["guns", "vr", "sth", "viewer"])

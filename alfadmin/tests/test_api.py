@@ -46,7 +46,7 @@ def test_every_role_reads_every_collection(as_user, role, url):
 @pytest.mark.parametrize("role", ROLES)
 def test_only_admin_writes_students(as_user, role):
     count = StudentCount.objects.get(region__code="STH", year=2030)
-    response = as_user(role).patch(f"/api/v1/students/{count.pk}/", {"planned_hst": "2001", "version": count.version}, format="json")
+    response = as_user(role).patch(f"/api/v1/students/{count.pk}/", {"planned_hst": "2001", "version": count.version, "reason": "test"}, format="json")
     assert response.status_code == (200 if role == "admin" else 403)
     count.refresh_from_db()
     assert count.planned_hst == (2001 if role == "admin" else 2000)
@@ -54,7 +54,7 @@ def test_only_admin_writes_students(as_user, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_only_admin_writes_appropriations(as_user, role):
-    response = as_user(role).patch("/api/v1/appropriations/2030/", {"research_appropriation": 1}, format="json")
+    response = as_user(role).patch("/api/v1/appropriations/2030/", {"research_appropriation": 1, "reason": "test"}, format="json")
     assert response.status_code == (200 if role == "admin" else 403)
 
 
@@ -96,9 +96,9 @@ def test_duplicate_student_row_is_a_field_error(as_user):
 def test_stale_version_gives_409_with_what_changed(as_user):
     year = BudgetYear.objects.get(year=2031)
     client = as_user("admin")
-    first = client.patch("/api/v1/appropriations/2031/", {"research_appropriation": 5, "version": year.version}, format="json")
+    first = client.patch("/api/v1/appropriations/2031/", {"research_appropriation": 5, "version": year.version, "reason": "first"}, format="json")
     assert first.status_code == 200
-    second = client.patch("/api/v1/appropriations/2031/", {"research_appropriation": 6, "version": year.version}, format="json")
+    second = client.patch("/api/v1/appropriations/2031/", {"research_appropriation": 6, "version": year.version, "reason": "second"}, format="json")
     assert second.status_code == 409
     body = second.json()
     assert body["current_version"] == year.version + 1

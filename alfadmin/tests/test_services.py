@@ -25,9 +25,7 @@ def _percents(table):
 def test_shares_summing_to_99_9_are_rejected_and_nothing_changes(table, role_users):
     before = _percents(table)
     with pytest.raises(ValidationError) as error:
-        services.share_table_update(
-            actor=role_users["admin"], table=table, expected_version=table.version, percents={**SHARES, "VGR": "17.4"}
-        )
+        services.share_table_update(actor=role_users["admin"], table=table, expected_version=table.version, percents={**SHARES, "VGR": "17.4"}, reason="changed in a test")
     assert "shares" in error.value.message_dict
     assert "99.9" in error.value.message_dict["shares"][0]
     table.refresh_from_db()
@@ -46,13 +44,13 @@ def test_shares_summing_to_99_9_are_rejected_and_nothing_changes(table, role_use
 )
 def test_bad_share_input_names_the_field(table, role_users, percents, field):
     with pytest.raises(ValidationError) as error:
-        services.share_table_update(actor=role_users["admin"], table=table, expected_version=table.version, percents=percents)
+        services.share_table_update(actor=role_users["admin"], table=table, expected_version=table.version, percents=percents, reason="changed in a test")
     assert field in error.value.message_dict
 
 
 def test_share_update_saves_exact_percentages_with_history_and_outbox(table, role_users):
     new = {**SHARES, "STH": "29.9999", "ORE": "5.0001"}
-    updated = services.share_table_update(actor=role_users["admin"], table=table, expected_version=table.version, percents=new)
+    updated = services.share_table_update(actor=role_users["admin"], table=table, expected_version=table.version, percents=new, reason="changed in a test")
     assert updated.version == table.version + 1
     assert _percents(updated)["STH"] == Decimal("29.9999")
     record = ResearchShare.history.filter(region__code="STH", table=table).first()
@@ -63,13 +61,9 @@ def test_share_update_saves_exact_percentages_with_history_and_outbox(table, rol
 
 def test_stale_version_is_detected_not_overwritten(registry_demo, role_users):
     year = BudgetYear.objects.get(year=2024)
-    services.budget_year_update(
-        actor=role_users["admin"], budget_year=year, expected_version=year.version, data={"research_appropriation": 2_021_000_000}
-    )
+    services.budget_year_update(actor=role_users["admin"], budget_year=year, expected_version=year.version, data={"research_appropriation": 2_021_000_000}, reason="changed in a test")
     with pytest.raises(ConcurrentEditError) as error:
-        services.budget_year_update(
-            actor=role_users["admin"], budget_year=year, expected_version=year.version, data={"research_appropriation": 1}
-        )
+        services.budget_year_update(actor=role_users["admin"], budget_year=year, expected_version=year.version, data={"research_appropriation": 1}, reason="changed in a test")
     assert error.value.current_version == year.version + 1
     assert "research_appropriation" in error.value.changed
     year.refresh_from_db()
@@ -78,9 +72,7 @@ def test_stale_version_is_detected_not_overwritten(registry_demo, role_users):
 
 def test_budget_year_history_records_who_and_before_after(registry_demo, role_users):
     year = BudgetYear.objects.get(year=2025)
-    services.budget_year_update(
-        actor=role_users["admin"], budget_year=year, expected_version=year.version, data={"research_appropriation": 2_000_000_000}
-    )
+    services.budget_year_update(actor=role_users["admin"], budget_year=year, expected_version=year.version, data={"research_appropriation": 2_000_000_000}, reason="changed in a test")
     latest = year.history.first()
     assert latest.history_user == role_users["admin"]
     changes = {c.field: (c.old, c.new) for c in latest.diff_against(latest.prev_record).changes}
@@ -90,9 +82,7 @@ def test_budget_year_history_records_who_and_before_after(registry_demo, role_us
 def test_invalid_budget_year_update_changes_nothing(registry_demo, role_users):
     year = BudgetYear.objects.get(year=2024)
     with pytest.raises(ValidationError) as error:
-        services.budget_year_update(
-            actor=role_users["admin"], budget_year=year, expected_version=year.version, data={"research_appropriation": -5}
-        )
+        services.budget_year_update(actor=role_users["admin"], budget_year=year, expected_version=year.version, data={"research_appropriation": -5}, reason="changed in a test")
     assert "research_appropriation" in error.value.message_dict
     fresh = BudgetYear.objects.get(year=2024)
     assert (fresh.research_appropriation, fresh.version) == (2_020_000_000, year.version)
@@ -102,22 +92,16 @@ def test_invalid_budget_year_update_changes_nothing(registry_demo, role_users):
 def test_plo_change_recomputes_that_year_and_every_later_one(registry_demo, role_users):
     year = BudgetYear.objects.get(year=2029)
     RecomputeRequest.objects.all().delete()
-    services.budget_year_update(
-        actor=role_users["admin"], budget_year=year, expected_version=year.version, data={"plo_rate": Decimal("0.02")}
-    )
+    services.budget_year_update(actor=role_users["admin"], budget_year=year, expected_version=year.version, data={"plo_rate": Decimal("0.02")}, reason="changed in a test")
     assert sorted(RecomputeRequest.objects.values_list("year", flat=True)) == [2029, 2030, 2031]
 
 
 def test_only_planned_students_trigger_a_recompute(registry_demo, role_users):
     count = StudentCount.objects.get(region__code="ORE", year=2024)
     RecomputeRequest.objects.all().delete()
-    count = services.student_count_update(
-        actor=role_users["admin"], student_count=count, expected_version=count.version, data={"actual_hst": Decimal("800")}
-    )
+    count = services.student_count_update(actor=role_users["admin"], student_count=count, expected_version=count.version, data={"actual_hst": Decimal("800")}, reason="changed in a test")
     assert not RecomputeRequest.objects.exists()
-    services.student_count_update(
-        actor=role_users["admin"], student_count=count, expected_version=count.version, data={"planned_hst": Decimal("500")}
-    )
+    services.student_count_update(actor=role_users["admin"], student_count=count, expected_version=count.version, data={"planned_hst": Decimal("500")}, reason="changed in a test")
     assert list(RecomputeRequest.objects.values_list("year", flat=True)) == [2024]
 
 

@@ -95,13 +95,8 @@ def test_stale_edit_on_the_page_is_a_409_with_a_message(login):
     year = BudgetYear.objects.get(year=2030)
     client = login("admin")
     form = {
-        "year": 2030,
-        "period": year.period_id,
-        "research_appropriation": 1,
-        "education_basis": "rate",
-        "plo_rate": "0.015",
-        "source": "entered",
-        "version": year.version,
+        "year": 2030, "period": year.period_id, "research_appropriation": 1, "education_basis": "rate",
+        "plo_rate": "0.015", "source": "entered", "version": year.version, "reason": "test",
     }
     assert client.post("/data/years/2030/edit/", form).status_code == 302
     response = client.post("/data/years/2030/edit/", {**form, "research_appropriation": 2})
@@ -113,17 +108,12 @@ def test_saved_edit_appears_in_the_change_log(login):
     year = BudgetYear.objects.get(year=2031)
     client = login("admin")
     form = {
-        "year": 2031,
-        "period": year.period_id,
-        "research_appropriation": 2_300_000_000,
-        "education_basis": "rate",
-        "plo_rate": "0.015",
-        "source": "entered",
-        "version": year.version,
+        "year": 2031, "period": year.period_id, "research_appropriation": 2_300_000_000, "education_basis": "rate",
+        "plo_rate": "0.015", "source": "entered", "version": year.version, "reason": "Budget bill",
     }
     assert client.post("/data/years/2031/edit/", form).status_code == 302
     log = client.get("/data/changes/").content.decode()
-    assert "admin" in log and "2031" in log
+    assert "admin" in log and "2031" in log and "Budget bill" in log
 
 
 @pytest.mark.parametrize(

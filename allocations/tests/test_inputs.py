@@ -128,7 +128,7 @@ def test_ds2024_uses_the_shares_in_force_until_the_switch_year_then_the_agreemen
 
     cells = {key: services.CellInput(rating=value, justification="x") for key, value in RATINGS_2024.items()}
     findings = {code: {"development_areas": True, "realistic_plans": True, "previous_acted_on": True} for code in ("AAA", "BBB", "CCC")}
-    later = services.round_grid_save(actor=None, evaluation_round=later, expected_version=None, cells=cells, findings=findings)
+    later = services.round_grid_save(actor=None, evaluation_round=later, expected_version=None, cells=cells, findings=findings, reason="changed in a test")
     services.evaluation_round_finalize(actor=None, evaluation_round=later, expected_version=None)
 
     before = gather(year=2027, model="ds2024")

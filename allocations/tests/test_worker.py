@@ -129,7 +129,7 @@ def test_fifty_rapid_edits_end_in_one_consistent_run(computed, users, worker):
         else:
             budget_year = BudgetYear.objects.get(year=2024)
             amount = 1_300_000_000 + n * 1_000
-            registry.budget_year_update(actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": amount})
+            registry.budget_year_update(actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": amount}, reason="changed in a test")
             amounts.append(amount)
     try:
         wait_for(lambda: _pending(2024) == 0, timeout=120, interval=0.1)

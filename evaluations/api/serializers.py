@@ -15,6 +15,11 @@ class VersionField(serializers.IntegerField):
         super().__init__(required=False, min_value=1, **kwargs)
 
 
+def ReasonField() -> serializers.CharField:  # noqa: N802 - reads like the field classes it stands with
+    """Why the change is made (kept in the history); required by the kernel when a rating or other input changes."""
+    return serializers.CharField(required=False, allow_blank=True, max_length=500, write_only=True)
+
+
 class PanelSerializer(serializers.ModelSerializer):
     class Meta:
         model = Panel
@@ -60,6 +65,7 @@ class EvaluationRoundInputSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=Source.choices, default=Source.ENTERED)  # type: ignore[assignment]  # a field named "source"; the stubs see Field.source
     panels = PanelInputSerializer(many=True, required=False)
     version = VersionField()
+    reason = ReasonField()
 
     def validate_panels(self, value):
         numbers = sorted(p["number"] for p in value)
@@ -95,6 +101,7 @@ class RatingCreateSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=Rating.choices)
     justification = serializers.CharField(required=False, allow_blank=True, default="")
     source = serializers.ChoiceField(choices=Source.choices, required=False)  # type: ignore[assignment]  # a field named "source"; the stubs see Field.source
+    reason = ReasonField()
 
 
 class RatingUpdateSerializer(serializers.Serializer):
@@ -102,11 +109,13 @@ class RatingUpdateSerializer(serializers.Serializer):
     justification = serializers.CharField(required=False, allow_blank=True)
     source = serializers.ChoiceField(choices=Source.choices, required=False)  # type: ignore[assignment]  # a field named "source"; the stubs see Field.source
     version = VersionField()
+    reason = ReasonField()
 
 
 class FindingsSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
     plans_ok = serializers.BooleanField(read_only=True)
+    reason = ReasonField()
 
     class Meta:
         model = RegionFindings
@@ -121,6 +130,7 @@ class FindingsSerializer(serializers.ModelSerializer):
             "plans_ok",
             "source",
             "version",
+            "reason",
         ]
         read_only_fields = ["plans_ok", "version"]
         validators: list = []
@@ -151,9 +161,10 @@ class BibliometricsSerializer(serializers.ModelSerializer):
 
 class BibliometricsUpdateSerializer(serializers.ModelSerializer):
     version = VersionField()
+    reason = ReasonField()
     evaluation_round = serializers.PrimaryKeyRelatedField(queryset=EvaluationRound.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = Bibliometrics
-        fields = ["evaluation_round", "publications", "highly_cited", "citation_impact", "uncited_share", "source", "version"]
+        fields = ["evaluation_round", "publications", "highly_cited", "citation_impact", "uncited_share", "source", "version", "reason"]
         extra_kwargs = {f: {"required": False} for f in ["publications", "highly_cited", "citation_impact", "uncited_share", "source"]}

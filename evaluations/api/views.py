@@ -73,6 +73,7 @@ class EvaluationRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("version", None)
+        data.pop("reason", None)
         panels = data.pop("panels", None)
         created = services.evaluation_round_create(actor=request.user, data=data, panels=panels)
         return Response(EvaluationRoundSerializer(created).data, status=status.HTTP_201_CREATED)
@@ -85,8 +86,9 @@ class EvaluationRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
         panels = data.pop("panels", None)
+        reason = data.pop("reason", "")
         updated = services.evaluation_round_update(
-            actor=request.user, evaluation_round=evaluation_round, expected_version=version, data=data, panels=panels
+            actor=request.user, evaluation_round=evaluation_round, expected_version=version, data=data, panels=panels, reason=reason
         )
         return Response(EvaluationRoundSerializer(EvaluationRound.objects.prefetch_related("panels").get(pk=updated.pk)).data)
 
@@ -128,7 +130,10 @@ class EvaluationRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
             values = dict(serializer.validated_data)
             region = values.pop("region")
             values.pop("source", None)
-            saved = services.findings_set(actor=request.user, evaluation_round=evaluation_round, region=region, values=values)
+            reason = values.pop("reason", "")
+            saved = services.findings_set(
+                actor=request.user, evaluation_round=evaluation_round, region=region, values=values, reason=reason
+            )
             return Response(FindingsSerializer(saved).data)
         rows = selectors.findings_list(user=request.user).filter(evaluation_round=evaluation_round)
         return Response(FindingsSerializer(rows, many=True).data)
@@ -171,6 +176,7 @@ class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             rating=d["rating"],
             justification=d.get("justification", ""),
             source=d.get("source"),
+            reason=d.get("reason", ""),
         )
         return Response(RatingSerializer(rating).data, status=status.HTTP_201_CREATED)
 
@@ -189,11 +195,14 @@ class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             justification=d.get("justification", current.justification),
             expected_version=d.get("version"),
             source=d.get("source"),
+            reason=d.get("reason", ""),
         )
         return Response(RatingSerializer(rating).data)
 
     def destroy(self, request, pk=None):
-        services.rating_delete(actor=request.user, rating=self.get_object())
+        # The reason comes in the body ({"reason": …}) or, for clients that send no body with DELETE, as ?reason=.
+        reason = request.data.get("reason") if hasattr(request.data, "get") else None
+        services.rating_delete(actor=request.user, rating=self.get_object(), reason=str(reason or request.query_params.get("reason", "")))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -229,5 +238,6 @@ class BibliometricsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
-        row = services.bibliometrics_update(actor=request.user, bibliometrics=row, expected_version=version, data=data)
+        reason = data.pop("reason", "")
+        row = services.bibliometrics_update(actor=request.user, bibliometrics=row, expected_version=version, data=data, reason=reason)
         return Response(BibliometricsSerializer(row).data)

@@ -23,10 +23,12 @@ def make_round(*, name="2026/27", applies_from=2028, applies_to=2031, model="alf
     )
 
 
-def rate(evaluation_round, ratings: dict[tuple[str, int], str], *, actor=None, findings=None):
+def rate(evaluation_round, ratings: dict[tuple[str, int], str], *, actor=None, findings=None, reason="rated in a test"):
     """Save the grid with the given cells (others untouched); returns the fresh round."""
     cells = {key: services.CellInput(rating=value, justification=f"because {key}") for key, value in ratings.items()}
-    return services.round_grid_save(actor=actor, evaluation_round=evaluation_round, expected_version=None, cells=cells, findings=findings)
+    return services.round_grid_save(
+        actor=actor, evaluation_round=evaluation_round, expected_version=None, cells=cells, findings=findings, reason=reason
+    )
 
 
 def rate_all(evaluation_round, codes, *, very_high: dict[int, list[str]] | None = None, inadequate=None, actor=None, findings=None):

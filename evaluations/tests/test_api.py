@@ -78,7 +78,7 @@ def test_only_vr_and_admin_change_a_draft_round(as_user, world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_only_vr_and_admin_change_ratings(as_user, world, role):
     rating = _rating(world.draft)
-    response = as_user(role).patch(f"/api/v1/ratings/{rating.pk}/", {"rating": "inadequate", "version": rating.version}, format="json")
+    response = as_user(role).patch(f"/api/v1/ratings/{rating.pk}/", {"rating": "inadequate", "version": rating.version, "reason": "test"}, format="json")
     assert response.status_code == (200 if role in WRITERS else 403)
     assert PanelRating.objects.get(pk=rating.pk).rating == ("inadequate" if role in WRITERS else "good_high")
 
@@ -87,7 +87,7 @@ def test_only_vr_and_admin_change_ratings(as_user, world, role):
 def test_only_vr_and_admin_create_and_delete_ratings(as_user, world, role):
     rating = _rating(world.draft, "DDD", 3)
     client = as_user(role)
-    response = client.delete(f"/api/v1/ratings/{rating.pk}/")
+    response = client.delete(f"/api/v1/ratings/{rating.pk}/?reason=test")
     assert response.status_code == (204 if role in WRITERS else 403)
     payload = {"evaluation_round": world.draft.pk, "region": "DDD", "panel": 3, "rating": "very_high", "justification": "Strong."}
     response = client.post("/api/v1/ratings/", payload, format="json")
@@ -111,7 +111,7 @@ def test_only_vr_and_admin_write_bibliometrics(as_user, world, role):
     assert response.status_code == (201 if role in WRITERS else 403)
     assert Bibliometrics.objects.filter(region__code="DDD", period_start=2022).exists() is (role in WRITERS)
     unlinked = bibliometrics(world.regions["CCC"], period=(2010, 2013))
-    response = client.patch(f"/api/v1/bibliometrics/{unlinked.pk}/", {"highly_cited": "50", "version": unlinked.version}, format="json")
+    response = client.patch(f"/api/v1/bibliometrics/{unlinked.pk}/", {"highly_cited": "50", "version": unlinked.version, "reason": "test"}, format="json")
     assert response.status_code == (200 if role in WRITERS else 403)
 
 
@@ -142,7 +142,7 @@ def test_findings_read_by_all_written_by_vr_and_admin(as_user, world, role):
     response = client.get(f"/api/v1/evaluation-rounds/{world.finalized.pk}/findings/")
     assert response.status_code == 200 and len(response.json()) == 4
     response = client.post(
-        f"/api/v1/evaluation-rounds/{world.draft.pk}/findings/", {"region": "CCC", "realistic_plans": False}, format="json"
+        f"/api/v1/evaluation-rounds/{world.draft.pk}/findings/", {"region": "CCC", "realistic_plans": False, "reason": "test"}, format="json"
     )
     assert response.status_code == (200 if role in WRITERS else 403)
 
@@ -180,9 +180,9 @@ def test_a_stale_rating_version_is_a_409_and_changes_nothing(as_user, world):
     rating = _rating(world.draft)
     client = as_user("vr")
     assert (
-        client.patch(f"/api/v1/ratings/{rating.pk}/", {"rating": "very_high", "version": rating.version}, format="json").status_code == 200
+        client.patch(f"/api/v1/ratings/{rating.pk}/", {"rating": "very_high", "version": rating.version, "reason": "test"}, format="json").status_code == 200
     )
-    response = client.patch(f"/api/v1/ratings/{rating.pk}/", {"rating": "inadequate", "version": rating.version}, format="json")
+    response = client.patch(f"/api/v1/ratings/{rating.pk}/", {"rating": "inadequate", "version": rating.version, "reason": "test"}, format="json")
     assert response.status_code == 409
     assert response.json()["current_version"] == rating.version + 1
     assert PanelRating.objects.get(pk=rating.pk).rating == "very_high"

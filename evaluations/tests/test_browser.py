@@ -90,6 +90,7 @@ def test_vr_enters_a_round_is_refused_then_finalizes_and_the_allocation_changes(
     page.goto(f"{page.base_url}/evaluations/rounds/{evaluation_round.pk}/grid/")
     _set(page, "VGR", 1, "good_high")
     expect(page.get_by_test_id("panel-check-1")).to_have_class(re.compile("check-ok"))
+    page.fill("#id_reason", "Panel 1 corrected VGR")  # changing an entered rating needs a reason
     page.get_by_test_id("save-grid").click()
     page.wait_for_load_state("networkidle")
 

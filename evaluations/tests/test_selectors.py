@@ -118,7 +118,7 @@ def test_round_matrix_hides_draft_rows_from_others(draft, codes, vr, make_user):
 
 def test_rating_history_lists_each_change(draft, codes, vr, make_user):
     rate_all(draft, codes, actor=vr)
-    services.rating_set(actor=vr, evaluation_round=draft, region=Region.objects.get(code="AAA"), panel=1, rating="good_high")
+    services.rating_set(actor=vr, evaluation_round=draft, region=Region.objects.get(code="AAA"), panel=1, rating="good_high", reason="changed in a test")
     changes = selectors.rating_history(user=vr, evaluation_round=draft)
     assert len(changes) == 13
     latest = changes[0]

@@ -137,7 +137,7 @@ def test_ds2024_has_no_limit_but_needs_the_findings(four_regions, codes, vr):
         services.evaluation_round_finalize(actor=vr, evaluation_round=evaluation_round, expected_version=None)
     problems = " ".join(error.value.message_dict["ratings"])
     assert "findings" in problems and "Panel" not in problems
-    services.round_grid_save(actor=vr, evaluation_round=evaluation_round, expected_version=None, cells={}, findings=all_yes(codes))
+    services.round_grid_save(actor=vr, evaluation_round=evaluation_round, expected_version=None, cells={}, findings=all_yes(codes), reason="changed in a test")
     assert services.evaluation_round_finalize(actor=vr, evaluation_round=evaluation_round, expected_version=None).status == "finalized"
 
 
@@ -170,11 +170,11 @@ def test_a_finalized_round_refuses_every_edit(finalized, codes, vr, four_regions
     with pytest.raises(LockedError):
         rate(finalized, {("AAA", 1): "good_high"}, actor=vr)
     with pytest.raises(LockedError):
-        services.rating_set(actor=vr, evaluation_round=finalized, region=four_regions["AAA"], panel=1, rating="good_high")
+        services.rating_set(actor=vr, evaluation_round=finalized, region=four_regions["AAA"], panel=1, rating="good_high", reason="changed in a test")
     with pytest.raises(LockedError):
-        services.evaluation_round_update(actor=vr, evaluation_round=finalized, expected_version=None, data={"name": "other"})
+        services.evaluation_round_update(actor=vr, evaluation_round=finalized, expected_version=None, data={"name": "other"}, reason="changed in a test")
     with pytest.raises(LockedError):
-        services.findings_set(actor=vr, evaluation_round=finalized, region=four_regions["AAA"], values={"realistic_plans": False})
+        services.findings_set(actor=vr, evaluation_round=finalized, region=four_regions["AAA"], values={"realistic_plans": False}, reason="changed in a test")
     with pytest.raises(LockedError):
         services.evaluation_round_finalize(actor=vr, evaluation_round=finalized, expected_version=None)
     assert PanelRating.objects.get(evaluation_round=finalized, region__code="AAA", panel=1).rating == "very_high"
@@ -183,7 +183,7 @@ def test_a_finalized_round_refuses_every_edit(finalized, codes, vr, four_regions
 def test_the_basis_of_a_finalized_round_is_locked(finalized, four_regions, vr):
     row = bibliometrics(four_regions["AAA"], evaluation_round=finalized)
     with pytest.raises(LockedError):
-        services.bibliometrics_update(actor=vr, bibliometrics=row, expected_version=None, data={"highly_cited": Decimal("1")})
+        services.bibliometrics_update(actor=vr, bibliometrics=row, expected_version=None, data={"highly_cited": Decimal("1")}, reason="changed in a test")
     with pytest.raises(LockedError):
         services.bibliometrics_create(
             actor=vr,
@@ -234,20 +234,22 @@ def test_a_draft_cannot_be_reopened(draft, admin_user):
 
 
 def test_rating_set_creates_updates_and_checks_the_rating_version(draft, four_regions, vr):
-    created = services.rating_set(actor=vr, evaluation_round=draft, region=four_regions["AAA"], panel=2, rating="good_high")
+    created = services.rating_set(actor=vr, evaluation_round=draft, region=four_regions["AAA"], panel=2, rating="good_high", reason="changed in a test")
     updated = services.rating_set(
-        actor=vr, evaluation_round=draft, region=four_regions["AAA"], panel=2, rating="very_high", expected_version=created.version
+        actor=vr, evaluation_round=draft, region=four_regions["AAA"], panel=2, rating="very_high", expected_version=created.version,
+        reason="changed in a test",
     )
     assert updated.version == created.version + 1
     with pytest.raises(ConcurrentEditError):
         services.rating_set(
-            actor=vr, evaluation_round=draft, region=four_regions["AAA"], panel=2, rating="inadequate", expected_version=created.version
+            actor=vr, evaluation_round=draft, region=four_regions["AAA"], panel=2, rating="inadequate", expected_version=created.version,
+            reason="changed in a test",
         )
     assert PanelRating.objects.get(pk=created.pk).rating == "very_high"
 
 
 def test_a_rating_change_bumps_the_round_version(draft, four_regions, vr):
-    services.rating_set(actor=vr, evaluation_round=draft, region=four_regions["AAA"], panel=2, rating="good_high")
+    services.rating_set(actor=vr, evaluation_round=draft, region=four_regions["AAA"], panel=2, rating="good_high", reason="changed in a test")
     assert _fresh(draft).version == draft.version + 1
 
 

@@ -135,6 +135,7 @@ def test_the_grid_saves_ratings_findings_and_history(login, world):
             "justification-CCC-2": "Outstanding",
             "realistic_plans-DDD": "no",
             "realistic_plans_comment-DDD": "Vague",
+            "reason": "Panel 2 revised",
         },
     )
     response = login("vr").post(f"/evaluations/rounds/{world.draft.pk}/grid/", data)
@@ -272,6 +273,7 @@ def test_follow_up_shows_the_quality_condition(login, world):
         evaluation_round=world.draft,
         region=world.regions["DDD"],
         values={"realistic_plans": False, "realistic_plans_comment": "No dates"},
+        reason="changed in a test",
     )
     rows = login("vr").get(f"/evaluations/rounds/{world.draft.pk}/follow-up/").context["rows"]
     assert {r["row"].region.code: r["condition"] for r in rows} == {"AAA": True, "BBB": True, "CCC": True, "DDD": False}

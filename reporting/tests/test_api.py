@@ -100,7 +100,6 @@ def test_return_needs_a_comment_and_reopen_a_reason(api_client, people, sth_repo
 READ, PATCH, SUBMIT, APPROVE, RETURN, REOPEN = "read", "patch", "submit", "approve", "return", "reopen"
 MATRIX = {
     # role: {action: (own, other)}
-    # Anonymous: 401 with `WWW-Authenticate: Token` (interfaces.md; token authentication comes first).
     "anonymous": {READ: (401, 401), PATCH: (401, 401), SUBMIT: (401, 401), APPROVE: (401, 401), RETURN: (401, 401), REOPEN: (401, 401)},
     "sth": {READ: (200, 404), PATCH: (200, 404), SUBMIT: (200, 404), APPROVE: (403, 404), RETURN: (403, 404), REOPEN: (403, 404)},
     "admin": {READ: (200, 200), PATCH: (200, 200), SUBMIT: (200, 200), APPROVE: (200, 200), RETURN: (200, 200), REOPEN: (200, 200)},

@@ -90,7 +90,7 @@ def test_the_current_allocation_of_a_year_has_both_models_by_default(computed, a
 
 def test_one_model_and_recomputing_status(computed, api, users):
     budget_year = BudgetYear.objects.get(year=2024)
-    registry.budget_year_update(actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": 1_100_000_000})
+    registry.budget_year_update(actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": 1_100_000_000}, reason="changed in a test")
     data = api("viewer").get("/api/v1/allocations/?year=2024&model=ds2024").json()
     assert [a["model"] for a in data["allocations"]] == ["ds2024"]
     assert data["allocations"][0]["status"] == "recomputing"
@@ -116,7 +116,7 @@ def test_bad_or_unknown_years(computed, api, query, status):
 
 def test_allocation_runs_are_filterable_and_paginated(computed, api, users):
     budget_year = BudgetYear.objects.get(year=2024)
-    registry.budget_year_update(actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": 1_100_000_000})
+    registry.budget_year_update(actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": 1_100_000_000}, reason="changed in a test")
     services.recompute_years(years=[2024])
     client = api("viewer")
     data = client.get("/api/v1/allocation-runs/?year=2024&model=alf2015").json()
@@ -138,7 +138,7 @@ def test_publishing_through_the_api_follows_the_same_rules(computed, api, users)
     assert response.status_code == 200 and response.json()["state"] == "published"
     assert api("viewer").get("/api/v1/allocations/?year=2024").json()["published"] is True
     # An input change of a published year is refused with 409 and the message
-    locked = api("admin").patch("/api/v1/appropriations/2024/", {"research_appropriation": 1}, format="json")
+    locked = api("admin").patch("/api/v1/appropriations/2024/", {"research_appropriation": 1, "reason": "test"}, format="json")
     assert locked.status_code == 409
     assert "2024" in locked.json()["detail"]
     assert api("admin").post("/api/v1/allocations/2024/reopen/", {}, format="json").status_code == 400

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def _change(year, users, who="admin", amount=1_111_000_000):
     budget_year = BudgetYear.objects.get(year=year)
-    registry.budget_year_update(actor=users[who], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": amount})
+    registry.budget_year_update(actor=users[who], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": amount}, reason="changed in a test")
 
 
 def test_an_administrator_who_did_not_change_the_inputs_publishes_at_once(computed, users):

@@ -24,7 +24,7 @@ def _current(year, model="alf2015"):
 
 def _set_research(year, amount, actor):
     budget_year = BudgetYear.objects.get(year=year)
-    return registry.budget_year_update(actor=actor, budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": amount})
+    return registry.budget_year_update(actor=actor, budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": amount}, reason="changed in a test")
 
 
 def test_an_input_change_writes_an_outbox_row_and_enqueues_on_commit(computed, users, django_capture_on_commit_callbacks):
@@ -160,7 +160,7 @@ def test_a_change_reaching_several_published_years_names_them_all(computed, user
     # A PLO change moves every later year: refused too, nothing saved
     budget_year = BudgetYear.objects.get(year=2025)
     with pytest.raises(LockedError):
-        registry.budget_year_update(actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"plo_rate": Decimal("0.02")})
+        registry.budget_year_update(actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"plo_rate": Decimal("0.02")}, reason="changed in a test")
     assert BudgetYear.objects.get(year=2025).plo_rate == Decimal("0.015")
 
 
@@ -195,7 +195,7 @@ def test_a_broker_failure_at_enqueue_is_logged_not_raised_and_the_sweep_recovers
 
 def test_only_planned_students_recompute(computed, users):
     count = StudentCount.objects.get(region__code="AAA", year=2024)
-    registry.student_count_update(actor=users["admin"], student_count=count, expected_version=count.version, data={"planned_hst": Decimal("1200")})
+    registry.student_count_update(actor=users["admin"], student_count=count, expected_version=count.version, data={"planned_hst": Decimal("1200")}, reason="changed in a test")
     services.recompute_years(years=[2024])
     assert _current(2024).run.inputs["education"]["hst"]["AAA"] == 1200
 

@@ -124,7 +124,7 @@ def test_ds2024_shows_guns_and_the_forfeited_quality_amount(computed, login):
 
 def test_while_recomputing_the_live_part_polls_and_stops_when_current(computed, login, users):
     budget_year = BudgetYear.objects.get(year=2025)
-    registry.budget_year_update(actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": 1_500_000_000})
+    registry.budget_year_update(actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": 1_500_000_000}, reason="changed in a test")
     client = login("viewer")
     page = client.get("/allocations/?year=2025").content.decode()
     assert 'hx-get="/allocations/live/?year=2025&amp;model=alf2015"' in page
@@ -186,7 +186,7 @@ def test_an_administrator_publishes_and_reopens_through_the_pages(computed, logi
     assert 'data-testid="publication-state"' in content
     assert 'action="/allocations/2024/reopen/"' in content
     # A locked year's input edit is refused on the registry page with the clear message (409)
-    page = client.post("/data/years/2024/edit/", {"year": 2024, "period": BudgetYear.objects.get(year=2024).period_id, "research_appropriation": 1, "education_basis": "appropriation", "education_appropriation": 1, "plo_rate": "0.015", "source": "memo", "version": BudgetYear.objects.get(year=2024).version})
+    page = client.post("/data/years/2024/edit/", {"year": 2024, "period": BudgetYear.objects.get(year=2024).period_id, "research_appropriation": 1, "education_basis": "appropriation", "education_appropriation": 1, "plo_rate": "0.015", "source": "memo", "version": BudgetYear.objects.get(year=2024).version, "reason": "test"})
     assert page.status_code == 409
     refused = page.content.decode()
     assert "2024" in refused and ("reopen" in refused or "återöppna" in refused)
@@ -200,7 +200,7 @@ def test_an_administrator_publishes_and_reopens_through_the_pages(computed, logi
 
 def test_four_eyes_through_the_pages(computed, login, users):
     budget_year = BudgetYear.objects.get(year=2025)
-    registry.budget_year_update(actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": 1_300_000_000})
+    registry.budget_year_update(actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": 1_300_000_000}, reason="changed in a test")
     services.recompute_years(years=[2025])
     client = login("admin")
     client.post("/allocations/2025/publish/")
@@ -239,7 +239,7 @@ def _grow(users, *, extra_years, edits):
     services.recompute_years(years=new_years, force=True)
     for n in range(edits):
         budget_year = BudgetYear.objects.get(year=2024)
-        registry.budget_year_update(actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": 1_020_000_000 + n})
+        registry.budget_year_update(actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": 1_020_000_000 + n}, reason="changed in a test")
         services.recompute_years(years=[2024])
     RecomputeRequest.objects.update(processed_at=RecomputeRequest.objects.first().requested_at)
 
