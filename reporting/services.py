@@ -415,10 +415,16 @@ def _lock_definition(definition: FormDefinition, *, expected_version: int | None
 
 
 @transaction.atomic
-def definition_update(*, definition: FormDefinition, deadline: datetime.date, expected_version: int | None, actor: Any) -> FormDefinition:
+def definition_update(
+    *, definition: FormDefinition, deadline: datetime.date, expected_version: int | None, actor: Any, reason: str = ""
+) -> FormDefinition:
     """The year's deadline (reminders follow it); allowed at any time."""
     return versioned_update(
-        instance=definition, expected_version=expected_version, changes={"deadline": deadline}, actor=actor, reason=_("Deadline changed")
+        instance=definition,
+        expected_version=expected_version,
+        changes={"deadline": deadline},
+        actor=actor,
+        reason=reason or _("Deadline changed"),
     )
 
 

@@ -394,7 +394,11 @@ def year_detail(request, year: int):
 
     def save(form):
         return services.definition_update(
-            definition=definition, deadline=form.cleaned_data["deadline"], expected_version=form_version(form), actor=request.user
+            definition=definition,
+            deadline=form.cleaned_data["deadline"],
+            expected_version=form_version(form),
+            actor=request.user,
+            reason=form.change_reason(),
         )
 
     context = {
