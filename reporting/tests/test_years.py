@@ -249,3 +249,40 @@ def test_open_year_api_is_idempotent(api_client, people, region_pair):
     assert again.status_code == 200
     assert again.json()["opened"] == [] and again.json()["existing"] == sorted(body["opened"])
     assert api_client.post(API, {"year": "soon"}, format="json").status_code == 400
+
+
+def test_a_submitted_years_form_is_refused_in_pages_but_its_deadline_is_not(client, people, region_pair, sth_report):
+    services.report_submit(report=fill(sth_report, people["sth"]), actor=people["sth"])
+    definition = FormDefinition.objects.get(year=2024)
+    field = definition.fields.get(code="doctoral_degrees")
+    client.force_login(people["admin"])
+    page = client.get(reverse("reporting:year", args=[2024])).content.decode()
+    assert 'data-testid="fields-locked"' in page
+    assert reverse("reporting:field-edit", args=[2024, field.pk]) not in page
+    refused = client.post(
+        reverse("reporting:field-edit", args=[2024, field.pk]),
+        {"code": "phd_degrees", "label": "x", "section": "S", "order": 1, "version": definition.version},
+    )
+    assert refused.status_code == 409
+    field.refresh_from_db()
+    assert field.code == "doctoral_degrees"
+    moved = client.post(reverse("reporting:year", args=[2024]), {"deadline": "2025-02-03", "version": definition.version})
+    assert moved.status_code == 302
+
+
+def test_the_years_link_is_shown_to_administrators_only(client, people):
+    client.force_login(people["admin"])
+    assert 'data-testid="years-link"' in client.get(reverse("reporting:index")).content.decode()
+    client.force_login(people["sth"])
+    assert 'data-testid="years-link"' not in client.get(reverse("reporting:index")).content.decode()
+
+
+def test_report_page_with_last_years_values_in_constant_queries(client, people, region_pair, sth_report, django_assert_max_num_queries):
+    fill(sth_report, people["sth"])
+    draft = services.report_open(region=region_pair[0], year=2025, actor=people["admin"])
+    client.force_login(people["sth"])
+    with django_assert_max_num_queries(12):  # 9 measured, previous year's values included
+        body = client.get(reverse("reporting:report", args=[draft.pk])).content.decode()
+    previous = selectors.previous_values(user=people["sth"], report=draft)
+    assert previous["education_personnel"] == "700" and previous["enrolled_hst"] == "100"
+    assert body.count('data-testid="previous-value"') == len(previous)
