@@ -430,8 +430,10 @@ def field_edit(request, year: int, pk: int | None = None):
             services.field_remove(form_field=form_field, expected_version=_version(request), actor=request.user)
         except (ConcurrentEditError, LockedError) as error:
             messages.error(request, str(error))
-        else:
-            messages.success(request, _("The field was removed."))
+            form = FieldForm(instance=form_field, definition=definition)
+            context = {"definition": definition, "form_field": form_field, "form": form}
+            return render(request, "reporting/field_edit.html", context, status=409)
+        messages.success(request, _("The field was removed."))
         return redirect(success_url)
     form = FieldForm(request.POST or None, instance=form_field, definition=definition)
 

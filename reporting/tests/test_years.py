@@ -205,6 +205,8 @@ def test_admin_opens_a_year_and_edits_its_form_in_pages(client, people, region_p
     deadline = client.post(reverse("reporting:year", args=[2026]), {"deadline": "2027-02-10", "version": definition.version})
     assert deadline.status_code == 302
     definition.refresh_from_db()
+    stale_remove = client.post(reverse("reporting:field-edit", args=[2026, field.pk]), {"action": "remove", "version": 1})
+    assert stale_remove.status_code == 409 and definition.fields.filter(pk=field.pk).exists()
     removed = client.post(reverse("reporting:field-edit", args=[2026, field.pk]), {"action": "remove", "version": definition.version})
     assert removed.status_code == 302 and not definition.fields.filter(pk=field.pk).exists()
     assert FormDefinition.objects.get(year=2026).deadline == datetime.date(2027, 2, 10)
