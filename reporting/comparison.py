@@ -102,7 +102,7 @@ def comparison(*, user: Any, year: int | None = None) -> Comparison:
 
 def comparison_workbook(data: Comparison) -> bytes:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook has one worksheet (`active` may be None in the stubs)
     sheet.title = _("Comparison")
     columns = ["year", "region", *[f"{k}_{p}" for k in ("education", "research") for p in COST_PARTS], *METRICS]
     sheet.append(columns)

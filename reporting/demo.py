@@ -10,8 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.text import slugify
 
-from alfadmin.models import Region, User
+from alfadmin.kernel.history import save_with_history
+from alfadmin.models import Region, Role, User
 
 from . import definitions, services
 from .models import Report
@@ -56,10 +58,20 @@ def _full_values(report: Report, *, distribution: tuple[str, str, str]) -> dict[
     return values
 
 
+def _reporter_addresses(*, actor: User | None) -> None:
+    """The demo reporters get example.org addresses, so reminders have someone to go to (only
+    where the address is empty: an address set by hand is kept)."""
+    for user in User.objects.filter(role=Role.REPORTER, email="").order_by("pk"):
+        name = ".".join(slugify(part) for part in (user.first_name, user.last_name) if part) or user.username
+        user.email = f"{name}@example.org"
+        save_with_history(instance=user, actor=actor, reason="Demo e-mail address", update_fields=["email"])
+
+
 @transaction.atomic
 def load() -> None:
     definitions.install()
     admin = User.objects.filter(username="admin").first()
+    _reporter_addresses(actor=admin)
     for region in Region.objects.filter(is_active=True).order_by("code"):
         code = region.code
         report = services.report_open(region=region, year=2024, actor=admin)

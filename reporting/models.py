@@ -23,8 +23,11 @@ from .expressions import ExpressionError, parse_comparison, parse_expression
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 
-class FormDefinition(models.Model):
-    """The report form of one year: which fields it asks for, in which order and sections."""
+class FormDefinition(Versioned):
+    """The report form of one year: which fields it asks for, in which order and sections.
+
+    Its version stands for every edit of its fields and its deadline (409 when stale).
+    """
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=YEAR_VALIDATORS)
     deadline = models.DateField(_("deadline"), help_text=_("25 January of the following year by default."))
@@ -72,6 +75,7 @@ class FormField(models.Model):
     section = models.CharField(_("section"), max_length=100)
     order = models.PositiveSmallIntegerField(_("order"))
     renamed_from = models.SlugField(_("previous code"), max_length=64, blank=True, help_text=_("The code this field had in earlier years."))
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["definition", "order"]
@@ -135,7 +139,7 @@ class ValidationRule(Versioned):
         return self.name
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, str] = {}
         for name in ("left", "right"):
             try:
                 parse_expression(getattr(self, name))
@@ -147,7 +151,7 @@ class ValidationRule(Versioned):
             except ExpressionError as error:
                 errors["condition"] = str(error)
         if not isinstance(self.fields, list) or not all(isinstance(f, str) for f in self.fields):
-            errors["fields"] = _("A list of field codes.")
+            errors["fields"] = str(_("A list of field codes."))
         if errors:
             raise ValidationError(errors)
 

@@ -44,3 +44,8 @@ def can_manage_rules(user: Any) -> bool:
 
 def can_view_comparison(user: Any) -> bool:
     return base.is_signed_in(user)
+
+
+def can_manage_forms(user: Any) -> bool:
+    """Open a year, edit its form (fields, deadline) and see the reminders sent: administrators."""
+    return base.is_admin(user)

@@ -9,8 +9,8 @@ from django.db.models import Prefetch, QuerySet
 
 from alfadmin import permissions as base
 
-from .models import FormDefinition, FormField, Report, ReportValue, ValidationRule
-from .permissions import can_manage_rules, can_view_reports
+from .models import FormDefinition, FormField, ReminderSent, Report, ReportValue, ValidationRule
+from .permissions import can_manage_forms, can_manage_rules, can_view_report, can_view_reports
 
 COMPLETE_STATES = (Report.State.SUBMITTED, Report.State.APPROVED)
 
@@ -91,3 +91,44 @@ def changed_since_approval(*, report: Report) -> dict[str, dict[str, Any]]:
 def value_history(*, report: Report) -> list[Any]:
     """Every value's history (who, when, value), newest first."""
     return list(ReportValue.history.filter(report_id=report.pk).select_related("history_user").order_by("-history_date")[:500])
+
+
+def previous_values(*, user: Any, report: Report) -> dict[str, str]:
+    """Last year's answers of the same region, keyed by this year's field codes: a renamed field
+    (``renamed_from``) finds the answer stored under its earlier code. Two queries."""
+    if not can_view_report(user, report):
+        return {}
+    previous = (
+        Report.objects.filter(region_id=report.region_id, definition__year__lt=report.definition.year).order_by("-definition__year").first()
+    )
+    if previous is None:
+        return {}
+    stored = dict(previous.values.values_list("code", "value"))
+    out: dict[str, str] = {}
+    for form_field in report.definition.fields.all():
+        old = form_field.renamed_from or form_field.code
+        if stored.get(old):
+            out[form_field.code] = stored[old]
+    return out
+
+
+def managed_definitions(*, user: Any) -> QuerySet[FormDefinition]:
+    """The forms an administrator edits (with their fields in one more query)."""
+    if not can_manage_forms(user):
+        return FormDefinition.objects.none()
+    return FormDefinition.objects.prefetch_related(Prefetch("fields", queryset=FormField.objects.order_by("order"))).order_by("-year")
+
+
+def year_reports(*, user: Any, definition: FormDefinition) -> QuerySet[Report]:
+    return report_list(user=user).filter(definition=definition).order_by("region__code")
+
+
+def reminder_log(*, user: Any, definition: FormDefinition) -> QuerySet[ReminderSent]:
+    """The reminders sent for the year's reports, newest first (administrators only)."""
+    if not can_manage_forms(user):
+        return ReminderSent.objects.none()
+    return (
+        ReminderSent.objects.filter(report__definition=definition)
+        .select_related("report__region")
+        .order_by("-sent_at", "report__region__code")
+    )

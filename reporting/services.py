@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -15,14 +16,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alfadmin.kernel.errors import ConcurrentEditError, LockedError
-from alfadmin.kernel.history import create_with_history, lock_for_update, save_with_history, versioned_update
+from alfadmin.kernel.history import create_with_history, delete_with_history, lock_for_update, save_with_history, versioned_update
 from alfadmin.models import AgreementPeriod, Region, Role, StudentCount, User
 from allocations import selectors as allocation_selectors
 
+from .definitions import FIELDS_2024
 from .models import FormDefinition, FormField, ReminderSent, Report, ReportValue, ValidationRule
 from .validation import Outcome, check, parse_value, rules_for, type_error_message
 
@@ -41,11 +44,21 @@ def _values_of(report: Report) -> dict[str, ReportValue]:
     return {v.code: v for v in report.values.all()}
 
 
-def prefill(*, report: Report, actor: Any) -> dict[str, str]:
-    """Money received from the year's allocation (published, else the current run) and planned hst."""
+_UNSET: Any = object()
+
+
+def _year_allocation(*, actor: Any, year: int) -> Any:
+    return allocation_selectors.year_allocation(user=actor, year=year, model=AgreementPeriod.Model.ALF2015.value)
+
+
+def prefill(*, report: Report, actor: Any, allocation: Any = _UNSET) -> dict[str, str]:
+    """Money received from the year's allocation (published, else the current run) and planned hst.
+
+    Pass `allocation` (``allocations.selectors.year_allocation``) to reuse it across regions."""
     year, code = report.definition.year, report.region.code
     prefilled: dict[str, str] = {}
-    allocation = allocation_selectors.year_allocation(user=actor, year=year, model=AgreementPeriod.Model.ALF2015.value)
+    if allocation is _UNSET:
+        allocation = _year_allocation(actor=actor, year=year)
     if allocation is not None:
         for row in allocation.rows:
             if row.code == code:
@@ -103,16 +116,35 @@ def _write_values(*, report: Report, changes: Mapping[str, str], comments: Mappi
             save_with_history(instance=row, actor=actor, reason=reason, update_fields=["value", "comment"])
 
 
+def _who(user: Any) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
 def _changed_since(report: Report, version: int) -> dict[str, dict[str, str]]:
-    """Fields changed after the report had `version`, with who changed them (for the 409)."""
+    """Fields changed after the report had `version`, with who changed them (for the 409).
+
+    A change of the report's state alone (submitted, returned, approved, reopened) changes no
+    value; it is named under the key ``state`` so the 409 never has an empty list."""
     then = report.history.filter(version=version).order_by("history_date").values_list("history_date", flat=True).last()
     if then is None:
         return {}
     changed: dict[str, dict[str, str]] = {}
     rows = ReportValue.history.filter(report_id=report.pk, history_date__gt=then).select_related("history_user").order_by("history_date")
     for row in rows:
-        user = row.history_user
-        changed[row.code] = {"by": (user.get_full_name() or user.username) if user else "", "new": row.value}
+        changed[row.code] = {"by": _who(row.history_user), "new": row.value}
+    states = (
+        report.history.filter(version__gt=version)
+        .select_related("history_user")
+        .order_by("history_date")
+        .only("state", "version", "history_user", "history_date")
+    )
+    original = report.history.filter(version=version).order_by("history_date").values_list("state", flat=True).last() or ""
+    latest, by, moved = original, None, False
+    for row in states:
+        if row.state != latest:
+            latest, by, moved = row.state, row.history_user, True
+    if moved:
+        changed["state"] = {"by": _who(by), "old": original, "new": latest}
     return changed
 
 
@@ -122,14 +154,14 @@ def _bump(report: Report, *, actor: Any, reason: str, fields: list[str]) -> Repo
 
 
 @transaction.atomic
-def report_open(*, region: Region, year: int, actor: Any) -> Report:
+def report_open(*, region: Region, year: int, actor: Any, allocation: Any = _UNSET) -> Report:
     """The region's report for `year`, created (prefilled) if missing; idempotent."""
     definition = FormDefinition.objects.get(year=year)
     report = Report.objects.filter(region=region, definition=definition).first()
     if report is not None:
         return report
     report = Report(region=region, definition=definition)
-    values = prefill(report=report, actor=actor)
+    values = prefill(report=report, actor=actor, allocation=allocation)
     create_with_history(instance=report, actor=actor, reason=_("Report opened"))
     fields = {f.code: f for f in definition.fields.all()}
     values.update(computed(values, year=year, fields=fields))
@@ -307,3 +339,135 @@ def rule_update(*, rule: ValidationRule, data: Mapping[str, Any], expected_versi
         actor=actor,
         reason=_("Rule edited"),
     )
+
+
+# --- Forms (definitions) and opening a year -------------------------------------------------
+
+FIELD_COPY = ("code", "kind", "source", "label", "help_text", "section", "order")
+FIELD_EDITABLE = ("code", "label", "help_text", "section", "order")
+
+
+@dataclass(frozen=True)
+class YearOpened:
+    definition: FormDefinition
+    created: bool  # the form definition was created now
+    opened: list[Report]  # reports created now
+    existing: list[Report]  # reports that were there already
+
+
+def _copy_fields(*, definition: FormDefinition, actor: Any) -> None:
+    """The nearest earlier year's fields (codes kept, so no previous code), else the spec's form."""
+    source = FormDefinition.objects.filter(year__lt=definition.year).order_by("-year").first()
+    if source is not None:
+        rows = [{name: getattr(f, name) for name in FIELD_COPY} for f in source.fields.order_by("order")]
+    else:
+        rows = [
+            {"code": code, "kind": kind, "source": src, "label": label, "help_text": help_text, "section": section, "order": i * 10}
+            for i, (code, kind, src, label, help_text, section) in enumerate(FIELDS_2024, start=1)
+        ]
+    for row in rows:
+        create_with_history(instance=FormField(definition=definition, **row), actor=actor, reason=_("Form copied"))
+
+
+@transaction.atomic
+def definition_ensure(*, year: int, actor: Any, deadline: datetime.date | None = None) -> tuple[FormDefinition, bool]:
+    """The form of `year`, created if missing (fields copied, deadline 25 January by default);
+    a given `deadline` different from the stored one is set. Returns (definition, created)."""
+    definition = FormDefinition.objects.filter(year=year).first()
+    if definition is None:
+        definition = create_with_history(
+            instance=FormDefinition(year=year, deadline=deadline or FormDefinition.default_deadline(year)),
+            actor=actor,
+            reason=_("Form created"),
+        )
+        _copy_fields(definition=definition, actor=actor)
+        return definition, True
+    if deadline is not None and definition.deadline != deadline:
+        definition = versioned_update(
+            instance=definition, expected_version=None, changes={"deadline": deadline}, actor=actor, reason=_("Deadline set")
+        )
+    return definition, False
+
+
+@transaction.atomic
+def year_open(*, year: int, actor: Any, deadline: datetime.date | None = None) -> YearOpened:
+    """Open `year` for every active region: the form (copied from the year before if missing), the
+    deadline, and a prefilled draft per region. Idempotent: a second call opens nothing new."""
+    definition, created = definition_ensure(year=year, actor=actor, deadline=deadline)
+    existing = {r.region_id: r for r in Report.objects.filter(definition=definition).select_related("region")}
+    missing = [region for region in Region.objects.filter(is_active=True).order_by("code") if region.pk not in existing]
+    allocation = _year_allocation(actor=actor, year=year) if missing else None  # once, not per region
+    opened = [report_open(region=region, year=year, actor=actor, allocation=allocation) for region in missing]
+    return YearOpened(definition=definition, created=created, opened=opened, existing=list(existing.values()))
+
+
+def fields_locked(definition: FormDefinition) -> bool:
+    """Once a report of the year has been submitted its questions are fixed (annual-report.md)."""
+    return Report.objects.filter(definition=definition).filter(Q(first_submitted_at__isnull=False) | ~Q(state__in=EDITABLE_STATES)).exists()
+
+
+def _lock_definition(definition: FormDefinition, *, expected_version: int | None, actor: Any, reason: str) -> FormDefinition:
+    """Lock the form, refuse a stale edit (409) or a submitted year, and bump its version."""
+    current = versioned_update(instance=definition, expected_version=expected_version, changes={}, actor=actor, reason=reason)
+    if fields_locked(current):
+        raise LockedError(_("Reports of %(year)s have been submitted: its questions can no longer change.") % {"year": current.year})
+    return current
+
+
+@transaction.atomic
+def definition_update(
+    *, definition: FormDefinition, deadline: datetime.date, expected_version: int | None, actor: Any, reason: str = ""
+) -> FormDefinition:
+    """The year's deadline (reminders follow it); allowed at any time."""
+    return versioned_update(
+        instance=definition,
+        expected_version=expected_version,
+        changes={"deadline": deadline},
+        actor=actor,
+        reason=reason or _("Deadline changed"),
+    )
+
+
+@transaction.atomic
+def field_add(*, definition: FormDefinition, data: Mapping[str, Any], expected_version: int | None, actor: Any) -> FormField:
+    """A new question the region answers (source: entered by the region); drafts show it empty."""
+    current = _lock_definition(definition, expected_version=expected_version, actor=actor, reason=_("Field added"))
+    if current.fields.filter(code=data["code"]).exists():
+        raise ValidationError({"code": _("The form already has a field with this code.")})
+    values = {k: data[k] for k in (*FIELD_EDITABLE, "kind") if k in data}
+    return create_with_history(
+        instance=FormField(definition=current, source=FormField.Source.INPUT, **values), actor=actor, reason=_("Field added")
+    )
+
+
+@transaction.atomic
+def field_update(*, form_field: FormField, data: Mapping[str, Any], expected_version: int | None, actor: Any) -> FormField:
+    """Label, help, section, order, and the code. A new code is a rename: `renamed_from` keeps the
+    code of earlier years (so last year's answer is found), and this year's stored answers move
+    to the new code. Fields the system fills keep their code (prefill and results use it)."""
+    _lock_definition(form_field.definition, expected_version=expected_version, actor=actor, reason=_("Field edited"))
+    current = lock_for_update(FormField, form_field.pk)
+    old, new = current.code, data.get("code", current.code)
+    if new != old:
+        if not current.editable:
+            raise ValidationError({"code": _("A field filled in by the system keeps its code.")})
+        if FormField.objects.filter(definition_id=current.definition_id, code=new).exists():
+            raise ValidationError({"code": _("The form already has a field with this code.")})
+        if ReportValue.objects.filter(report__definition_id=current.definition_id, code=new).exists():
+            raise ValidationError({"code": _("Answers of this year are stored under that code; choose another.")})
+        current.renamed_from = "" if new == current.renamed_from else (current.renamed_from or old)
+        for row in ReportValue.objects.filter(report__definition_id=current.definition_id, code=old).order_by("pk"):
+            row.code = new
+            save_with_history(instance=row, actor=actor, reason=_("Field renamed"), update_fields=["code"])
+    for name in FIELD_EDITABLE:
+        if name in data:
+            setattr(current, name, data[name])
+    current.full_clean()
+    return save_with_history(instance=current, actor=actor, reason=_("Field edited"))
+
+
+@transaction.atomic
+def field_remove(*, form_field: FormField, expected_version: int | None, actor: Any) -> None:
+    """Drop a question from the year's form; answers already stored stay in the history."""
+    _lock_definition(form_field.definition, expected_version=expected_version, actor=actor, reason=_("Field removed"))
+    delete_with_history(instance=lock_for_update(FormField, form_field.pk), actor=actor, reason=_("Field removed"))

@@ -13,5 +13,9 @@ urlpatterns = [
     path("rules/new/", views.rule_edit, name="rule-new"),
     path("rules/<int:pk>/", views.rule_edit, name="rule-edit"),
     path("comparison/", views.comparison, name="comparison"),
+    path("years/", views.year_open, name="years"),
+    path("years/<int:year>/", views.year_detail, name="year"),
+    path("years/<int:year>/fields/new/", views.field_edit, name="field-new"),
+    path("years/<int:year>/fields/<int:pk>/", views.field_edit, name="field-edit"),
     path("<int:pk>/<slug:action>/", views.report_action, name="action"),
 ]

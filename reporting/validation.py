@@ -62,11 +62,12 @@ def parse_value(kind: str, text: str) -> Decimal | datetime.date | str | None:
 
 
 def type_error_message(kind: str) -> str:
-    return {
+    messages: dict[str, str] = {
         FieldKind.KRONOR: _("Enter whole kronor."),
         FieldKind.INTEGER: _("Enter a whole number."),
         FieldKind.DATE: _("Enter a date (YYYY-MM-DD)."),
-    }.get(kind, _("Enter a number."))
+    }
+    return messages.get(kind, _("Enter a number."))
 
 
 def rules_for(year: int) -> list[ValidationRule]:

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,8 +19,8 @@ from alfadmin.kernel.views import edit_flow, form_version, require, section
 
 from . import comparison as national
 from . import permissions, selectors, services, xlsx
-from .forms import RuleForm, UploadForm
-from .models import Report
+from .forms import DeadlineForm, FieldForm, OpenYearForm, RuleForm, UploadForm
+from .models import FormDefinition, Report
 from .validation import check, rules_for
 
 UPLOAD_SESSION_KEY = "reporting-upload"
@@ -47,7 +48,13 @@ def index(request):
 
 
 def _form_rows(
-    report: Report, values: dict[str, str], comments: dict[str, str], outcome, conflicts: dict | None = None, changed: dict | None = None
+    report: Report,
+    values: dict[str, str],
+    comments: dict[str, str],
+    outcome,
+    conflicts: dict | None = None,
+    changed: dict | None = None,
+    previous: dict[str, str] | None = None,
 ):
     errors: dict[str, list[str]] = {}
     warnings: dict[str, list[str]] = {}
@@ -71,6 +78,7 @@ def _form_rows(
             "warnings": warnings.get(form_field.code, []),
             "conflict": (conflicts or {}).get(form_field.code),
             "changed": (changed or {}).get(form_field.code),
+            "previous": (previous or {}).get(form_field.code, ""),
         }
         label = _(form_field.section)
         if not sections or sections[-1][0] != label:
@@ -87,7 +95,16 @@ def _render_report(request, report: Report, *, values=None, comments=None, confl
     user = request.user
     context = {
         "report": report,
-        "sections": _form_rows(report, values, comments, outcome, conflicts, selectors.changed_since_approval(report=report)),
+        "sections": _form_rows(
+            report,
+            values,
+            comments,
+            outcome,
+            conflicts,
+            selectors.changed_since_approval(report=report),
+            selectors.previous_values(user=user, report=report),
+        ),
+        "state_conflict": (conflicts or {}).get("state"),
         "outcome": outcome,
         "refused": refused,
         "editable": permissions.can_edit_report(user, report) and report.state in services.EDITABLE_STATES,
@@ -336,4 +353,101 @@ def comparison(request):
             "trend_chart": trend_chart,
             "distribution_chart": distribution_chart,
         },
+    )
+
+
+def _definition(request, year: int) -> FormDefinition:
+    """From the forms the user manages: for anyone else a 404, like a missing year."""
+    return get_object_or_404(selectors.managed_definitions(user=request.user), year=year)
+
+
+@section("reporting")
+@require(permissions.can_manage_forms)
+def year_open(request):
+    """Open a year for every active region: form, deadline and prefilled drafts (idempotent)."""
+    form = OpenYearForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["year"]
+        try:
+            opened = services.year_open(year=year, actor=request.user, deadline=form.cleaned_data["deadline"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(year)s is open: %(opened)s reports opened now, %(existing)s already open.")
+                % {"year": year, "opened": len(opened.opened), "existing": len(opened.existing)},
+            )
+            return redirect("reporting:year", year=year)
+    definitions = selectors.managed_definitions(user=request.user)
+    return render(
+        request, "reporting/year_open.html", {"form": form, "definitions": definitions}, status=400 if request.method == "POST" else 200
+    )
+
+
+@section("reporting")
+@require(permissions.can_manage_forms)
+def year_detail(request, year: int):
+    """A year's form (fields, deadline), its reports and the reminders sent."""
+    definition = _definition(request, year)
+    form = DeadlineForm(request.POST or None, instance=definition)
+
+    def save(form):
+        return services.definition_update(
+            definition=definition,
+            deadline=form.cleaned_data["deadline"],
+            expected_version=form_version(form),
+            actor=request.user,
+            reason=form.change_reason(),
+        )
+
+    context = {
+        "definition": definition,
+        "fields": definition.fields.all(),
+        "locked": services.fields_locked(definition),
+        "reports": selectors.year_reports(user=request.user, definition=definition),
+        "reminders": selectors.reminder_log(user=request.user, definition=definition),
+    }
+    return edit_flow(
+        request,
+        form=form,
+        save=save,
+        template="reporting/year_detail.html",
+        context=context,
+        success_url=reverse("reporting:year", kwargs={"year": year}),
+    )
+
+
+@section("reporting")
+@require(permissions.can_manage_forms)
+def field_edit(request, year: int, pk: int | None = None):
+    """Add a question, or edit one (a new code renames it; the remove button drops it)."""
+    definition = _definition(request, year)
+    form_field = get_object_or_404(definition.fields.all(), pk=pk) if pk else None
+    success_url = reverse("reporting:year", kwargs={"year": year})
+    if request.method == "POST" and request.POST.get("action") == "remove" and form_field is not None:
+        try:
+            services.field_remove(form_field=form_field, expected_version=_version(request), actor=request.user)
+        except (ConcurrentEditError, LockedError) as error:
+            messages.error(request, str(error))
+            form = FieldForm(instance=form_field, definition=definition)
+            context = {"definition": definition, "form_field": form_field, "form": form}
+            return render(request, "reporting/field_edit.html", context, status=409)
+        messages.success(request, _("The field was removed."))
+        return redirect(success_url)
+    form = FieldForm(request.POST or None, instance=form_field, definition=definition)
+
+    def save(form):
+        data = form.cleaned_data
+        if form_field is None:
+            return services.field_add(definition=definition, data=data, expected_version=form_version(form), actor=request.user)
+        return services.field_update(form_field=form_field, data=data, expected_version=form_version(form), actor=request.user)
+
+    return edit_flow(
+        request,
+        form=form,
+        save=save,
+        template="reporting/field_edit.html",
+        context={"definition": definition, "form_field": form_field},
+        success_url=success_url,
     )

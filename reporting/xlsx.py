@@ -5,6 +5,7 @@ One sheet, one row per field: code (column A, the key read back), label, value, 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 from typing import IO, Any
 
@@ -24,7 +25,7 @@ class UploadError(ValueError):
 
 def report_workbook(report: Report) -> bytes:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook has one worksheet (`active` may be None in the stubs)
     sheet.title = f"{report.region.code} {report.definition.year}"
     sheet.append([_("Code"), _("Question"), _("Value"), _("Comment")])
     for cell in sheet[1]:
@@ -57,6 +58,16 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _whole_number(value: object) -> int | None:
+    """The version cell as an int (Excel may store it as a float or a text), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        return None
+    try:
+        return int(value)
+    except (ValueError, OverflowError):
+        return None
+
+
 def read_upload(report: Report, file: IO[bytes]) -> tuple[dict[str, str], dict[str, str], int | None]:
     """(values, comments, version) of the editable fields in an uploaded workbook."""
     try:
@@ -67,16 +78,16 @@ def read_upload(report: Report, file: IO[bytes]) -> tuple[dict[str, str], dict[s
     values: dict[str, str] = {}
     comments: dict[str, str] = {}
     version = None
-    for row in book.active.iter_rows(min_row=2, values_only=True):
+    sheet = book.active
+    if sheet is None:
+        raise UploadError(_("No fields of this form were found in the workbook."))
+    for row in sheet.iter_rows(min_row=2, values_only=True):
         if not row or row[0] is None:
             continue
         code = str(row[0]).strip()
         cells = [*row, None, None, None][:4]
         if code == "version":
-            try:
-                version = int(cells[2])
-            except (TypeError, ValueError):
-                version = None
+            version = _whole_number(cells[2])
         elif code in editable:
             values[code] = _text(cells[2])
             comments[code] = _text(cells[3])

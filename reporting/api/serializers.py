@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
-from reporting.models import Report
+from reporting.models import Report, ValidationRule
 from reporting.services import report_check
-from reporting.validation import rules_for
+from reporting.validation import Outcome, rules_for
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -15,7 +17,9 @@ class ReportSerializer(serializers.ModelSerializer):
     deadline = serializers.DateField(source="definition.deadline", read_only=True)
     values = serializers.SerializerMethodField()
     comments = serializers.SerializerMethodField()
-    errors = serializers.SerializerMethodField()
+    # DRF's serializer metaclass pops declared fields off the class, so `Serializer.errors`
+    # is not shadowed at run time; the stubs cannot know that.
+    errors = serializers.SerializerMethodField()  # type: ignore[assignment]
     warnings = serializers.SerializerMethodField()
 
     class Meta:
@@ -23,15 +27,19 @@ class ReportSerializer(serializers.ModelSerializer):
         fields = ["id", "region", "year", "state", "values", "comments", "errors", "warnings", "deadline", "submitted_at", "version"]
         read_only_fields = fields
 
-    def _outcome(self, report: Report):
-        cache = self.context.setdefault("outcomes", {})
-        rules = self.context.setdefault("rules", {})
-        if report.pk not in cache:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A list shares one child serializer, so these caches span the whole page.
+        self._outcomes: dict[int, Outcome] = {}
+        self._rules: dict[int, list[ValidationRule]] = {}
+
+    def _outcome(self, report: Report) -> Outcome:
+        if report.pk not in self._outcomes:
             year = report.definition.year
-            if year not in rules:
-                rules[year] = rules_for(year)  # one query per year shown, not per report
-            cache[report.pk] = report_check(report, rules=rules[year])
-        return cache[report.pk]
+            if year not in self._rules:
+                self._rules[year] = rules_for(year)  # one query per year shown, not per report
+            self._outcomes[report.pk] = report_check(report, rules=self._rules[year])
+        return self._outcomes[report.pk]
 
     def get_values(self, report: Report) -> dict[str, str]:
         stored = {v.code: v.value for v in report.values.all()}
@@ -45,7 +53,10 @@ class ReportSerializer(serializers.ModelSerializer):
         return [{"fields": [c], "message": m} for c, m in outcome.type_errors.items()] + [f.as_dict() for f in outcome.errors]
 
     def get_warnings(self, report: Report) -> list[dict]:
-        return [f.as_dict() for f in self._outcome(report).warnings]
+        """Each warning with `commented` (additive to interfaces.md): true when every field it names
+        has a comment, so it no longer blocks submission."""
+        outcome = self._outcome(report)
+        return [{**f.as_dict(), "commented": f not in outcome.uncommented} for f in outcome.warnings]
 
 
 class ReportPatchSerializer(serializers.Serializer):
@@ -64,3 +75,8 @@ class ReopenSerializer(serializers.Serializer):
 
 class ActionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
+
+
+class OpenYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)

@@ -11,7 +11,7 @@ from alfadmin.api.filters import FilterSet, IntegerFilter
 from reporting import permissions, selectors, services
 from reporting.models import Report
 
-from .serializers import ActionSerializer, ReopenSerializer, ReportPatchSerializer, ReportSerializer, ReturnSerializer
+from .serializers import ActionSerializer, OpenYearSerializer, ReopenSerializer, ReportPatchSerializer, ReportSerializer, ReturnSerializer
 
 
 class ReportFilter(FilterSet):
@@ -95,3 +95,23 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data = ReopenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._respond(services.report_reopen(report=report, actor=request.user, reason=data.validated_data["reason"]))
+
+    @action(detail=False, methods=["post"], url_path="open-year")
+    def open_year(self, request):
+        """Additive to interfaces.md: open a year for every active region (administrators).
+
+        `{"year": Y, "deadline"?: "YYYY-MM-DD"}` → 201 when something was created, else 200
+        (idempotent), with the ids of the reports opened now and of those already open."""
+        if not permissions.can_manage_forms(request.user):
+            raise PermissionDenied
+        data = OpenYearSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        opened = services.year_open(year=data.validated_data["year"], actor=request.user, deadline=data.validated_data.get("deadline"))
+        body = {
+            "year": opened.definition.year,
+            "deadline": opened.definition.deadline.isoformat(),
+            "form_created": opened.created,
+            "opened": [r.pk for r in opened.opened],
+            "existing": sorted(r.pk for r in opened.existing),
+        }
+        return Response(body, status=status.HTTP_201_CREATED if opened.created or opened.opened else status.HTTP_200_OK)

@@ -27,6 +27,9 @@ def test_demo_reports_and_idempotence(demo, client):
     assert {(r.region.code, r.definition.year): r.version for r in Report.objects.select_related("region", "definition")} == versions
     from alfadmin.models import User
 
+    # Reminders have someone to go to: the demo reporters have example.org addresses.
+    assert User.objects.get(username="sth").email == "stina.stockholm@example.org"
+    assert User.objects.get(username="ore").email == "orjan.orebro@example.org"
     client.force_login(User.objects.get(username="viewer"))
     overview = client.get("/").content.decode()
     assert "av 7 inskickade" in overview and 'data-testid="comparison-link"' in overview
