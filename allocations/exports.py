@@ -115,6 +115,7 @@ def to_xlsx(allocation: YearAllocation, *, trace: list[dict[str, Any]], notes_sv
     facts = [
         ("År", allocation.year),
         ("Modell", MODEL_NAMES.get(allocation.model, allocation.model)),
+        ("Roll", "betalande modell" if allocation.role == "paying" else "jämförelse (betalas inte)"),
         ("Körning", run.pk if run else ""),
         ("Beräknad", run.created_at.isoformat() if run else ""),
         ("Indata (SHA-256)", run.input_hash if run else ""),

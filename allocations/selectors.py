@@ -15,7 +15,7 @@ from django.db.models import QuerySet, Sum
 from alfadmin.models import BudgetYear, Region
 
 from .engine.predicates import RESEARCH_LINES as ENGINE_RESEARCH_LINES
-from .models import AllocationLine, AllocationRun, CurrentAllocation, RecomputeRequest, SavedScenario, YearPublication
+from .models import AllocationLine, AllocationModel, AllocationRun, CurrentAllocation, RecomputeRequest, SavedScenario, YearPublication
 from .permissions import can_publish, can_view_allocations, can_view_saved_scenario
 
 # The big JSON columns are read only where a single run is shown.
@@ -87,6 +87,15 @@ def published_years(*, user) -> set[int]:
     return set(YearPublication.objects.filter(state=YearPublication.State.PUBLISHED).values_list("year", flat=True))
 
 
+def paying_models(*, user) -> dict[int, str]:
+    """Every budget year's paying model (see `paying_model`) in two queries."""
+    if not can_view_allocations(user):
+        return {}
+    models = {year: model or AllocationModel.ALF2015 for year, model in BudgetYear.objects.values_list("year", "period__research_model")}
+    published = YearPublication.objects.filter(state=YearPublication.State.PUBLISHED).values_list("year", "paying_model")
+    return {**models, **dict(published)}
+
+
 @dataclass
 class RegionRow:
     """One region's lines in a year's allocation, with the change from the previous year."""
@@ -141,6 +150,12 @@ class YearAllocation:
     publication: YearPublication | None
     rows: list[RegionRow] = field(default_factory=list)
     research_lines: list[str] = field(default_factory=list)
+    paying_model: str = AllocationModel.ALF2015
+
+    @property
+    def role(self) -> str:
+        """paying: this model's allocation is what the year pays; comparison: the other model."""
+        return "paying" if self.model == self.paying_model else "comparison"
 
     @property
     def result(self) -> dict[str, Any]:
@@ -227,6 +242,15 @@ def _region_amounts(result: dict[str, Any] | None) -> dict[str, tuple[int | None
     return amounts
 
 
+def paying_model(*, year: int, publication: YearPublication | None = None) -> str:
+    """The research model that pays `year`: the published one once the year is published (the
+    publication keeps what was paid), else the agreement period's; ALF 2015 without a period."""
+    if publication is not None and publication.is_published:
+        return publication.paying_model
+    period_model = BudgetYear.objects.filter(year=year).values_list("period__research_model", flat=True).first()
+    return period_model or AllocationModel.ALF2015
+
+
 def year_allocation(*, user, year: int, model: str) -> YearAllocation | None:
     """The current allocation of `year` under `model` with last year's totals beside it; None if
     the user may not see allocations. Six queries, whatever the number of years and runs."""
@@ -245,6 +269,7 @@ def year_allocation(*, user, year: int, model: str) -> YearAllocation | None:
         publication=publication_for(user=user, year=year),
         research_lines=list(RESEARCH_LINES.get(model, ())),
     )
+    allocation.paying_model = paying_model(year=year, publication=allocation.publication)
     now = _region_amounts(allocation.result)
     before = _region_amounts(allocation.previous_run.result if allocation.previous_run else None)
     for code, (education, research, total) in now.items():
@@ -275,6 +300,7 @@ class RegionYear:
     research: dict[str, int]
     recomputing: bool
     published: bool
+    paying: bool = True  # this model pays the year (else it is the comparison)
 
     @property
     def badge(self) -> str:
@@ -289,7 +315,7 @@ class RegionYear:
 
 
 def region_years(*, user, region: Region, model: str) -> list[RegionYear]:
-    """A region's current allocation in every computed year (oldest first); four queries."""
+    """A region's current allocation in every computed year (oldest first); six queries."""
     if not can_view_allocations(user):
         return []
     pointers = list(CurrentAllocation.objects.filter(model=model, run__isnull=False).order_by("year").values_list("year", "run_id"))
@@ -300,6 +326,7 @@ def region_years(*, user, region: Region, model: str) -> list[RegionYear]:
     ):
         lines.setdefault(run_id, {}).setdefault(part, {})[line] = amount
     pending = pending_years(user=user)
+    paying = paying_models(user=user)
     published = published_years(user=user)
     rows = []
     for year, run_id in pointers:
@@ -312,6 +339,7 @@ def region_years(*, user, region: Region, model: str) -> list[RegionYear]:
                 research=parts.get("research") or {},
                 recomputing=year in pending,
                 published=year in published,
+                paying=paying.get(year, AllocationModel.ALF2015) == model,
             )
         )
     return rows

@@ -38,10 +38,8 @@ def _language() -> str:
 
 
 def _pick(request: HttpRequest, years: list[int]) -> tuple[int | None, str]:
-    """The year and model asked for, or sensible defaults: this year (else the latest) and ALF 2015."""
-    model = request.GET.get("model")
-    if model not in MODELS:
-        model = AllocationModel.ALF2015.value
+    """The year and model asked for, or sensible defaults: this year (else the latest) and the
+    model that pays it."""
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
@@ -49,6 +47,9 @@ def _pick(request: HttpRequest, years: list[int]) -> tuple[int | None, str]:
     if year not in years:
         this_year = timezone.localdate().year
         year = this_year if this_year in years else (years[-1] if years else None)
+    model = request.GET.get("model")
+    if model not in MODELS:
+        model = selectors.paying_model(year=year) if year is not None else AllocationModel.ALF2015.value
     return year, model
 
 
@@ -225,6 +226,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "region_filter": region_filter,
             "notes": (run.result or {}).get("notes", []) if lang == "en" else run.notes_sv,
             "is_current": pointer is not None and pointer.run_id == run.pk,
+            "paying_model": selectors.paying_model(year=run.year),
             "current_run_id": pointer.run_id if pointer else None,
             "education_in": scenario.get("education"),
             "research_in": scenario.get("research"),

@@ -33,7 +33,6 @@ from .engine.shapley import GROUPS
 from .forms import RATING_CODES, ProjectionForm, RiskForm
 from .labels import CAUSE_LABELS, MODEL_LABELS, RATING_LABELS
 from .models import AllocationModel, AllocationRun
-from .services.publication import paying_model
 from .switches import projection_request
 from .templatetags.allocation_tags import unavailable_text
 
@@ -217,7 +216,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             }
         )
     guns = (((ds.result or {}).get("research") or {}).get("guns")) if ds else None
-    paying = paying_model(year=year)
+    paying = selectors.paying_model(year=year)
     return render(
         request,
         "allocations/analysis/compare.html",

@@ -19,7 +19,7 @@ from ..engine.inputs import Rating
 from ..engine.risk import RatingChanges, RegionRisk, default_probabilities, rating_changes, simulate_ratings
 from ..engine.scenario import ResearchInputs, parse_scenario
 from ..inputs import gather_year
-from ..services.publication import paying_model
+from ..selectors import paying_model
 
 MAX_SAMPLES = 100_000
 DEFAULT_SAMPLES = 10_000

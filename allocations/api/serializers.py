@@ -85,6 +85,10 @@ class AllocationSerializer(serializers.Serializer):
     """One model's current allocation of a year: the engine's output lines plus the run's identity."""
 
     model = serializers.CharField(help_text="`alf2015` or `ds2024`.")
+    role = serializers.ChoiceField(
+        choices=["paying", "comparison"],
+        help_text="`paying`: the model the year's agreement period (or its publication) pays with; `comparison`: the other model.",
+    )
     run = serializers.IntegerField(help_text="The id of the current run (see /api/v1/allocation-runs/{id}/).")
     input_hash = serializers.CharField()
     engine_version = serializers.CharField()

@@ -127,6 +127,7 @@ def _allocation_item(allocation: selectors.YearAllocation) -> dict[str, Any]:
     assert run is not None  # noqa: S101 - callers pass only allocations with a run
     return {
         "model": allocation.model,
+        "role": allocation.role,
         "run": run.pk,
         "input_hash": run.input_hash,
         "engine_version": run.engine_version,

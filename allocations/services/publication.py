@@ -14,16 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alfadmin.models import BudgetYear
-
-from .. import locks
+from .. import locks, selectors
 from ..models import AllocationModel, AllocationRun, CurrentAllocation, RecomputeRequest, YearPublication
-
-
-def paying_model(*, year: int) -> str:
-    """The research model whose allocation pays `year`: the agreement period's (ALF 2015 without one)."""
-    period_model = BudgetYear.objects.filter(year=year).values_list("period__research_model", flat=True).first()
-    return period_model or AllocationModel.ALF2015
 
 
 def last_input_changer(*, year: int):
@@ -74,7 +66,7 @@ def year_publish(*, actor, year: int) -> YearPublication:
         raise ValidationError(_("%(year)s is already published.") % {"year": year})
     runs = _current_runs(year)
     now = timezone.now()
-    publication.paying_model = paying_model(year=year)
+    publication.paying_model = selectors.paying_model(year=year)
     publication.alf2015_run = runs[AllocationModel.ALF2015]
     publication.ds2024_run = runs[AllocationModel.DS2024]
     publication.requested_by = actor

@@ -57,7 +57,8 @@ def new_runs(users, *, year: int, count: int) -> None:
     for n in range(count):
         budget_year = BudgetYear.objects.get(year=year)
         registry.budget_year_update(
-            actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": 1_100_000_000 + n}
+            actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": 1_100_000_000 + n},
+            reason="a test run",
         )
         services.recompute_years(years=[year])
     RecomputeRequest.objects.update(processed_at=RecomputeRequest.objects.first().requested_at)
@@ -295,7 +296,7 @@ def test_query_counts_stay_constant_as_runs_grow(computed, login, users, path, l
 def test_the_landing_chart_shows_education_paid_or_projected_in_every_year(computed, login, django_assert_max_num_queries):
     # 2026– are priced by rate (no education appropriation): education is the run's total.
     client = login("viewer")
-    with django_assert_max_num_queries(16):  # the registry's page with every panel; 3 for this one
+    with django_assert_max_num_queries(24):  # the landing page with every app's panel (allocation, trend, GUNS, reports)
         response = client.get("/")
     body = response.content.decode()
     assert 'data-testid="trend-panel"' in body
