@@ -62,7 +62,7 @@ def test_an_input_changed_through_the_api_becomes_the_current_run(computed, user
     before = _pointer(2024).run_id
     client = APIClient()
     client.force_authenticate(users["admin"])
-    response = client.patch("/api/v1/appropriations/2024/", {"research_appropriation": 1_234_567_890}, format="json")
+    response = client.patch("/api/v1/appropriations/2024/", {"research_appropriation": 1_234_567_890, "reason": "a worker test"}, format="json")
     assert response.status_code == 200
     try:
         waited = wait_for(lambda: _appropriation(2024) == 1_234_567_890 and _pending(2024) == 0, timeout=60)
@@ -96,7 +96,8 @@ def test_a_broker_outage_during_a_save_delays_the_recompute_but_loses_nothing(co
             started = time.monotonic()
             with transaction.atomic():
                 registry.budget_year_update(
-                    actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": 1_777_000_000}
+                    actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": 1_777_000_000},
+                    reason="a worker test",
                 )
                 redis.stop()  # the broker dies while the save is in progress
             # The save committed, quickly, and its request is in the outbox
@@ -124,7 +125,8 @@ def test_fifty_rapid_edits_end_in_one_consistent_run(computed, users, worker):
         if n % 5 == 4:
             count = StudentCount.objects.get(pk=count.pk)
             registry.student_count_update(
-                actor=users["admin"], student_count=count, expected_version=count.version, data={"planned_hst": Decimal(1000 + n)}
+                actor=users["admin"], student_count=count, expected_version=count.version, data={"planned_hst": Decimal(1000 + n)},
+                reason="a worker test",
             )
         else:
             budget_year = BudgetYear.objects.get(year=2024)
