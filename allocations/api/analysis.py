@@ -212,7 +212,10 @@ class ProjectionsView(APIView):
 
     permission_classes = [AnalysisPermission]
 
-    @extend_schema(parameters=[ProjectionQuery], responses={200: ProjectedYearSerializer(many=True)})
+    @extend_schema(
+        parameters=[ProjectionQuery],
+        responses={200: ProjectedYearSerializer(many=True), 400: OpenApiResponse(description="A parameter is malformed or the switches do not fit together.")},
+    )
     def get(self, request: Request) -> Response:
         query = ProjectionQuery(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alfadmin.models import Region
@@ -12,10 +13,13 @@ class GunsMemberSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
     role = serializers.ChoiceField(choices=["chair", "member", "substitute"], source="api_role")
     organisation = serializers.CharField(read_only=True)
-    username = serializers.CharField(
-        source="user.username", read_only=True, default=None, allow_null=True, help_text="The member's user account; null without one."
-    )
+    username = serializers.SerializerMethodField(help_text="The member's user account; null without one.")
     version = serializers.IntegerField(required=False)
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_username(self, member: GunsMember) -> str | None:
+        # Always in the output, also after a write whose instance has no user loaded.
+        return member.user.username if member.user_id else None
 
     class Meta:
         model = GunsMember
@@ -75,7 +79,7 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    number = serializers.CharField(read_only=True)
+    number = serializers.CharField(read_only=True, allow_null=True, help_text="`GUNS YYYY:N` once adopted; null before.")
     amends = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.all(), allow_null=True, required=False)
     amended_by = serializers.SerializerMethodField()
     votes = serializers.SerializerMethodField()
@@ -111,6 +115,14 @@ class DecisionSerializer(serializers.ModelSerializer):
     def get_amended_by(self, decision: Decision) -> list[str]:
         return [d.number for d in decision.amended_by.all() if d.number]
 
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {"yes": {"type": "integer"}, "no": {"type": "integer"}, "abstain": {"type": "integer"}},
+            "description": "The counted votes; null for consensus or before the outcome.",
+        }
+    )
     def get_votes(self, decision: Decision) -> dict | None:
         if decision.votes_yes is None:
             return None
