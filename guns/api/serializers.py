@@ -19,7 +19,7 @@ class GunsMemberSerializer(serializers.ModelSerializer):
     @extend_schema_field({"type": "string", "nullable": True})
     def get_username(self, member: GunsMember) -> str | None:
         # Always in the output, also after a write whose instance has no user loaded.
-        return member.user.username if member.user_id else None
+        return member.user.username if member.user is not None else None
 
     class Meta:
         model = GunsMember
