@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .exact import to_fraction
 from .inputs import PANELS, Alf2015Inputs, Alf2015Params, Rating
 from .results import (
     REASON_NO_ELIGIBLE_REGION,
@@ -13,7 +14,7 @@ from .results import (
     Alf2015Result,
     UndistributedLine,
 )
-from .rounding import Line, largest_remainder
+from .rounding import Line, largest_remainder, split_by_region
 from .trace import Explanation
 from .water_fill import WaterFill, water_fill
 
@@ -62,18 +63,11 @@ def compute_alf2015(inputs: Alf2015Inputs, *, trace: bool = True) -> Alf2015Resu
 
     rounded = largest_remainder(exact, appropriation)
     explanation.rounding(exact, rounded)
+    by_region, other = split_by_region(rounded)
     return Alf2015Result(
         appropriation=appropriation,
-        regions={
-            region: Alf2015RegionLines(
-                base=rounded[Line(region, "base")],
-                panel_1=rounded[Line(region, "panel_1")],
-                panel_2=rounded[Line(region, "panel_2")],
-                panel_3=rounded[Line(region, "panel_3")],
-            )
-            for region in pools.bases
-        },
-        undistributed=tuple(UndistributedLine(line, rounded[Line(None, line)], REASON_NO_ELIGIBLE_REGION) for line in undistributed),
+        regions={region: Alf2015RegionLines(**by_region[region]) for region in pools.bases},
+        undistributed=tuple(UndistributedLine(line, other[line], REASON_NO_ELIGIBLE_REGION) for line in undistributed),
         notes=tuple(explanation.notes),
         trace=tuple(explanation.steps),
     )
@@ -83,19 +77,20 @@ def alf2015_pools(inputs: Alf2015Inputs, explanation: Explanation) -> Pools:
     """§5.1-5.2: the base pool split by the fixed shares, and the quality pot by panel."""
     params = inputs.params
     appropriation = inputs.appropriation
-    base_pool = Fraction(params.base_fraction) * appropriation
+    base_pool = to_fraction(params.base_fraction) * appropriation
     explanation.step("base_pool", base_pool, appropriation=appropriation, base_fraction=params.base_fraction)
     base_per_percent = base_pool / 100
-    bases = {region: Fraction(share) * base_per_percent for region, share in inputs.shares.items()}
-    for region, base in bases.items():
-        explanation.step("base_amount", base, region=region, share=inputs.shares[region], base_pool=base_pool)
+    bases = {region: to_fraction(share) * base_per_percent for region, share in inputs.shares.items()}
+    if explanation.record_steps:
+        for region, base in bases.items():
+            explanation.step("base_amount", base, region=region, share=inputs.shares[region], base_pool=base_pool)
 
     quality_pot = appropriation - base_pool
     explanation.step("quality_pot", quality_pot, appropriation=appropriation, base_pool=base_pool)
-    guarantee, cap = Fraction(params.guarantee), Fraction(params.cap)
+    guarantee, cap = to_fraction(params.guarantee), to_fraction(params.cap)
     panels = []
     for number in PANELS:
-        weight = Fraction(params.panel_weights[number])
+        weight = to_fraction(params.panel_weights[number])
         panels.append(Panel(number, weight, weight * quality_pot, guarantee * weight, cap * weight))
     return Pools(bases, quality_pot, tuple(panels))
 
@@ -148,7 +143,8 @@ def _allocate_panel(
             base=bases[region],
             weight=params.panel_weights[panel.number],
         )
-    guarantees = sum((amounts[region] for region in good_high), Fraction(0))
+    good_high_base = sum((bases[region] for region in good_high), Fraction(0))
+    guarantees = panel.guarantee_per_base * good_high_base
     after_guarantees = panel.pot - guarantees
     explanation.step(
         "after_guarantees",
@@ -170,7 +166,6 @@ def _allocate_panel(
         return amounts, Fraction(0)
 
     # §5.4 decision: what the very-high regions cannot take goes to good_high by base.
-    good_high_base = sum((bases[region] for region in good_high), Fraction(0))
     if good_high_base == 0:
         # Decision 5: no base to split by (or no good_high region at all).
         explanation.note("leftover_undistributed", panel=panel.number)
@@ -210,6 +205,8 @@ def _explain_water_fill(
     params: Alf2015Params,
     explanation: Explanation,
 ) -> None:
+    if not explanation.record_steps:
+        return
     for number, fill_round in enumerate(fill.rounds):
         code = "very_high_share" if number == 0 else "spill_over"
         for region, share in fill_round.shares.items():

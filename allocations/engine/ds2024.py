@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
+from .exact import to_fraction
 from .inputs import PANELS, Ds2024Inputs, Rating
 from .predicates import keeps_quality_amount
 from .results import (
@@ -15,7 +16,7 @@ from .results import (
     GunsPot,
     UndistributedLine,
 )
-from .rounding import Line, largest_remainder
+from .rounding import Line, largest_remainder, split_by_region
 from .trace import Explanation
 
 GUNS_LINE = "guns"
@@ -32,19 +33,11 @@ def compute_ds2024(inputs: Ds2024Inputs, *, trace: bool = True) -> Ds2024Result:
 
     rounded = largest_remainder(exact, appropriation)
     explanation.rounding(exact, rounded)
-    regions = {
-        region: Ds2024RegionLines(
-            base=rounded[Line(region, "base")],
-            quality=rounded[Line(region, "quality")],
-            quality_forfeited=rounded[Line(region, "quality_forfeited")],
-            increment_hst=rounded[Line(region, "increment_hst")],
-            increment_citations=rounded[Line(region, "increment_citations")],
-        )
-        for region in inputs.shares
-    }
+    by_region, other = split_by_region(rounded)
+    regions = {region: Ds2024RegionLines(**by_region[region]) for region in inputs.shares}
     # §6.7: GUNS' forfeited total is the sum of the regions' rounded forfeited lines.
     guns = GunsPot(
-        set_aside=rounded[Line(None, GUNS_LINE)],
+        set_aside=other[GUNS_LINE],
         forfeited=sum(lines.quality_forfeited for lines in regions.values()),
     )
     explanation.step("guns_pot", guns.total, set_aside=guns.set_aside, forfeited=guns.forfeited)
@@ -52,7 +45,7 @@ def compute_ds2024(inputs: Ds2024Inputs, *, trace: bool = True) -> Ds2024Result:
         appropriation=appropriation,
         regions=regions,
         guns=guns,
-        undistributed=tuple(UndistributedLine(line, rounded[Line(None, line)], REASON_NO_DATA_FOR_KEY) for line in undistributed),
+        undistributed=tuple(UndistributedLine(line, other[line], REASON_NO_DATA_FOR_KEY) for line in undistributed),
         notes=tuple(explanation.notes),
         trace=tuple(explanation.steps),
     )
@@ -63,7 +56,7 @@ def ds2024_exact_lines(inputs: Ds2024Inputs, explanation: Explanation) -> dict[L
     undistributed increment line when a key has no data (§6.1-6.6)."""
     appropriation = inputs.appropriation
     # §6.1-6.2: the set-aside comes off the level part and the increment proportionally.
-    guns_fraction = Fraction(inputs.guns_fraction)
+    guns_fraction = to_fraction(inputs.guns_fraction)
     set_aside = guns_fraction * appropriation
     explanation.step("guns_set_aside", set_aside, appropriation=appropriation, guns_fraction=inputs.guns_fraction)
     level = min(appropriation, inputs.reference_level)
@@ -81,12 +74,12 @@ def ds2024_exact_lines(inputs: Ds2024Inputs, explanation: Explanation) -> dict[L
     )
 
     exact: dict[Line, Fraction] = {Line(None, GUNS_LINE): set_aside}
-    quality_fraction = Fraction(inputs.quality_fraction)
+    quality_fraction = to_fraction(inputs.quality_fraction)
     for region, share in inputs.shares.items():
         exact.update(_level_lines(inputs, region, share, level_after, quality_fraction, explanation))
     counts_by_key = {"hst": inputs.hst, "citations": inputs.highly_cited}
     for key, line in INCREMENT_LINES.items():
-        pot = Fraction(inputs.increment_weights[key]) * increment_after
+        pot = to_fraction(inputs.increment_weights[key]) * increment_after
         explanation.step(
             "increment_pot",
             pot,
@@ -118,7 +111,7 @@ def _level_lines(
 ) -> dict[Line, Fraction]:
     """§6.3-6.4: a region's level share: a base amount, and a quality amount that it keeps or
     forfeits to GUNS."""
-    level_share = Fraction(share) * level_after / 100
+    level_share = to_fraction(share) * level_after / 100
     quality = quality_fraction * level_share
     base = level_share - quality
     explanation.step("level_share", level_share, region=region, share=share, level=level_after)
@@ -159,21 +152,22 @@ def _split_increment(
     explanation: Explanation,
 ) -> dict[str, Fraction]:
     """§6.5: ``pot`` by each region's share of the counts; empty when every count is zero."""
-    exact_counts = {region: Fraction(count) for region, count in counts.items()}
+    exact_counts = {region: to_fraction(count) for region, count in counts.items()}
     count_total = sum(exact_counts.values(), Fraction(0))
     if count_total == 0:
         return {}
     per_count = pot / count_total
     amounts = {region: per_count * count for region, count in exact_counts.items()}
-    for region, amount in amounts.items():
-        explanation.step(
-            "increment",
-            amount,
-            region=region,
-            line=line,
-            key=key,
-            count=counts[region],
-            count_total=count_total,
-            pot=pot,
-        )
+    if explanation.record_steps:
+        for region, amount in amounts.items():
+            explanation.step(
+                "increment",
+                amount,
+                region=region,
+                line=line,
+                key=key,
+                count=counts[region],
+                count_total=count_total,
+                pot=pot,
+            )
     return amounts

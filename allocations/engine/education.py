@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
+from .exact import to_fraction
 from .inputs import EducationAppropriation, EducationInputs, RatePerHst
 from .results import EducationResult
-from .rounding import Line, largest_remainder, round_half_up
+from .rounding import Line, largest_remainder, round_half_up, split_by_region
 from .trace import Explanation
 
 EDUCATION_LINE = "education"
@@ -25,8 +26,9 @@ def compute_education(inputs: EducationInputs, *, trace: bool = True) -> Educati
     exact = {Line(region, EDUCATION_LINE): part for region, part in parts.items()}
     rounded = largest_remainder(exact, total)
     explanation.rounding(exact, rounded)
+    by_region, _ = split_by_region(rounded)
     return EducationResult(
-        regions={region: rounded[Line(region, EDUCATION_LINE)] for region in parts},
+        regions={region: by_region[region][EDUCATION_LINE] for region in parts},
         total=total,
         trace=tuple(explanation.steps),
     )
@@ -35,11 +37,12 @@ def compute_education(inputs: EducationInputs, *, trace: bool = True) -> Educati
 def _by_rate(rate: Decimal, hst: Mapping[str, Decimal], explanation: Explanation) -> tuple[dict[str, Fraction], int]:
     # Decision 3: each part is rate × hst exactly; the total is rate × Σhst rounded half up,
     # and the parts are rounded to that total.
-    exact_rate = Fraction(rate)
+    exact_rate = to_fraction(rate)
     exact_hst = _exact_counts(hst)
     parts = {region: exact_rate * count for region, count in exact_hst.items()}
-    for region, part in parts.items():
-        explanation.step("education_part", part, region=region, rate=rate, hst=hst[region])
+    if explanation.record_steps:
+        for region, part in parts.items():
+            explanation.step("education_part", part, region=region, rate=rate, hst=hst[region])
     hst_total = sum(exact_hst.values(), Fraction(0))
     exact_total = exact_rate * hst_total
     total = round_half_up(exact_total)
@@ -68,4 +71,4 @@ def _by_appropriation(appropriation: int, hst: Mapping[str, Decimal], explanatio
 
 def _exact_counts(hst: Mapping[str, Decimal]) -> dict[str, Fraction]:
     # Converted once: Decimal sums round at the context precision, and converting is not free.
-    return {region: Fraction(count) for region, count in hst.items()}
+    return {region: to_fraction(count) for region, count in hst.items()}

@@ -66,3 +66,17 @@ def largest_remainder(parts: Mapping[Line, Fraction], total: int) -> dict[Line, 
     for line in with_remainder[:leftover]:
         rounded[line] += 1
     return rounded
+
+
+def split_by_region(rounded: Mapping[Line, int]) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """The rounded lines as ``{region: {line name: kronor}}`` and the lines of no region as
+    ``{line name: kronor}``, in one pass (building a ``Line`` key per lookup costs more than
+    the lookups)."""
+    by_region: dict[str, dict[str, int]] = {}
+    other: dict[str, int] = {}
+    for (region, name), amount in rounded.items():
+        if region is None:
+            other[name] = amount
+        else:
+            by_region.setdefault(region, {})[name] = amount
+    return by_region, other
