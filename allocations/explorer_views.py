@@ -25,9 +25,8 @@ from alfadmin.models import Region
 
 from . import explorer, exports, permissions, selectors, services
 from .forms import SavedScenarioForm
-from .labels import MODEL_LABELS
+from .labels import MODEL_LABELS, unavailable_text
 from .models import SavedScenario
-from .templatetags.allocation_tags import unavailable_text
 
 
 def _language() -> str:

@@ -100,6 +100,7 @@ class RiskForm(forms.Form):
     """The risk page: year and samples, and per region and panel the three probabilities."""
 
     year = _year_field(_("Year"), required=True)
+    model = forms.ChoiceField(label=_("Research model"), choices=[("", _("the model that pays the year")), *AllocationModel.choices], required=False)
     samples = forms.IntegerField(label=_("Samples"), min_value=1, max_value=100_000, initial=10_000, required=False)
 
     def __init__(self, *args, regions: list[str] | None = None, **kwargs):

@@ -8,8 +8,10 @@ translated). A test asserts that every engine line has a label here.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .inputs import Unavailable
 from .models import AllocationModel
 
 LINE_LABELS = {
@@ -71,3 +73,23 @@ CAUSE_LABELS = {
     "parameters": gettext_lazy("Model parameters"),
     "model": gettext_lazy("Model"),
 }
+
+
+def unavailable_text(part: dict | None) -> str:
+    """Why a part (education or research) was left out of a run's inputs, as a sentence."""
+    if not part or not part.get("unavailable"):
+        return ""
+    detail = ", ".join(part.get("detail") or [])
+    reason = part["unavailable"]
+    texts = {
+        Unavailable.NO_ROUND: _("No applicable evaluation round: research is not computed for this year."),
+        Unavailable.MISSING_STUDENTS: _("Planned full-year students are missing for %(detail)s."),
+        Unavailable.MISSING_PLO: _("The price and wage adjustment (PLO) is missing for %(detail)s."),
+        Unavailable.MISSING_RATE: _("No rate per full-year student is set, nor a base rate to derive it from."),
+        Unavailable.MISSING_SHARES: _("Research shares are missing for %(detail)s."),
+        Unavailable.MISSING_RATINGS: _("The evaluation round has no complete ratings for %(detail)s."),
+        Unavailable.MISSING_FINDINGS: _("The evaluation round has no findings for %(detail)s."),
+        Unavailable.MISSING_BIBLIOMETRICS: _("The evaluation round has no bibliometrics for %(detail)s."),
+    }
+    text = texts.get(reason, reason)
+    return text % {"detail": detail} if "%(detail)s" in text else text

@@ -25,10 +25,9 @@ from . import exports, permissions, selectors, services, views_analysis
 from .engine.errors import ScenarioError
 from .engine.explain import render_step
 from .forms import ReopenForm, YearModelForm
-from .labels import MODEL_LABELS
+from .labels import MODEL_LABELS, unavailable_text
 from .models import AllocationModel, AllocationRun, CurrentAllocation
 from .services.recompute import compute, input_hash
-from .templatetags.allocation_tags import unavailable_text
 
 MODELS = [m.value for m in AllocationModel]
 

@@ -29,12 +29,12 @@ from .analysis.reruns import run_rerun
 from .analysis.risk import DEFAULT_SAMPLES, MAX_SAMPLES, RiskUnavailable, year_risk
 from .engine.errors import ScenarioError
 from .engine.inputs import Rating
+from .engine.risk import RatingChange, UndrawableRatings
 from .engine.shapley import GROUPS
 from .forms import RATING_CODES, ProjectionForm, RiskForm
-from .labels import CAUSE_LABELS, MODEL_LABELS, RATING_LABELS
+from .labels import CAUSE_LABELS, MODEL_LABELS, RATING_LABELS, unavailable_text
 from .models import AllocationModel, AllocationRun
 from .switches import projection_request
-from .templatetags.allocation_tags import unavailable_text
 
 DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR = 2024, 2031
 
@@ -342,7 +342,7 @@ def _risk_context(form: RiskForm, report: Any) -> dict[str, Any]:
                 "after_rating": RATING_LABELS[change.after.value],
                 "after": after,
                 "difference": after - by_region[change.region] if after is not None else None,
-                "invalid": change.invalid,
+                "invalid": _invalid_change_text(change),
             }
         )
     probability_rows = []
@@ -373,6 +373,24 @@ def _risk_context(form: RiskForm, report: Any) -> dict[str, Any]:
     }
 
 
+def _invalid_change_text(change: RatingChange) -> str:
+    """Why the model rejects a single-step change, for the page (the engine says it in English)."""
+    if change.invalid is None:
+        return ""
+    if change.invalid_field == "research.ratings":
+        # The only rule on a whole panel's ratings: how many regions may be very high.
+        return _("Not possible under this model: panel %(panel)s would have more regions rated very high than the model allows.") % {"panel": change.panel}
+    return _("The model does not accept these ratings: %(reason)s") % {"reason": change.invalid}
+
+
+def _risk_error_text(error: ValueError) -> str:
+    if isinstance(error, UndrawableRatings):
+        return _(
+            "No outcomes could be drawn: with these probabilities a panel almost always has more than %(max)s regions rated very high. Lower some very-high probabilities."
+        ) % {"max": error.max_very_high}
+    return str(error)
+
+
 @section("allocations")
 @require(permissions.can_analyse_allocations)
 @require_http_methods(["GET", "POST"])
@@ -389,16 +407,19 @@ def risk(request: HttpRequest) -> HttpResponse:
         year = years[-1] if years else None
     if year not in years:
         raise Http404
+    model = source.get("model") or None
+    if model is not None and model not in AllocationModel.values:
+        model = None
     report = None
     error = ""
     regions: list[str] = []
     try:
-        report = year_risk(year=year, samples=_samples(source))
+        report = year_risk(year=year, samples=_samples(source), model=model)
         regions = [o.region for o in report.regions]
     except RiskUnavailable as unavailable:
         error = str(unavailable)
     except ValueError as bad:
-        error = str(bad)
+        error = _risk_error_text(bad)
     data = source.copy()
     data["year"] = str(year)
     data.setdefault("samples", str(DEFAULT_SAMPLES))
@@ -408,13 +429,22 @@ def risk(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and form.cleaned_data["probabilities"]:
             given = {code: {panel: {Rating(r): p for r, p in ratings.items()} for panel, ratings in panels.items()} for code, panels in form.cleaned_data["probabilities"].items()}
             try:
-                report = year_risk(year=year, samples=form.cleaned_data["samples"] or DEFAULT_SAMPLES, probabilities=given)
+                report = year_risk(year=year, samples=form.cleaned_data["samples"] or DEFAULT_SAMPLES, model=model, probabilities=given)
             except ValueError as bad:
-                form.add_error(None, str(bad))
+                form.add_error(None, _risk_error_text(bad))
                 status = 400
         elif not form.is_valid():
             status = 400
-    context: dict[str, Any] = {"year": year, "years": years, "form": form, "error": error, "max_samples": MAX_SAMPLES}
+    context: dict[str, Any] = {
+        "year": year,
+        "years": years,
+        "form": form,
+        "error": error,
+        "max_samples": MAX_SAMPLES,
+        "model": model or "",
+        "paying_model": selectors.paying_model(year=year),
+        "models": [(code, MODEL_LABELS[code]) for code in AllocationModel.values],
+    }
     if report is not None:
         context.update(_risk_context(form, report))
     if request.headers.get("HX-Request"):

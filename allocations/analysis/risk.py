@@ -13,12 +13,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from evaluations import selectors as evaluation_selectors
 
 from ..engine.inputs import Rating
 from ..engine.risk import RatingChanges, RegionRisk, default_probabilities, rating_changes, simulate_ratings
 from ..engine.scenario import ResearchInputs, parse_scenario
 from ..inputs import gather_year
+from ..labels import unavailable_text
 from ..selectors import paying_model
 
 MAX_SAMPLES = 100_000
@@ -55,11 +58,11 @@ class RiskReport:
 def research_inputs(*, year: int, model: str | None = None) -> tuple[str, ResearchInputs]:
     gathered = gather_year(year=year, carry_ratings_forward=True)
     if gathered is None:
-        raise RiskUnavailable(f"no budget year {year}")
+        raise RiskUnavailable(_("There is no budget year %(year)s.") % {"year": year})
     model = model or paying_model(year=year)
     part = gathered[model]
     if "research" not in part.scenario:
-        raise RiskUnavailable(str(part.meta["research"].get("unavailable", "no research inputs")))
+        raise RiskUnavailable(unavailable_text(part.meta["research"]) or _("The year has no research inputs."))
     research = parse_scenario(part.scenario).research
     assert research is not None  # noqa: S101 - the scenario has research
     return model, research
@@ -75,7 +78,7 @@ def rounds_probabilities(*, year: int, regions: list[str]) -> tuple[Probabilitie
         if len(rated) == ROUNDS_FOR_DEFAULTS:
             break
     if not rated:
-        raise RiskUnavailable("no finalized round rated every region")
+        raise RiskUnavailable(_("No finalized evaluation round has rated every region, so there is nothing to draw the probabilities from."))
     oldest_first = list(reversed(rated))
     return default_probabilities([ratings for _name, ratings in oldest_first]), tuple(name for name, _ in oldest_first)
 

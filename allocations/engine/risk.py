@@ -91,6 +91,7 @@ class RatingChange:
     after: Rating
     research: Mapping[str, int] | None
     invalid: str | None
+    invalid_field: str | None = None  # the scenario path the model rejected
 
 
 @dataclass(frozen=True)
@@ -113,10 +114,10 @@ def rating_changes(inputs: ResearchInputs) -> RatingChanges:
                 changed = {**inputs.ratings, region: {**by_panel, panel: after}}
                 try:
                     research: Mapping[str, int] | None = research_for_ratings(inputs, changed)
-                    invalid = None
+                    invalid = invalid_field = None
                 except ScenarioError as error:
-                    research, invalid = None, str(error)
-                changes.append(RatingChange(region, panel, before, after, research, invalid))
+                    research, invalid, invalid_field = None, str(error), error.field
+                changes.append(RatingChange(region, panel, before, after, research, invalid, invalid_field))
     return RatingChanges(research_for_ratings(inputs, inputs.ratings), tuple(changes))
 
 
@@ -219,9 +220,17 @@ def draw_ratings(
         # A fresh column for each panel that broke the limit, from that panel's probabilities.
         uniform = rng.random((len(outcome), len(regions)))
         codes[outcome, :, panel] = _draw(uniform, cumulative[:, panel, :].transpose(1, 0, 2))
-    raise ValueError(
-        f"could not draw valid ratings: with these probabilities a panel almost always has more than {max_very_high} very_high regions"
-    )
+    raise UndrawableRatings(max_very_high)
+
+
+class UndrawableRatings(ValueError):
+    """With the given probabilities a panel almost never stays within the very-high limit."""
+
+    def __init__(self, max_very_high: int) -> None:
+        self.max_very_high = max_very_high
+        super().__init__(
+            f"could not draw valid ratings: with these probabilities a panel almost always has more than {max_very_high} very_high regions"
+        )
 
 
 def ratings_of(codes: Codes, regions: Sequence[str]) -> dict[str, dict[int, Rating]]:

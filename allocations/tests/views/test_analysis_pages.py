@@ -11,11 +11,11 @@ from openpyxl import load_workbook
 
 from alfadmin import services as registry
 from alfadmin.models import BudgetYear
-from allocations import services
+from allocations import selectors, services
 from allocations.analysis.differences import runs_difference
 from allocations.analysis.projections import ProjectionRequest, project
 from allocations.analysis.risk import year_risk
-from allocations.models import AllocationRun, CurrentAllocation, RecomputeRequest
+from allocations.models import AllocationModel, AllocationRun, CurrentAllocation, RecomputeRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -241,7 +241,38 @@ def test_risk_shows_percentiles_changes_and_the_rounds(computed, login):
 
 def test_risk_samples_are_bounded(computed, login):
     response = login("viewer").get("/allocations/risk/?year=2026&samples=99999999")
-    assert response.context["report"].samples == 100_000 or response.context["report"].samples <= 100_000
+    assert response.context["report"].samples == 100_000
+
+
+def test_risk_opens_on_the_paying_model_and_offers_the_other(computed, login):
+    client = login("viewer")
+    paying = selectors.paying_model(year=2026)
+    other = next(code for code in AllocationModel.values if code != paying)
+    response = client.get("/allocations/risk/?year=2026&samples=100", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.context["report"].model == paying
+    assert "This model pays the year." in text(response)
+    assert f'<option value="{other}">' in response.content.decode()
+
+    response = client.get(f"/allocations/risk/?year=2026&samples=100&model={other}", HTTP_ACCEPT_LANGUAGE="en")
+    report = response.context["report"]
+    assert report.model == other
+    expected = year_risk(year=2026, samples=100, model=other)
+    assert [o.today for o in report.regions] == [o.today for o in expected.regions]
+    assert [o.risk for o in report.regions] == [o.risk for o in expected.regions]
+    assert "Comparison: this model does not pay the year." in text(response)
+    assert f'<option value="{other}" selected>' in response.content.decode()
+    # The probability form posts the model back, so own probabilities stay with it.
+    assert f'<input type="hidden" name="model" value="{other}">' in response.content.decode()
+    posted = {"year": 2026, "samples": 50, "model": other}
+    for code in [o.region for o in report.regions]:
+        for panel in (1, 2, 3):
+            posted.update({f"p_{code}_{panel}_inadequate": "0", f"p_{code}_{panel}_good_high": "1", f"p_{code}_{panel}_very_high": "0"})
+    assert client.post("/allocations/risk/", posted, HTTP_HX_REQUEST="true").context["report"].model == other
+
+
+def test_risk_ignores_an_unknown_model(computed, login):
+    response = login("viewer").get("/allocations/risk/?year=2026&samples=10&model=nonsense")
+    assert response.context["report"].model == selectors.paying_model(year=2026)
 
 
 def test_risk_with_own_probabilities_recomputes_and_errors_name_the_field(computed, login):
@@ -266,11 +297,29 @@ def test_risk_with_own_probabilities_recomputes_and_errors_name_the_field(comput
     assert 'aria-invalid="true"' in body
 
 
-def test_risk_for_a_year_without_research_says_why(computed, login):
-    response = login("viewer").get("/allocations/risk/?year=2023&samples=10")
-    assert response.status_code in (200, 400)
-    if response.status_code == 400:
-        assert response.context["error"]
+def test_risk_for_a_year_without_research_says_why_in_the_users_language(computed, login):
+    # 2023 comes before every round of the registry: no research to vary.
+    response = login("viewer").get("/allocations/risk/?year=2023&samples=10", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.context["error"] == "No applicable evaluation round: research is not computed for this year."
+    response = login("viewer").get("/allocations/risk/?year=2023&samples=10", HTTP_ACCEPT_LANGUAGE="sv")
+    assert response.context["error"] == "Ingen tillämplig utvärderingsomgång: forskningen beräknas inte för det här året."
+    assert 'data-testid="risk-error"' in response.content.decode()
+
+
+def test_a_change_the_model_rejects_is_explained_in_swedish():
+    from django.utils import translation
+
+    from allocations.engine.inputs import Rating
+    from allocations.engine.risk import RatingChange, UndrawableRatings
+    from allocations.views_analysis import _invalid_change_text, _risk_error_text
+
+    too_many = RatingChange("AAA", 2, Rating.GOOD_HIGH, Rating.VERY_HIGH, None, "research.ratings: panel 2 has 4 very_high regions", "research.ratings")
+    with translation.override("sv"):
+        assert _invalid_change_text(too_many) == "Inte möjligt i den här modellen: panel 2 skulle få fler regioner med betyget mycket hög än modellen tillåter."
+        assert "mycket hög" in _risk_error_text(UndrawableRatings(3)) and "3" in _risk_error_text(UndrawableRatings(3))
+    with translation.override("en"):
+        assert _invalid_change_text(too_many) == "Not possible under this model: panel 2 would have more regions rated very high than the model allows."
 
 
 @pytest.mark.parametrize(
