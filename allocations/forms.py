@@ -102,6 +102,7 @@ class RiskForm(forms.Form):
     year = _year_field(_("Year"), required=True)
     model = forms.ChoiceField(label=_("Research model"), choices=[("", _("the model that pays the year")), *AllocationModel.choices], required=False)
     samples = forms.IntegerField(label=_("Samples"), min_value=1, max_value=100_000, initial=10_000, required=False)
+    research_increase = forms.IntegerField(label=_("More research money (kronor)"), min_value=0, max_value=10**12, required=False)
 
     def __init__(self, *args, regions: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("projections/", views_analysis.projections, name="projections"),
     path("projections/export.xlsx", views_analysis.projections_xlsx, name="projections-xlsx"),
+    path("projections/why/", views_analysis.projection_why, name="projection-why"),
     path("compare/", views_analysis.compare, name="compare"),
     path("diff/", views_analysis.diff, name="diff"),
     path("risk/", views_analysis.risk, name="risk"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alfadmin.kernel.views import require, section
+from alfadmin.models import ShareTable
 from alfadmin.templatetags.alf_format import kr, percent
 
 from . import exports, permissions, selectors
-from .analysis.differences import runs_difference
+from .analysis.differences import Difference, runs_difference, scenarios_difference
 from .analysis.projections import Assumption, ProjectedYear, project
 from .analysis.reruns import run_rerun
 from .analysis.risk import DEFAULT_SAMPLES, MAX_SAMPLES, RiskUnavailable, year_risk
@@ -59,7 +61,7 @@ def assumption_text(assumption: Assumption) -> str:
     if assumption.code == "ratings_carried_forward":
         return _("No evaluation round covers the year: the ratings of round %(round)s are carried forward.") % {"round": params["round"]}
     if assumption.code == "share_table":
-        return _("The research shares are taken from the table %(table)s.") % {"table": params["table"]}
+        return _("Research shares: %(table)s.") % {"table": ShareTable.Kind(params["table"]).label}
     if assumption.code == "research_increase":
         return _("The research appropriation is raised by %(amount)s.") % {"amount": kr(params["amount"])}
     return assumption.code
@@ -129,10 +131,48 @@ def projections(request: HttpRequest) -> HttpResponse:
                     }
                     for y in years
                 ],
-                "export_query": urlencode({k: v for k, v in form.data.items() if v not in ("", None)}),
+                "export_query": _projection_query(form),
+                "change_years": [later.year for earlier, later in zip(years, years[1:], strict=False) if later.year == earlier.year + 1],
             }
         )
     return render(request, "allocations/analysis/projections.html", context, status=200 if years is not None else 400)
+
+
+def _projection_query(form: ProjectionForm) -> str:
+    return urlencode({k: v for k, v in form.data.items() if v not in ("", None) and k != "year"})
+
+
+@section("allocations")
+@require(permissions.can_analyse_allocations)
+@require_GET
+def projection_why(request: HttpRequest) -> HttpResponse:
+    """Why a projected year differs from the year before under the same assumptions: each
+    region's difference split by cause, as on the runs' explanation diff."""
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        raise Http404 from None
+    budget_years = selectors.budget_years(user=request.user)
+    if year not in budget_years or year - 1 not in budget_years:
+        raise Http404
+    data = request.GET.copy()
+    data["from"], data["to"] = str(year - 1), str(year)
+    form = ProjectionForm(data)
+    years = _project(form)
+    context: dict[str, Any] = {"year": year, "form": form, "back_query": _projection_query(form), "causes": [(g, CAUSE_LABELS[g]) for g in GROUPS]}
+    if years is None:
+        return render(request, "allocations/analysis/projection_why.html", context, status=400)
+    earlier, later = years
+    context.update({"earlier": earlier, "later": later, "research_increase": form.cleaned_data.get("research_increase") or 0})
+    try:
+        difference = scenarios_difference(before=earlier.scenario, after=later.scenario)
+    except ScenarioError as error:
+        # E.g. one of the years has no research part: the page says which and why.
+        context["error"] = str(error)
+        context["unavailable"] = [f"{y.year}: {unavailable_text({'unavailable': reason})}" for y in years for reason in y.unavailable.values()]
+        return render(request, "allocations/analysis/projection_why.html", context)
+    context.update(_difference_context(difference, before_label=str(year - 1), after_label=str(year)))
+    return render(request, "allocations/analysis/projection_why.html", context)
 
 
 @require(permissions.can_analyse_allocations)
@@ -274,6 +314,12 @@ def diff(request: HttpRequest) -> HttpResponse:
         # (e.g. a year without research against one with); the page says why.
         context["error"] = str(error)
         return render(request, "allocations/analysis/diff.html", context)
+    context.update(_difference_context(difference, before_label=_("Before"), after_label=_("After")))
+    return render(request, "allocations/analysis/diff.html", context)
+
+
+def _difference_context(difference: Difference, *, before_label: str, after_label: str) -> dict[str, Any]:
+    """The table and waterfall charts of a difference split by cause (the causes that moved money)."""
     shown = [g for g in GROUPS if any(r.causes[g] for r in difference.regions)]
     regions = []
     for r in difference.regions:
@@ -285,23 +331,22 @@ def diff(request: HttpRequest) -> HttpResponse:
                 "causes": [r.causes[g] for g in shown],
                 "chart_id": chart_id,
                 "chart_data_id": data_id,
-                "chart": {"from_label": _("Before"), "to_label": _("After"), "before": r.before, "after": r.after, "steps": steps},
+                "chart": {"from_label": before_label, "to_label": after_label, "before": r.before, "after": r.after, "steps": steps},
             }
         )
-    context.update(
-        {
-            "difference": difference,
-            "shown": [(g, CAUSE_LABELS[g]) for g in shown],
-            "regions": regions,
-            "totals": {
-                "before": sum(r.before for r in difference.regions),
-                "after": sum(r.after for r in difference.regions),
-                "difference": sum(r.difference for r in difference.regions),
-                "causes": [sum(r.causes[g] for r in difference.regions) for g in shown],
-            },
-        }
-    )
-    return render(request, "allocations/analysis/diff.html", context)
+    return {
+        "difference": difference,
+        "shown": [(g, CAUSE_LABELS[g]) for g in shown],
+        "regions": regions,
+        "before_label": before_label,
+        "after_label": after_label,
+        "totals": {
+            "before": sum(r.before for r in difference.regions),
+            "after": sum(r.after for r in difference.regions),
+            "difference": sum(r.difference for r in difference.regions),
+            "causes": [sum(r.causes[g] for r in difference.regions) for g in shown],
+        },
+    }
 
 
 # As-of rerun -----------------------------------------------------------------------------------
@@ -413,9 +458,15 @@ def risk(request: HttpRequest) -> HttpResponse:
     report = None
     error = ""
     regions: list[str] = []
+    increase_field = RiskForm.base_fields["research_increase"]
     try:
-        report = year_risk(year=year, samples=_samples(source), model=model)
+        # Read before the form (whose probability fields depend on the report): a bad amount is
+        # an error naming the field, not a silent zero.
+        increase = increase_field.clean(source.get("research_increase")) or 0
+        report = year_risk(year=year, samples=_samples(source), model=model, research_increase=increase)
         regions = [o.region for o in report.regions]
+    except ValidationError as bad:
+        increase, error = 0, f"{increase_field.label}: {' '.join(bad.messages)}"
     except RiskUnavailable as unavailable:
         error = str(unavailable)
     except ValueError as bad:
@@ -429,7 +480,7 @@ def risk(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and form.cleaned_data["probabilities"]:
             given = {code: {panel: {Rating(r): p for r, p in ratings.items()} for panel, ratings in panels.items()} for code, panels in form.cleaned_data["probabilities"].items()}
             try:
-                report = year_risk(year=year, samples=form.cleaned_data["samples"] or DEFAULT_SAMPLES, model=model, probabilities=given)
+                report = year_risk(year=year, samples=form.cleaned_data["samples"] or DEFAULT_SAMPLES, model=model, probabilities=given, research_increase=increase)
             except ValueError as bad:
                 form.add_error(None, _risk_error_text(bad))
                 status = 400
@@ -442,6 +493,7 @@ def risk(request: HttpRequest) -> HttpResponse:
         "error": error,
         "max_samples": MAX_SAMPLES,
         "model": model or "",
+        "research_increase": increase,
         "paying_model": selectors.paying_model(year=year),
         "models": [(code, MODEL_LABELS[code]) for code in AllocationModel.values],
     }

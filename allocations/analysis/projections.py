@@ -65,6 +65,7 @@ class ProjectedYear:
     undistributed: int = 0
     assumptions: list[Assumption] = field(default_factory=list)
     unavailable: dict[str, str] = field(default_factory=dict)
+    scenario: dict[str, Any] = field(default_factory=dict)  # what was computed, for the explanation diff
 
     @property
     def regions(self) -> list[str]:
@@ -111,6 +112,7 @@ def _compute(
         reason = meta[part].get("unavailable")
         if reason:
             result.unavailable[part] = reason
+    result.scenario = scenario
     if "education" not in scenario and "research" not in scenario:
         return result
     computed = compute_year(parse_scenario(scenario), trace=False)

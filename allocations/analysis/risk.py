@@ -48,6 +48,7 @@ class RiskReport:
     model: str
     samples: int
     seed: int
+    research_increase: int
     probabilities: Probabilities
     rounds: tuple[str, ...]  # the rounds the default probabilities come from (empty: given)
     regions: tuple[RegionOutlook, ...]
@@ -55,7 +56,11 @@ class RiskReport:
     redrawn: int
 
 
-def research_inputs(*, year: int, model: str | None = None) -> tuple[str, ResearchInputs]:
+def research_inputs(*, year: int, model: str | None = None, research_increase: int = 0) -> tuple[str, ResearchInputs]:
+    """The year's research inputs under ``model`` (the paying one by default), the research
+    appropriation raised by ``research_increase`` kronor (as in the projections)."""
+    if research_increase < 0:
+        raise ValueError(_("The research increase cannot be negative."))
     gathered = gather_year(year=year, carry_ratings_forward=True)
     if gathered is None:
         raise RiskUnavailable(_("There is no budget year %(year)s.") % {"year": year})
@@ -63,7 +68,8 @@ def research_inputs(*, year: int, model: str | None = None) -> tuple[str, Resear
     part = gathered[model]
     if "research" not in part.scenario:
         raise RiskUnavailable(unavailable_text(part.meta["research"]) or _("The year has no research inputs."))
-    research = parse_scenario(part.scenario).research
+    scenario = {**part.scenario, "research": {**part.scenario["research"], "appropriation": part.scenario["research"]["appropriation"] + research_increase}}
+    research = parse_scenario(scenario).research
     assert research is not None  # noqa: S101 - the scenario has research
     return model, research
 
@@ -90,11 +96,12 @@ def year_risk(
     model: str | None = None,
     probabilities: Mapping[str, Mapping[int, Mapping[Rating, float]]] | None = None,
     seed: int = 0,
+    research_increase: int = 0,
 ) -> RiskReport:
     """Raises RiskUnavailable, or ValueError for probabilities that cannot be drawn from."""
     if not 1 <= samples <= MAX_SAMPLES:
         raise ValueError(f"samples must lie between 1 and {MAX_SAMPLES}")
-    model, inputs = research_inputs(year=year, model=model)
+    model, inputs = research_inputs(year=year, model=model, research_increase=research_increase)
     regions = list(inputs.shares)
     rounds: tuple[str, ...] = ()
     if probabilities is None:
@@ -112,6 +119,7 @@ def year_risk(
         model=model,
         samples=samples,
         seed=seed,
+        research_increase=research_increase,
         probabilities=chosen,
         rounds=rounds,
         regions=outlook,

@@ -251,6 +251,7 @@ class RiskQuery(serializers.Serializer):
     samples = serializers.IntegerField(min_value=1, max_value=MAX_SAMPLES, default=DEFAULT_SAMPLES)
     model = serializers.ChoiceField(choices=AllocationModel.choices, required=False)
     seed = serializers.IntegerField(min_value=0, max_value=2**32 - 1, default=0)
+    research_increase = serializers.IntegerField(min_value=0, max_value=10**12, default=0, help_text="kronor added to the research appropriation, as in the projections")
 
 
 class RiskBody(RiskQuery):
@@ -289,6 +290,7 @@ class RiskSerializer(serializers.Serializer):
     model = serializers.CharField()
     samples = serializers.IntegerField()
     seed = serializers.IntegerField()
+    research_increase = serializers.IntegerField()
     rounds = serializers.ListField(child=serializers.CharField())
     probabilities = serializers.DictField()
     regions = RegionRiskSerializer(many=True)
@@ -317,7 +319,12 @@ class RiskView(APIView):
     def _report(self, data: dict[str, Any]) -> Response:
         try:
             report = year_risk(
-                year=data["year"], samples=data["samples"], model=data.get("model"), probabilities=data.get("probabilities"), seed=data["seed"]
+                year=data["year"],
+                samples=data["samples"],
+                model=data.get("model"),
+                probabilities=data.get("probabilities"),
+                seed=data["seed"],
+                research_increase=data["research_increase"],
             )
         except RiskUnavailable as error:
             raise ValidationError({"year": [str(error)]}) from None
@@ -329,6 +336,7 @@ class RiskView(APIView):
                 "model": report.model,
                 "samples": report.samples,
                 "seed": report.seed,
+                "research_increase": report.research_increase,
                 "rounds": list(report.rounds),
                 "probabilities": {
                     code: {str(panel): {rating.value: chance for rating, chance in ratings.items()} for panel, ratings in panels.items()}

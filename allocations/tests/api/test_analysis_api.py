@@ -99,6 +99,18 @@ def test_risk_gives_percentiles_and_single_step_changes(client_for):
     assert body["single_step_changes"]
 
 
+def test_risk_with_more_research_money_raises_today_by_the_model(client_for):
+    client = client_for("viewer")
+    plain = client.get("/api/v1/risk/?year=2028&samples=20&model=alf2015").json()
+    raised = client.get("/api/v1/risk/?year=2028&samples=20&model=alf2015&research_increase=200000000").json()
+    assert (plain["research_increase"], raised["research_increase"]) == (0, 200_000_000)
+    # alf2015 hands out the whole appropriation: the regions' money grows by exactly the increase.
+    assert sum(r["today"] for r in raised["regions"]) - sum(r["today"] for r in plain["regions"]) == 200_000_000
+    response = client.get("/api/v1/risk/?year=2028&samples=20&research_increase=-1")
+    assert response.status_code == 400
+    assert "research_increase" in response.json()
+
+
 def test_risk_with_own_probabilities_and_their_errors(client_for):
     client = client_for("vr")
     regions = [r["region"] for r in client.get("/api/v1/risk/?year=2026&samples=10").json()["regions"]]

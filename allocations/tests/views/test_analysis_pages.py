@@ -34,6 +34,7 @@ def pages() -> list[str]:
         "/allocations/compare/?year=2025",
         "DIFF",
         "/allocations/risk/?year=2026&samples=200",
+        "/allocations/projections/why/?model=ds2024&research_increase=200000000&year=2027",
     ]
 
 
@@ -330,6 +331,7 @@ def test_a_change_the_model_rejects_is_explained_in_swedish():
         ("/allocations/compare/?year=2025", 8),
         ("DIFF", 8),
         ("/allocations/risk/?year=2026&samples=200", 24),
+        ("/allocations/projections/why/?year=2027&research_increase=5", 30),
     ],
 )
 def test_query_counts_stay_constant_as_runs_grow(computed, login, users, path, limit, django_assert_max_num_queries):
@@ -385,3 +387,86 @@ def test_the_probabilities_as_shown_post_back_unchanged(computed, login):
     for code, panels in response.context["report"].probabilities.items():
         for ratings in panels.values():
             assert abs(sum(ratings.values()) - 1) < 1e-9, code
+
+
+def test_projection_links_each_year_to_why_it_differs_from_the_year_before(computed, login):
+    response = login("viewer").get("/allocations/projections/?from=2025&to=2028&model=ds2024&research_increase=5")
+    assert response.context["change_years"] == [2026, 2027, 2028]
+    body = response.content.decode()
+    for year in (2026, 2027, 2028):
+        assert f"/allocations/projections/why/?from=2025&amp;to=2028&amp;model=ds2024&amp;research_increase=5&amp;year={year}" in body
+
+
+def test_projection_why_splits_each_regions_change_by_cause_to_the_krona(computed, login):
+    response = login("viewer").get("/allocations/projections/why/?model=ds2024&research_increase=200000000&year=2028")
+    assert response.status_code == 200
+    earlier, later = project(request=ProjectionRequest(first_year=2027, last_year=2028, model="ds2024", research_increase=200_000_000))
+    regions = response.context["difference"].regions
+    assert [r.region for r in regions] == later.regions
+    for r in regions:
+        assert (r.before, r.after) == (earlier.total(r.region), later.total(r.region))
+        assert sum(r.causes.values()) == r.difference == r.after - r.before
+    # PLO moves the appropriations and the rate from 2027 to 2028: that cause is shown.
+    assert "appropriation" in [code for code, _label in response.context["shown"]]
+    body = response.content.decode()
+    assert body.count('data-chart="waterfall"') == len(regions)
+    assert "/allocations/risk/?year=2028&amp;model=ds2024&amp;research_increase=200000000" in body
+
+
+def test_projection_why_across_the_models_names_the_model_as_a_cause(computed, registry, login):
+    # The registry has one period; split it so that a proposed Ds 2024 period pays from 2028.
+    from alfadmin.models import AgreementPeriod
+
+    AgreementPeriod.objects.filter(pk=registry.period.pk).update(end_year=2027)
+    proposal = AgreementPeriod.objects.get(pk=registry.period.pk)
+    proposal.pk, proposal.name, proposal.start_year, proposal.end_year = None, "Proposal", 2028, 2035
+    proposal.research_model, proposal.status = "ds2024", AgreementPeriod.Status.PROPOSED
+    proposal.save()
+    BudgetYear.objects.filter(year__gte=2028).update(period=proposal)
+
+    response = login("viewer").get("/allocations/projections/why/?year=2028")
+    assert (response.context["earlier"].model, response.context["later"].model) == ("alf2015", "ds2024")
+    regions = response.context["difference"].regions
+    assert any(r.causes["model"] for r in regions)
+    assert all(sum(r.causes.values()) == r.difference for r in regions)
+
+
+def test_projection_why_of_years_that_cannot_be_compared_says_why(computed, login):
+    # 2023 has no research (no round yet), 2024 has: the parts differ.
+    response = login("viewer").get("/allocations/projections/why/?year=2024", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    body = text(response)
+    assert 'data-testid="diff-error"' in body
+    assert "2023: No applicable evaluation round: research is not computed for this year." in body
+
+
+@pytest.mark.parametrize("query", ["year=abc", "year=1990", "year=2023", "year=2030", ""])
+def test_projection_why_of_no_such_pair_is_not_found(computed, login, query):
+    assert login("viewer").get(f"/allocations/projections/why/?{query}").status_code == 404
+
+
+def test_projection_why_with_a_bad_switch_names_the_field(computed, login):
+    response = login("viewer").get("/allocations/projections/why/?year=2028&research_increase=-1", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "research_increase" in response.context["form"].errors
+    assert 'data-testid="why-errors"' in response.content.decode()
+
+
+def test_risk_with_more_research_money_matches_the_projection(computed, login):
+    client = login("viewer")
+    response = client.get("/allocations/risk/?year=2026&samples=50&research_increase=200000000", HTTP_ACCEPT_LANGUAGE="en")
+    report = response.context["report"]
+    assert report.research_increase == 200_000_000
+    (projected,) = project(request=ProjectionRequest(first_year=2026, last_year=2026, model=report.model, research_increase=200_000_000))
+    assert {o.region: o.today for o in report.regions} == projected.research
+    plain = year_risk(year=2026, samples=50, model=report.model)
+    assert sum(o.today for o in report.regions) > sum(o.today for o in plain.regions)
+    assert "The research appropriation is raised by" in text(response)
+    assert '<input type="hidden" name="research_increase" value="200000000">' in response.content.decode()
+
+
+def test_risk_with_a_bad_research_increase_names_the_field(computed, login):
+    response = login("viewer").get("/allocations/risk/?year=2026&samples=50&research_increase=-3", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.context["error"].startswith("More research money (kronor): ")
+    assert response.context.get("report") is None
