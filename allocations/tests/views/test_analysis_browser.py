@@ -56,6 +56,7 @@ def test_money_tables_show_their_totals_at_1280_and_fit_375(page):
         "/allocations/projections/": "[data-testid=projection-table]",
         f"/allocations/diff/?from={run_id}&to={ds_id}": "[data-testid=diff-table]",
         "/allocations/risk/?year=2026&samples=500": "[data-testid=risk-table]",
+        "/allocations/projections/why/?year=2028&research_increase=200000000": "[data-testid=diff-table]",
     }
     page.set_viewport_size({"width": 1280, "height": 900})
     for path, table in wide.items():
@@ -90,15 +91,21 @@ def test_the_analysts_question(page):
     expected = project(request=ProjectionRequest(first_year=2028, last_year=2028, model="ds2024", research_increase=200_000_000))[0]
     assert shown == expected.total("ORE")
     page.wait_for_function("document.querySelector('canvas[data-chart=money]').dataset.drawn === '1'")
-    # 2027 against 2028: the stored runs are compared where they can be, else the page says why.
-    runs = {year: CurrentAllocation.objects.get(year=year, model="ds2024").run_id for year in (2027, 2028)}
-    page.goto(f"{page.base_url}/allocations/diff/?from={runs[2027]}&to={runs[2028]}")
-    assert page.get_by_test_id("diff-error").is_visible() or page.get_by_test_id("diff-table").is_visible()
-    # The risk of 2028: ORE's 5th percentile, median and 95th percentile.
-    page.goto(f"{page.base_url}/allocations/risk/?year=2028&samples=2000")
+    # Why 2028 differs from 2027, under the same assumptions: the causes add up to the difference.
+    page.get_by_role("link", name=re.compile("2028.*2027")).click()
+    row = page.locator("[data-testid=diff-table] tr[data-region=ORE]")
+    before, after = (amount(row.get_by_test_id(name).inner_text()) for name in ("before", "after"))
+    earlier = project(request=ProjectionRequest(first_year=2027, last_year=2027, model="ds2024", research_increase=200_000_000))[0]
+    assert (before, after) == (earlier.total("ORE"), shown)
+    causes = [amount(cell.inner_text()) for cell in row.get_by_test_id("cause").all()]
+    assert causes and sum(causes) == amount(row.get_by_test_id("difference").inner_text()) == after - before
+    page.wait_for_function("[...document.querySelectorAll('canvas[data-chart=waterfall]')].every(c => c.dataset.drawn === '1')")
+    # How much could the next evaluation move it: ORE's 5th percentile, median and 95th percentile.
+    page.get_by_test_id("why-risk-link").click()
     row = page.locator("[data-testid=risk-table] tr[data-region=ORE]")
-    risk = next(o for o in year_risk(year=2028, samples=2000).regions if o.region == "ORE").risk
-    assert [amount(row.get_by_test_id(name).inner_text()) for name in ("p5", "median", "p95")] == [risk.p5, risk.median, risk.p95]
+    risk = next(o for o in year_risk(year=2028, model="ds2024", research_increase=200_000_000).regions if o.region == "ORE")
+    assert amount(row.get_by_test_id("today").inner_text()) == risk.today == expected.research["ORE"]
+    assert [amount(row.get_by_test_id(name).inner_text()) for name in ("p5", "median", "p95")] == [risk.risk.p5, risk.risk.median, risk.risk.p95]
     page.wait_for_function("document.querySelector('canvas[data-chart=risk]').dataset.drawn === '1'")
     assert not page.console_errors, page.console_errors
 
