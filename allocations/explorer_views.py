@@ -8,6 +8,7 @@ goes through allocations.services.scenarios (SavedScenario rows only).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -24,9 +25,12 @@ from alfadmin.kernel.views import require, section
 from alfadmin.models import Region
 
 from . import explorer, exports, permissions, selectors, services
+from .analysis.differences import scenarios_difference
+from .engine.errors import ScenarioError
 from .forms import SavedScenarioForm
 from .labels import MODEL_LABELS, unavailable_text
 from .models import SavedScenario
+from .views_analysis import difference_context
 
 
 def _language() -> str:
@@ -40,20 +44,42 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _baseline(request: HttpRequest, *, base_year: int | None, model: str | None, start: explorer.Start) -> tuple[dict[str, Any] | None, str]:
-    """What the scenario is compared with: the stored year's current run under the model, or
-    (ratings carried forward, or nothing computed yet) the stored year's scenario computed."""
+@dataclass(frozen=True)
+class Baseline:
+    """What the scenario is compared with: its inputs, the engine's output for them and a label."""
+
+    inputs: dict[str, Any]
+    output: dict[str, Any] | None
+    label: str
+
+
+def _baseline(request: HttpRequest, *, base_year: int | None, model: str | None, start: explorer.Start) -> Baseline | None:
+    """The stored year's current run under the model, or (ratings carried forward, or nothing
+    computed yet) the stored year's scenario computed."""
     if base_year is None or model not in explorer.MODELS:
-        return None, ""
+        return None
     if not start.carry_ratings_forward:
         allocation = selectors.year_allocation(user=request.user, year=base_year, model=model)
         if allocation is not None and allocation.run is not None:
-            return allocation.result, _("the current allocation of %(year)s (run %(run)s)") % {"year": base_year, "run": allocation.run.pk}
+            label = _("the current allocation of %(year)s (run %(run)s)") % {"year": base_year, "run": allocation.run.pk}
+            return Baseline(allocation.run.inputs, allocation.result, label)
     started = explorer.start_scenario(year=base_year, model=model, start=start)
     if started is None:
-        return None, ""
+        return None
     output, _errors = explorer.compute(started[0], lang="en")
-    return output, _("the stored data of %(year)s computed with the last round's ratings") % {"year": base_year}
+    return Baseline(started[0], output, _("the stored data of %(year)s computed with the last round's ratings") % {"year": base_year})
+
+
+def _causes(baseline: Baseline | None, scenario: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
+    """Each region's difference from the baseline split by cause (the explanation diff), or why
+    it cannot be split (e.g. the baseline has no research part and the scenario has one)."""
+    if baseline is None or baseline.output is None:
+        return None, ""
+    try:
+        difference = scenarios_difference(before=baseline.inputs, after=scenario)
+    except ScenarioError as error:
+        return None, str(error)
+    return difference_context(difference, before_label=_("Baseline"), after_label=_("Scenario")), ""
 
 
 def _context(
@@ -73,15 +99,18 @@ def _context(
     errors = errors or compute_errors
     sections = explorer.form_sections(scenario, errors, increase=increase)
     model = (scenario.get("research") or {}).get("model") or (saved.scenario.get("research", {}).get("model") if saved else None)
-    baseline, baseline_label = _baseline(request, base_year=base_year, model=model or explorer.MODELS[0], start=start)
+    baseline = _baseline(request, base_year=base_year, model=model or explorer.MODELS[0], start=start)
+    causes, causes_error = _causes(baseline, scenario) if output else (None, "")
     names = dict(Region.objects.values_list("code", "name"))
     research_meta = (meta or {}).get("research") or {}
     return {
         "sections": sections,
         "scenario": scenario,
         "output": output,
-        "rows": explorer.compare(output, baseline, names) if output else [],
-        "baseline_label": baseline_label,
+        "rows": explorer.compare(output, baseline.output if baseline else None, names) if output else [],
+        "baseline_label": baseline.label if baseline else "",
+        "causes": causes,
+        "causes_error": causes_error,
         "lines": explorer.research_lines(output) if output else [],
         "base_year": base_year,
         "start": start,
@@ -280,11 +309,10 @@ def scenario_xlsx(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         messages.error(request, _("The scenario has invalid inputs; correct them before downloading."))
         return redirect("allocations:scenarios")
     model = (scenario.get("research") or {}).get("model")
-    baseline, _label = _baseline(request, base_year=base_year, model=model or explorer.MODELS[0], start=start)
+    baseline = _baseline(request, base_year=base_year, model=model or explorer.MODELS[0], start=start)
     names = dict(Region.objects.values_list("code", "name"))
-    content = exports.scenario_to_xlsx(
-        name=name, scenario=scenario, output=output, rows=explorer.compare(output, baseline, names), lines=explorer.research_lines(output)
-    )
+    rows = explorer.compare(output, baseline.output if baseline else None, names)
+    content = exports.scenario_to_xlsx(name=name, scenario=scenario, output=output, rows=rows, lines=explorer.research_lines(output))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="scenario-{scenario.get("year", "")}.xlsx"'
     return response

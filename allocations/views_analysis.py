@@ -171,7 +171,7 @@ def projection_why(request: HttpRequest) -> HttpResponse:
         context["error"] = str(error)
         context["unavailable"] = [f"{y.year}: {unavailable_text({'unavailable': reason})}" for y in years for reason in y.unavailable.values()]
         return render(request, "allocations/analysis/projection_why.html", context)
-    context.update(_difference_context(difference, before_label=str(year - 1), after_label=str(year)))
+    context.update(difference_context(difference, before_label=str(year - 1), after_label=str(year)))
     return render(request, "allocations/analysis/projection_why.html", context)
 
 
@@ -314,11 +314,11 @@ def diff(request: HttpRequest) -> HttpResponse:
         # (e.g. a year without research against one with); the page says why.
         context["error"] = str(error)
         return render(request, "allocations/analysis/diff.html", context)
-    context.update(_difference_context(difference, before_label=_("Before"), after_label=_("After")))
+    context.update(difference_context(difference, before_label=_("Before"), after_label=_("After")))
     return render(request, "allocations/analysis/diff.html", context)
 
 
-def _difference_context(difference: Difference, *, before_label: str, after_label: str) -> dict[str, Any]:
+def difference_context(difference: Difference, *, before_label: str, after_label: str) -> dict[str, Any]:
     """The table and waterfall charts of a difference split by cause (the causes that moved money)."""
     shown = [g for g in GROUPS if any(r.causes[g] for r in difference.regions)]
     regions = []

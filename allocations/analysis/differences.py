@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..engine.scenario import compute_year, parse_scenario
 from ..engine.shapley import GROUPS, explain_difference
-from ..models import AllocationRun
+from ..models import AllocationModel, AllocationRun, CurrentAllocation, SavedScenario
 
 
 @dataclass(frozen=True)
@@ -52,3 +52,15 @@ def scenarios_difference(*, before: Mapping[str, object], after: Mapping[str, ob
 
 def runs_difference(*, from_run: AllocationRun, to_run: AllocationRun) -> Difference:
     return scenarios_difference(before=from_run.inputs, after=to_run.inputs)
+
+
+def scenario_baseline_run(*, saved_scenario: SavedScenario) -> AllocationRun | None:
+    """What a saved scenario is compared with: its base year's current run under the scenario's
+    research model (ALF 2015 for a scenario without research), or None if none is computed."""
+    model = (saved_scenario.scenario.get("research") or {}).get("model") or AllocationModel.ALF2015
+    pointer = CurrentAllocation.objects.filter(year=saved_scenario.base_year, model=model).select_related("run").first()
+    return pointer.run if pointer is not None else None
+
+
+def scenario_difference(*, saved_scenario: SavedScenario, baseline: AllocationRun) -> Difference:
+    return scenarios_difference(before=baseline.inputs, after=saved_scenario.scenario)

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from alfadmin.api.permissions import predicate_permission
 
 from .. import permissions, selectors
-from ..analysis.differences import runs_difference
+from ..analysis.differences import Difference, runs_difference
 from ..analysis.projections import ProjectionRequest, project
 from ..analysis.reruns import run_rerun
 from ..analysis.risk import DEFAULT_SAMPLES, MAX_SAMPLES, RiskUnavailable, year_risk
@@ -80,6 +80,13 @@ class DiffSerializer(serializers.Serializer):
     regions = RegionDiffSerializer(many=True)
 
 
+class ScenarioDiffSerializer(serializers.Serializer):
+    scenario = serializers.IntegerField()
+    from_run = serializers.IntegerField(help_text="the baseline: the base year's current run under the scenario's model")
+    differing = serializers.ListField(child=serializers.CharField())
+    regions = RegionDiffSerializer(many=True)
+
+
 class DiffView(APIView):
     """Each region's difference in money (education + research) between two stored runs, split by
     cause (input group) with exact Shapley values; the causes sum exactly to the difference."""
@@ -101,23 +108,24 @@ class DiffView(APIView):
             difference = runs_difference(from_run=from_run, to_run=to_run)
         except ScenarioError as error:
             raise ValidationError({"to": [str(error)]}) from None
-        return Response(
+        return Response({"from_run": from_run.pk, "to_run": to_run.pk, **difference_body(difference)})
+
+
+def difference_body(difference: Difference) -> dict[str, Any]:
+    """The groups that differ and each region's difference by cause, as the diff endpoints give them."""
+    return {
+        "differing": list(difference.differing),
+        "regions": [
             {
-                "from_run": from_run.pk,
-                "to_run": to_run.pk,
-                "differing": list(difference.differing),
-                "regions": [
-                    {
-                        "region": r.region,
-                        "from": r.before,
-                        "to": r.after,
-                        "difference": r.difference,
-                        "causes": [{"cause": cause, "amount": amount} for cause, amount in r.causes.items()],
-                    }
-                    for r in difference.regions
-                ],
+                "region": r.region,
+                "from": r.before,
+                "to": r.after,
+                "difference": r.difference,
+                "causes": [{"cause": cause, "amount": amount} for cause, amount in r.causes.items()],
             }
-        )
+            for r in difference.regions
+        ],
+    }
 
 
 # As-of rerun -------------------------------------------------------------------------------

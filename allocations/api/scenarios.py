@@ -15,7 +15,8 @@ import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from alfadmin.api.filters import FilterSet
@@ -23,7 +24,10 @@ from alfadmin.api.permissions import predicate_permission
 from alfadmin.models import User
 
 from .. import permissions, selectors, services
+from ..analysis.differences import scenario_baseline_run, scenario_difference
+from ..engine.errors import ScenarioError
 from ..models import SavedScenario
+from .analysis import ScenarioDiffSerializer, difference_body
 from .parsers import ExactJSONParser
 
 SavedScenarioPermission = predicate_permission(read=permissions.can_view_saved_scenario, write=permissions.can_save_scenarios)
@@ -119,6 +123,30 @@ class SavedScenarioViewSet(viewsets.ModelViewSet):
         version = data.pop("version", None)
         saved = services.saved_scenario_update(actor=request.user, saved_scenario=saved, expected_version=version, data=data)
         return Response(SavedScenarioSerializer(saved).data)
+
+    @extend_schema(
+        summary="Why the scenario differs from its baseline, by cause",
+        description=(
+            "Each region's difference (education + research, whole kronor) between the base year's current run under the "
+            "scenario's model and the scenario, split by cause with exact Shapley values; the causes sum exactly to the difference."
+        ),
+        responses={
+            200: ScenarioDiffSerializer,
+            400: OpenApiResponse(description="The scenario cannot be compared with its baseline."),
+            404: OpenApiResponse(description="No such scenario, or its base year has no current run."),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def diff(self, request, pk=None):
+        saved = self.get_object()
+        baseline = scenario_baseline_run(saved_scenario=saved)
+        if baseline is None:
+            raise NotFound(f"{saved.base_year} has no current allocation to compare with")
+        try:
+            difference = scenario_difference(saved_scenario=saved, baseline=baseline)
+        except ScenarioError as error:
+            raise ValidationError({"scenario": [str(error)]}) from None
+        return Response({"scenario": saved.pk, "from_run": baseline.pk, **difference_body(difference)})
 
     def destroy(self, request, *args, **kwargs):
         saved = self.get_object()

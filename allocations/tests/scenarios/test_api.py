@@ -106,6 +106,7 @@ def test_anonymous_gets_401_for_every_action(owned, api_client):
     assert post(api_client, URL, {"name": "x", "base_year": 2025, "scenario": year_scenario()}).status_code == 401
     assert post(api_client, f"{URL}{owned.pk}/", {"name": "x"}, method="patch").status_code == 401
     assert api_client.delete(f"{URL}{owned.pk}/").status_code == 401
+    assert api_client.get(f"{URL}{owned.pk}/diff/").status_code == 401
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -116,6 +117,7 @@ def test_access_matrix(owned, users, api_client, role):
     api_client.force_authenticate(user)
     assert api_client.get(URL).status_code == 200
     assert api_client.get(f"{URL}{owned.pk}/").status_code == 200
+    assert api_client.get(f"{URL}{owned.pk}/diff/").status_code == 200
     created = post(api_client, URL, {"name": f"{role}'s", "base_year": 2025, "scenario": year_scenario()})
     assert created.status_code == 201
     own = created.json()["id"]
@@ -154,3 +156,41 @@ def test_the_list_runs_a_constant_number_of_queries(computed, users, api_client,
         services.saved_scenario_create(actor=users["admin"], name=f"t{number}", base_year=2025, scenario=year_scenario())
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert api_client.get(URL).json()["count"] == 15
+
+
+def test_a_scenario_differs_from_its_baseline_by_cause_to_the_krona(computed, users, api_client):
+    from allocations.models import CurrentAllocation
+
+    scenario = year_scenario()
+    scenario["research"]["appropriation"] += 100_000_000
+    scenario["research"]["ratings"]["CCC"]["3"] = "good_high"
+    saved = services.saved_scenario_create(actor=users["viewer"], name="More and better", base_year=2025, scenario=scenario)
+    api_client.force_authenticate(users["guns"])
+    before = stored_allocations()
+    body = api_client.get(f"{URL}{saved.pk}/diff/").json()
+    baseline = CurrentAllocation.objects.get(year=2025, model="alf2015").run
+    assert (body["scenario"], body["from_run"]) == (saved.pk, baseline.pk)
+    assert set(body["differing"]) == {"appropriation", "ratings"}
+    result = saved.result
+    for region in body["regions"]:
+        code = region["region"]
+        then = baseline.result["education"]["regions"][code] + baseline.result["research"]["regions"][code]["total"]
+        now = result["education"]["regions"][code] + result["research"]["regions"][code]["total"]
+        assert (region["from"], region["to"], region["difference"]) == (then, now, now - then)
+        assert sum(cause["amount"] for cause in region["causes"]) == region["difference"]
+    ccc = next(r for r in body["regions"] if r["region"] == "CCC")
+    assert {c["cause"]: c["amount"] for c in ccc["causes"]}["ratings"] > 0
+    assert stored_allocations() == before
+
+
+def test_a_scenario_without_a_comparable_baseline_is_explained(computed, users, api_client):
+    scenario = year_scenario()
+    del scenario["research"]
+    saved = services.saved_scenario_create(actor=users["viewer"], name="Education only", base_year=2025, scenario=scenario)
+    api_client.force_authenticate(users["viewer"])
+    response = api_client.get(f"{URL}{saved.pk}/diff/")
+    assert response.status_code == 400
+    assert "scenario" in response.json()
+    elsewhere = services.saved_scenario_create(actor=users["viewer"], name="No run", base_year=2031, scenario=year_scenario())
+    response = api_client.get(f"{URL}{elsewhere.pk}/diff/")
+    assert response.status_code == 404

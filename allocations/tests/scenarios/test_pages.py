@@ -281,3 +281,20 @@ def test_an_increase_that_is_not_whole_kronor_is_named_and_nothing_is_computed(v
     response = viewer_client.post("/allocations/scenarios/save/", data)
     assert response.status_code == 400 and 'value="a lot"' in response.content.decode()
     assert not SavedScenario.objects.exists()
+
+
+def test_the_result_splits_each_regions_difference_from_the_baseline_by_cause(viewer_client):
+    html = start(viewer_client)
+    assert 'data-testid="diff-none"' in html  # nothing changed yet
+    data = form_data(html)
+    data["research_increase"] = ["100 000 000"]
+    data["research.ratings.CCC.3"] = ["good_high"]
+    html = viewer_client.post("/allocations/scenarios/compute/", data, HTTP_HX_REQUEST="true").content.decode()
+    causes = html[html.index('data-testid="scenario-causes"') :]
+    assert 'data-cause="appropriation"' in causes and 'data-cause="ratings"' in causes
+    row = re.search(r'<tr data-region="CCC">(.*?)</tr>', causes, re.S).group(1)
+    amounts = [kronor(re.sub(r"<[^>]+>", "", value)) for value in re.findall(r'data-testid="cause">(.*?)</td>', row, re.S)]
+    difference = kronor(re.sub(r"<[^>]+>", "", re.search(r'data-testid="difference">(.*?)</td>', row, re.S).group(1)))
+    assert len(amounts) == 2 and all(amounts) and sum(amounts) == difference
+    assert difference == kronor(cell(html, "difference-CCC").split("(")[0])
+    assert causes.count('data-chart="waterfall"') == 3
