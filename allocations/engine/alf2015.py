@@ -134,15 +134,17 @@ def _allocate_panel(
 
     for region in good_high:
         amounts[region] = panel.guarantee_per_base * bases[region]
-        explanation.step(
-            "guarantee",
-            amounts[region],
-            region=region,
-            panel=panel.number,
-            guarantee=params.guarantee,
-            base=bases[region],
-            weight=params.panel_weights[panel.number],
-        )
+    if explanation.record_steps:
+        for region in good_high:
+            explanation.step(
+                "guarantee",
+                amounts[region],
+                region=region,
+                panel=panel.number,
+                guarantee=params.guarantee,
+                base=bases[region],
+                weight=params.panel_weights[panel.number],
+            )
     good_high_base = sum((bases[region] for region in good_high), Fraction(0))
     guarantees = panel.guarantee_per_base * good_high_base
     after_guarantees = panel.pot - guarantees
@@ -172,18 +174,20 @@ def _allocate_panel(
         return amounts, _undistributed(panel, fill.leftover, explanation)
     explanation.note("leftover_to_good_high" if very_high else "pot_to_good_high", panel=panel.number)
     leftover_per_base = fill.leftover / good_high_base
-    for region in good_high:
-        extra = leftover_per_base * bases[region]
+    extras = {region: leftover_per_base * bases[region] for region in good_high}
+    for region, extra in extras.items():
         amounts[region] += extra
-        explanation.step(
-            "leftover_to_good_high",
-            extra,
-            region=region,
-            panel=panel.number,
-            leftover=fill.leftover,
-            base=bases[region],
-            good_high_base=good_high_base,
-        )
+    if explanation.record_steps:
+        for region, extra in extras.items():
+            explanation.step(
+                "leftover_to_good_high",
+                extra,
+                region=region,
+                panel=panel.number,
+                leftover=fill.leftover,
+                base=bases[region],
+                good_high_base=good_high_base,
+            )
     return amounts, Fraction(0)
 
 
