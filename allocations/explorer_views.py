@@ -28,6 +28,7 @@ from . import explorer, exports, permissions, selectors, services
 from .analysis.differences import scenarios_difference
 from .engine.errors import ScenarioError
 from .forms import SavedScenarioForm
+from .inputs import Unavailable
 from .labels import MODEL_LABELS, unavailable_text
 from .models import SavedScenario
 from .views_analysis import difference_context
@@ -159,6 +160,12 @@ def scenario_new(request: HttpRequest) -> HttpResponse:
     if started is None:
         raise Http404
     scenario, meta, _model = started
+    if not start.carry_ratings_forward and (meta.get("research") or {}).get("unavailable") == Unavailable.NO_ROUND:
+        # No round applies to the year yet: exploring it needs the last round's ratings, so start
+        # there; the address says so and the page names the assumption.
+        query = request.GET.copy()
+        query["carry"] = "1"
+        return redirect(f"{reverse('allocations:scenario-new')}?{query.urlencode()}")
     context = _context(request, scenario=scenario, base_year=year, start=start, meta=meta)
     return render(request, "allocations/scenarios/explorer.html", context)
 

@@ -134,13 +134,18 @@ def test_switching_the_model_rebuilds_research_from_the_stored_year(viewer_clien
     assert kronor(cell(html, "baseline-BBB")) == run.result["education"]["regions"]["BBB"] + run.result["research"]["regions"]["BBB"]["total"]
 
 
-def test_a_year_without_a_round_can_carry_the_ratings_forward(viewer_client):
-    html = start(viewer_client, year=2028)
-    assert 'data-testid="research-unavailable"' in html
-    assert "research.appropriation" not in html
+def test_a_year_without_a_round_starts_with_the_ratings_carried_forward(viewer_client):
+    response = viewer_client.get("/allocations/scenarios/new/", {"year": 2028, "model": "ds2024"})
+    assert response.status_code == 302
+    assert response["Location"] == "/allocations/scenarios/new/?year=2028&model=ds2024&carry=1"
     carried = start(viewer_client, year=2028, carry=1)
     assert 'data-testid="carried-forward"' in carried
+    assert 'data-testid="research-unavailable"' not in carried
     assert form_data(carried)["research.ratings.AAA.1"] == ["very_high"]
+    # The baseline is the stored year computed with the same ratings: every cause is 0.
+    assert 'data-testid="diff-none"' in carried
+    # A year a round applies to starts from its own ratings.
+    assert viewer_client.get("/allocations/scenarios/new/", {"year": 2025}).status_code == 200
 
 
 def test_save_share_by_link_and_edit_own(viewer_client, users):
