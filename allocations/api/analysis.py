@@ -19,8 +19,8 @@ from rest_framework.views import APIView
 from alfadmin.api.permissions import predicate_permission
 
 from .. import permissions, selectors
-from ..analysis.differences import Difference, runs_difference
-from ..analysis.projections import ProjectionRequest, project
+from ..analysis.differences import Difference, runs_difference, scenarios_difference
+from ..analysis.projections import ProjectedYear, ProjectionRequest, project
 from ..analysis.reruns import run_rerun
 from ..analysis.risk import DEFAULT_SAMPLES, MAX_SAMPLES, RiskUnavailable, year_risk
 from ..engine.errors import ScenarioError
@@ -185,6 +185,9 @@ class ProjectionQuery(serializers.Serializer):
     rate_raise_phase_years = serializers.IntegerField(min_value=1, max_value=20, required=False)
     plo = serializers.DecimalField(max_digits=7, decimal_places=5, min_value=Decimal("-0.5"), max_value=Decimal("0.5"), required=False)
     research_increase = serializers.IntegerField(min_value=0, max_value=10**12, required=False)
+    explain = serializers.BooleanField(
+        default=False, help_text="also split each year's difference from the year before by cause (the explanation diff), as `change`"
+    )
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
@@ -212,6 +215,14 @@ class ProjectedYearSerializer(serializers.Serializer):
     undistributed = serializers.IntegerField()
     assumptions = AssumptionSerializer(many=True)
     unavailable = serializers.DictField(child=serializers.CharField())
+    change = serializers.DictField(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "with explain=true: {from_year, differing, regions: [{region, from, to, difference, causes}]} against the year "
+            "before, or {from_year, error} when the two cannot be compared; null for the first year"
+        ),
+    )
 
 
 class ProjectionsView(APIView):
@@ -228,10 +239,22 @@ class ProjectionsView(APIView):
         query = ProjectionQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         years = project(request=query.to_request())
-        return Response([projected_year_data(year) for year in years])
+        data = [projected_year_data(year) for year in years]
+        if query.validated_data["explain"]:
+            for item, earlier, later in zip(data, [None, *years], years, strict=False):
+                item["change"] = None if earlier is None or earlier.year != later.year - 1 else _year_change(earlier, later)
+        return Response(data)
 
 
-def projected_year_data(year: Any) -> dict[str, Any]:
+def _year_change(earlier: ProjectedYear, later: ProjectedYear) -> dict[str, Any]:
+    try:
+        difference = scenarios_difference(before=earlier.scenario, after=later.scenario)
+    except ScenarioError as error:
+        return {"from_year": earlier.year, "error": str(error)}
+    return {"from_year": earlier.year, **difference_body(difference)}
+
+
+def projected_year_data(year: ProjectedYear) -> dict[str, Any]:
     return {
         "year": year.year,
         "model": year.model,

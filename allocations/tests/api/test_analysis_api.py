@@ -123,3 +123,21 @@ def test_risk_with_own_probabilities_and_their_errors(client_for):
     assert response.status_code == 400
     assert "probabilities" in response.json()
     assert client.get("/api/v1/risk/?year=1990").status_code == 400
+
+
+def test_projections_explain_each_years_change_by_cause(client_for):
+    client = client_for("viewer")
+    years = client.get("/api/v1/projections/?from=2026&to=2029&research_increase=200000000&explain=true").json()
+    assert years[0]["change"] is None
+    by_year = {y["year"]: {r["region"]: r["total"] for r in y["regions"]} for y in years}
+    for year in years[1:]:
+        change = year["change"]
+        assert change["from_year"] == year["year"] - 1
+        for region in change["regions"]:
+            code = region["region"]
+            assert (region["from"], region["to"]) == (by_year[year["year"] - 1][code], by_year[year["year"]][code])
+            assert sum(c["amount"] for c in region["causes"]) == region["difference"] == region["to"] - region["from"]
+    # 2027 is paid by ALF 2015, 2028 by the Ds 2024 proposal: the model is a cause.
+    change_2028 = next(y for y in years if y["year"] == 2028)["change"]
+    assert "model" in change_2028["differing"]
+    assert "change" not in client.get("/api/v1/projections/?from=2026&to=2027").json()[1]
