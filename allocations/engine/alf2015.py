@@ -132,21 +132,19 @@ def _allocate_panel(
     if not very_high:
         explanation.note("no_very_high", panel=panel.number)
 
-    for region in good_high:
-        amounts[region] = panel.guarantee_per_base * bases[region]
+    good_high_base = sum((bases[region] for region in good_high), Fraction(0))
+    guarantees = panel.guarantee_per_base * good_high_base
     if explanation.record_steps:
         for region in good_high:
             explanation.step(
                 "guarantee",
-                amounts[region],
+                panel.guarantee_per_base * bases[region],
                 region=region,
                 panel=panel.number,
                 guarantee=params.guarantee,
                 base=bases[region],
                 weight=params.panel_weights[panel.number],
             )
-    good_high_base = sum((bases[region] for region in good_high), Fraction(0))
-    guarantees = panel.guarantee_per_base * good_high_base
     after_guarantees = panel.pot - guarantees
     explanation.step(
         "after_guarantees",
@@ -164,31 +162,33 @@ def _allocate_panel(
     )
     _explain_water_fill(panel, fill, bases, params, explanation)
     amounts.update(fill.amounts)
-    if fill.leftover == 0:
-        return amounts, Fraction(0)
 
-    # §5.4 decision: what the very-high regions cannot take goes to good_high by base.
-    if good_high_base == 0:
+    # A good_high region's amount is so much per krona of its base: the guarantee, plus its
+    # share of what the very-high regions cannot take (§5.4 decision), when there is any.
+    per_base = panel.guarantee_per_base
+    unallocated = Fraction(0)
+    if fill.leftover != 0 and good_high_base == 0:
         # Decision 5: no base to split by (or no good_high region at all).
         explanation.note("leftover_undistributed", panel=panel.number)
-        return amounts, _undistributed(panel, fill.leftover, explanation)
-    explanation.note("leftover_to_good_high" if very_high else "pot_to_good_high", panel=panel.number)
-    leftover_per_base = fill.leftover / good_high_base
-    extras = {region: leftover_per_base * bases[region] for region in good_high}
-    for region, extra in extras.items():
-        amounts[region] += extra
-    if explanation.record_steps:
-        for region, extra in extras.items():
-            explanation.step(
-                "leftover_to_good_high",
-                extra,
-                region=region,
-                panel=panel.number,
-                leftover=fill.leftover,
-                base=bases[region],
-                good_high_base=good_high_base,
-            )
-    return amounts, Fraction(0)
+        unallocated = _undistributed(panel, fill.leftover, explanation)
+    elif fill.leftover != 0:
+        explanation.note("leftover_to_good_high" if very_high else "pot_to_good_high", panel=panel.number)
+        leftover_per_base = fill.leftover / good_high_base
+        per_base += leftover_per_base
+        if explanation.record_steps:
+            for region in good_high:
+                explanation.step(
+                    "leftover_to_good_high",
+                    leftover_per_base * bases[region],
+                    region=region,
+                    panel=panel.number,
+                    leftover=fill.leftover,
+                    base=bases[region],
+                    good_high_base=good_high_base,
+                )
+    for region in good_high:
+        amounts[region] = per_base * bases[region]
+    return amounts, unallocated
 
 
 def _undistributed(panel: Panel, amount: Fraction, explanation: Explanation) -> Fraction:
