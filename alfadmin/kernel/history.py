@@ -15,9 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from .errors import ConcurrentEditError
 from .inputs import changed_input_fields, declaration_for, report_changes
 from .models import TracksLoadedValues
+from .versions import check_version
 
 M = TypeVar("M", bound=models.Model)
 
@@ -88,23 +88,9 @@ def versioned_update(*, instance: M, expected_version: int | None, changes: Mapp
     parent row can stand for edits of its children (a share table, an evaluation round).
     """
     current = lock_for_update(type(instance), instance.pk)
-    if expected_version is not None and current.version != expected_version:  # type: ignore[attr-defined]
-        raise ConcurrentEditError(
-            current_version=current.version,  # type: ignore[attr-defined]
-            expected_version=expected_version,
-            changed=_latest_changes(current),
-        )
+    check_version(current, expected_version)
     for name, value in changes.items():
         setattr(current, name, value)
     current.full_clean()
     current.version += 1  # type: ignore[attr-defined]
     return save_with_history(instance=current, actor=actor, reason=reason)
-
-
-def _latest_changes(instance: models.Model) -> dict[str, dict[str, str]]:
-    """What the latest saved version changed, field by field (for the 409 message)."""
-    latest = instance.history.first()  # type: ignore[attr-defined]
-    previous = latest.prev_record if latest else None
-    if not (latest and previous):
-        return {}
-    return {c.field: {"old": str(c.old), "new": str(c.new)} for c in latest.diff_against(previous).changes}

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from .errors import ConcurrentEditError, LockedError
@@ -45,17 +46,23 @@ def require(predicate: Callable[[Any], bool]) -> Callable:
 def edit_flow(
     request: HttpRequest, *, form: Any, save: Callable[[Any], object], template: str, context: dict[str, Any], success_url: str
 ) -> HttpResponse:
-    """The shared POST flow: parse, call the service, show field errors or a 409 message.
+    """The shared POST flow: parse, call the service, show field errors or the conflict page.
 
     A refused save re-renders the form with the user's input kept: 400 for invalid input, 409
-    for a stale version or a locked record.
+    for a locked record or a stale version. A stale version shows, per field, the user's value,
+    the stored one and who stored it when, with a choice (keep mine / take theirs); the form
+    keeps the version it was based on, so saving again without choosing is refused again.
     """
     if request.method == "POST" and form.is_valid():
+        apply_conflict_choices(request, form)
         try:
             save(form)
         except ValidationError as error:
             add_service_errors(form, error)
-        except (ConcurrentEditError, LockedError) as error:
+        except ConcurrentEditError as error:
+            messages.error(request, _("Someone else saved this record after you opened it. Nothing of yours was saved: choose below."))
+            return render(request, template, {**context, "form": form, "conflict": conflict_rows(form, error)}, status=409)
+        except LockedError as error:
             messages.error(request, str(error))
             return render(request, template, {**context, "form": form}, status=409)
         else:
@@ -63,6 +70,70 @@ def edit_flow(
             return redirect(success_url)
     status = 400 if request.method == "POST" else 200
     return render(request, template, {**context, "form": form}, status=status)
+
+
+MINE, THEIRS = "mine", "theirs"
+
+
+def conflict_rows(form: Any, error: ConcurrentEditError) -> dict[str, Any]:
+    """What the conflict page shows: per changed field, yours, theirs, who and when.
+
+    A field the user left as it was (their value is the value they loaded) is preselected
+    "take theirs": only fields both people changed need a choice. A change outside the form
+    (a state) is shown without a choice.
+    """
+    rows = []
+    for name, change in error.changed.items():
+        in_form = name in form.fields
+        yours = _shown_input(form, name) if in_form else ""
+        rows.append(
+            {
+                "name": name,
+                "label": change.get("label") or (form.fields[name].label if in_form else name),
+                "then": change.get("old", ""),
+                "yours": yours,
+                "theirs": change.get("new", ""),
+                "by": change.get("by", ""),
+                "at": parse_datetime(change["at"]) if change.get("at") else None,
+                "choosable": in_form,
+                "choice": THEIRS if in_form and yours == change.get("old", "") else "",
+            }
+        )
+    return {"rows": rows, "version": error.current_version}
+
+
+def _shown_input(form: Any, name: str) -> str:
+    value = form.cleaned_data.get(name, form.data.get(name, "")) if hasattr(form, "cleaned_data") else form.data.get(name, "")
+    if hasattr(value, "all"):
+        value = list(value.all())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def apply_conflict_choices(request: HttpRequest, form: Any) -> None:
+    """After a conflict: the user's per-field choices, then the save is based on the stored version.
+
+    Only when every field of the conflict has a choice does the form move to the version the
+    conflict page showed (``conflict_version``); otherwise it keeps its old version and the
+    service refuses it again, showing the conflict anew. "Take theirs" puts the stored value
+    into the form's data, "keep mine" keeps the user's.
+    """
+    version = request.POST.get("conflict_version", "")
+    names = request.POST.getlist("conflict_fields")
+    if not version.isdigit() or not names:
+        return
+    choices = {name: request.POST.get(f"resolve_{name}", "") for name in names}
+    if any(choice not in (MINE, THEIRS) for choice in choices.values()):
+        return
+    instance = getattr(form, "instance", None)
+    theirs = [name for name, choice in choices.items() if choice == THEIRS and name in form.cleaned_data]
+    if theirs and instance is not None and instance.pk is not None:
+        stored = type(instance)._default_manager.get(pk=instance.pk)
+        for name in theirs:
+            value = getattr(stored, name)
+            form.cleaned_data[name] = list(value.all()) if hasattr(value, "all") else value
+    form.cleaned_data["version"] = int(version)
 
 
 def add_service_errors(form: Any, error: ValidationError) -> None:

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_htmx",
+    "pgtrigger",
     # In layer order (each may import those above it); load_demo follows this order too.
     "alfadmin",
     "evaluations",
