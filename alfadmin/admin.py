@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions, rules, services
+from .kernel.admin import HistoryAdmin
 from .kernel.errors import ConcurrentEditError, LockedError
 from .kernel.forms import reason_field
 from .kernel.history import require_reason
@@ -41,7 +41,7 @@ class ReasonAdminForm(forms.ModelForm):
         return cleaned
 
 
-class RegistryAdmin(SimpleHistoryAdmin):
+class RegistryAdmin(HistoryAdmin):
     """Readable by every signed-in staff user, writable by administrators only, and only through
     the services (validation, versions, history, recompute): `create` and `update` call them."""
 

@@ -204,3 +204,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# The admin shows history and never reverts it (a revert would go around the services).
+SIMPLE_HISTORY_REVERT_DISABLED = True
