@@ -4,15 +4,30 @@ Public helpers (import them from their modules):
 
 - ``alfadmin.kernel.errors`` — ``ConcurrentEditError`` (HTTP 409) and ``LockedError`` (a published
   year, a finalized round, an adopted decision): raised by services, rendered by pages and API.
-- ``alfadmin.kernel.models`` — ``Versioned``: the ``version`` column of optimistic concurrency,
-  and the values a row had when it was loaded (to see which fields a write changes).
-- ``alfadmin.kernel.history`` — the only way services write rows: ``lock_for_update``,
-  ``create_with_history``, ``save_with_history``, ``versioned_update``, ``delete_with_history``.
-  Each records who, when, before/after and a reason (django-simple-history) and reports changed
-  allocation inputs through ``alfadmin.kernel.inputs``. A signed-in user's change to an existing
-  row's declared input fields (or deletion of such a row) needs a reason: without one they raise
+- ``alfadmin.kernel.writes`` — the one write path every service uses: ``record_create``,
+  ``record_update``, ``record_delete`` (and ``lock_rows`` for several rows in one fixed order).
+  In this order: the actor is checked against the app's predicate (``SYSTEM`` for commands and
+  demo data; ``None`` is refused), the row is locked, its version checked (``versions``), a
+  frozen row refused, the row validated (``full_clean`` and the app's rules), then saved with
+  history and reason, its changed allocation inputs reported.
+- ``alfadmin.kernel.versions`` — ``check_version``, the one optimistic-concurrency check: a stale
+  version is a ``ConcurrentEditError`` naming every field changed since, its value then and
+  now, who stored it and when (``Versioned.changes_since``).
+- ``alfadmin.kernel.models`` — ``Versioned`` (the ``version`` column; the values a row was read
+  with; ``changes_since``) and ``Freezable`` (``frozen_reason``, ``frozen_allows``: adopted
+  decisions, approved minutes and reports, finalized rounds, published runs).
+- ``alfadmin.kernel.triggers`` — ``frozen``: the PostgreSQL trigger (django-pgtrigger) refusing
+  an UPDATE or DELETE of a frozen row whatever issued it; the write path's check gives the
+  clear message, the trigger the guarantee.
+- ``alfadmin.kernel.admin`` — ``HistoryAdmin`` (history shown, never reverted) and
+  ``ReadOnlyAdmin``: the admin never goes around a service.
+- ``alfadmin.kernel.history`` — the primitives under the write path: ``lock_for_update``,
+  ``save_with_history``, ``delete_with_history``. Each records who, when, before/after and a
+  reason (django-simple-history) and reports changed allocation inputs through
+  ``alfadmin.kernel.inputs``. A signed-in user's change to an existing row's declared input
+  fields (or deletion of such a row) needs a reason: without one they raise
   ``ValidationError({"reason": …})`` and write nothing (``require_reason``). Creating a row
-  (a first rating in a draft round) and system writes (actor None) need none.
+  (a first rating in a draft round) and system writes need none.
 - ``alfadmin.kernel.changelog`` — the change log: apps ``track`` their historical models (label,
   region field, object page, read scope, parent objects) from ``AppConfig.ready()``;
   ``change_page`` lists changes across them, filtered and paged in a fixed number of queries, and
@@ -28,6 +43,7 @@ Public helpers (import them from their modules):
   page such as a university's), so the project shows app data without importing the apps.
 - ``alfadmin.kernel.views`` — the page toolkit: ``require`` (sign-in plus a permission
   predicate), ``section`` (the navigation entry), ``edit_flow`` (form → service → messages,
-  field errors, 409) and ``form_version``; ``alfadmin.kernel.forms`` the ``reason`` field
+  field errors, and on a 409 the conflict page: per field your value, the stored one, who and
+  when, keep mine or take theirs) and ``form_version``; ``alfadmin.kernel.forms`` the ``reason`` field
   ("Reason for the change") that ``VersionedModelForm`` shows on edits of existing rows.
 """
