@@ -98,7 +98,9 @@ def _decision_or_404(request, pk: int) -> Decision:
 
 def _decision_context(request: HttpRequest, decision: Decision, **extra: Any) -> dict[str, Any]:
     user = request.user
-    actions = services.available_transitions(user=user, decision=decision)
+    frozen = decision.frozen_reason()
+    # A decision frozen by approved minutes offers no step and no edit (the service would refuse).
+    actions = [] if frozen else services.available_transitions(user=user, decision=decision)
     payable = decision.state == Decision.State.ADOPTED and decision.is_funding and not decision.is_revoked
     return _context(
         request,
@@ -107,7 +109,8 @@ def _decision_context(request: HttpRequest, decision: Decision, **extra: Any) ->
         schedule_form=ScheduleForm(initial={"version": decision.version}) if "schedule" in actions else None,
         outcome_form=OutcomeForm(initial={"version": decision.version}) if "adopt" in actions else None,
         transition_version=decision.version,
-        can_edit=permissions.can_edit_decision(user, decision),
+        can_edit=not frozen and permissions.can_edit_decision(user, decision),
+        frozen_reason=frozen if decision.state not in Decision.FINAL_STATES else None,
         payments=decision.payments.all(),
         payment_form=PaymentForm(initial={"paid_on": timezone.localdate()}) if payable and permissions.can_record_payment(user) else None,
         history=selectors.decision_history(decision=decision),
