@@ -121,7 +121,8 @@ def quorum_of(present_seats: set[tuple[int, str]], *, seats: int, per_side: int)
     region_side = sum(1 for _r, side in present_seats if side == Side.REGION)
     university_side = sum(1 for _r, side in present_seats if side == Side.UNIVERSITY)
     present = region_side + university_side
-    holds = present >= seats and min(region_side, university_side) >= per_side
+    # Nobody present never decides, whatever rule an old meeting carries.
+    holds = present >= max(seats, 1) and min(region_side, university_side) >= per_side
     return Quorum(holds, present, region_side, university_side, seats, per_side)
 
 

@@ -69,8 +69,8 @@ def settings_update(*, actor: Actor, changes: dict[str, Any], expected_version: 
     permitted = _only(permissions.can_edit_settings)
     authorize(actor=actor, permitted=permitted)
     current = GunsSettings.objects.filter(pk=1).first()
-    if current is None:
-        current = record_create(instance=GunsSettings(pk=1), actor=actor, permitted=permitted, reason=_("GUNS settings"))
+    if current is None:  # the first write creates the one row (version 1)
+        return record_create(instance=GunsSettings(pk=1, **changes), actor=actor, permitted=permitted, reason=_("GUNS settings"))
     return record_update(
         instance=current, actor=actor, permitted=permitted, expected_version=expected_version, changes=changes, reason=_("GUNS settings")
     )

@@ -190,7 +190,9 @@ def test_minutes_generated_approved_then_immutable(users, meeting_with, seats):
     services.decision_transition(actor=users["guns"], decision=absent, action="adopt", consensus=True)
     with pytest.raises(ValidationError):
         services.minutes_update(
-            actor=users["guns"], minutes=services.minutes_generate(actor=users["guns2"], meeting=absent.meeting), changes={"adjuster": guns2_member}
+            actor=users["guns"],
+            minutes=services.minutes_generate(actor=users["guns2"], meeting=absent.meeting),
+            changes={"adjuster": guns2_member},
         )  # not present
     meeting.attendees.add(guns2_member)
     decision = scheduled(users, meeting, title="Registerbeslut")
