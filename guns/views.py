@@ -224,6 +224,9 @@ def payment_create(request, pk: int):
             messages.error(request, " ".join(sum(error.message_dict.values(), [])))
         else:
             messages.success(request, _("Payment recorded."))
+    elif request.method == "POST":
+        for field_errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in field_errors))
     return redirect("guns:decision", pk=pk)
 
 

@@ -297,7 +297,7 @@ def test_nobody_present_decides_nothing_and_a_meeting_keeps_its_rule(users, meet
 # --- break 6: an attendee whose term has ended stays ---------------------------------------
 
 
-def test_title_change_keeps_an_attendee_whose_term_ended(client, users, meeting_with, seats):
+def test_title_change_keeps_an_attendee_whose_term_ended(api_client, client, users, meeting_with, seats):
     leaving = seats["university"][4]
     meeting = meeting_with(5, 3)
     meeting.attendees.add(leaving)
@@ -315,6 +315,10 @@ def test_title_change_keeps_an_attendee_whose_term_ended(client, users, meeting_
     assert response.status_code == 302
     meeting = Meeting.objects.get(pk=meeting.pk)
     assert meeting.title == "Nytt namn" and leaving in meeting.attendees.all() and meeting.attendees.count() == 9
+    api_client.force_authenticate(users["admin"])
+    response = api_client.patch(f"/api/v1/guns/meetings/{meeting.pk}/", {"title": "Via API", "version": meeting.version}, format="json")
+    assert response.status_code == 200
+    assert leaving.pk in response.json()["attendees"] and len(response.json()["attendees"]) == 9
 
 
 # --- break 7: a rejection needs votes that fit or consensus ----------------------------------
@@ -366,6 +370,18 @@ def test_revoking_frees_the_unpaid_remainder_and_stops_payments(client, users, m
     response = client.post(f"/guns/decisions/{grant.pk}/payments/", {"amount": 1_000_000, "paid_on": "2025-06-01"}, follow=True)
     assert "This decision is revoked: nothing more is paid against it." in response.content.decode()
     assert Payment.objects.filter(decision=grant).count() == 1
+
+
+def test_negative_payment_is_a_field_error(client, users, meeting_with):
+    pot_income(2025, set_aside=20_000_000)
+    grant = adopted(users, meeting_with(5, 3), decision=funding(1_000_000))
+    with pytest.raises(ValidationError) as refused:
+        services.payment_record(actor=users["admin"], decision=grant, amount=-5)
+    assert refused.value.message_dict == {"amount": [POSITIVE]}
+    client.force_login(users["admin"])
+    response = client.post(f"/guns/decisions/{grant.pk}/payments/", {"amount": -5, "paid_on": "2025-06-01"}, follow=True)
+    assert "Ensure this value is greater than or equal to 1." in response.content.decode()
+    assert not Payment.objects.filter(decision=grant).exists()
 
 
 # --- break 9: years and amounts ---------------------------------------------------------------
