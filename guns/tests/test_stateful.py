@@ -3,7 +3,8 @@
 Whatever the interleaving: a save succeeds only when it is based on the version stored at that
 moment (its editor has seen every committed value), else it is refused with 409 and changes
 nothing; the stored value is always the last successful save; a frozen row (an adopted
-decision) never changes, whichever path tries.
+decision; a meeting, its attendance and agenda and its decisions once its minutes are
+approved) never changes, whichever path tries.
 """
 
 import datetime
@@ -17,7 +18,7 @@ from rest_framework.test import APIClient
 
 from alfadmin.models import User
 from guns import services
-from guns.models import Decision, GunsMember, Meeting
+from guns.models import Decision, GunsMember, Meeting, Minutes
 
 EDITORS = ("admin", "guns")
 RECORDS = ("decision", "meeting")
@@ -40,7 +41,9 @@ class TwoEditors(RuleBasedStateMachine):
             self.apis[name].force_authenticate(user)
         admin = self.users["admin"]
         present = GunsMember.objects.filter(is_active=True, role="member").order_by("side", "region__code")
+        adjuster = GunsMember.objects.get(user__username="guns2", is_active=True)
         attendees = [m for m in present if m.side == "region"][:5] + [m for m in present if m.side == "university"][:3]
+        attendees = [*[m for m in attendees if m.pk != adjuster.pk], adjuster]
         meeting = services.meeting_create(actor=admin, date=datetime.date(2025, 4, 1), title="M0", attendees=attendees)
         decision = services.decision_create(actor=admin, kind="other", title="D0", text="Text")
         decision = services.decision_transition(actor=admin, decision=decision, action="schedule", meeting=meeting)
@@ -53,14 +56,19 @@ class TwoEditors(RuleBasedStateMachine):
         self.opened: dict[tuple[str, str], int] = {
             (editor, record): _row(record, pk).version for editor in EDITORS for record, pk in self.pks.items()
         }
-        self.frozen = {settled.pk: self._snapshot(settled.pk)}
+        self.frozen = {(Decision, settled.pk): self._snapshot(Decision, settled.pk)}
+        self.minutes_approved = False
         self.attendees = [str(m.pk) for m in attendees]
         self.counter = 0
 
     @staticmethod
-    def _snapshot(pk: int) -> dict:
-        row = Decision.objects.get(pk=pk)
-        return {f.attname: getattr(row, f.attname) for f in Decision._meta.concrete_fields}
+    def _snapshot(model, pk: int) -> dict:
+        row = model.objects.get(pk=pk)
+        values = {f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields}
+        if model is Meeting:
+            values["attendees"] = sorted(row.attendees.values_list("pk", flat=True))
+            values["agenda"] = list(row.agenda.values_list("pk", "position", "title", "decision_id"))
+        return values
 
     def _url(self, record: str, via: str) -> str:
         pk = self.pks[record]
@@ -90,7 +98,7 @@ class TwoEditors(RuleBasedStateMachine):
         self.counter += 1
         title = f"{editor}-{via}-{self.counter}"
         stored = _row(record, self.pks[record])
-        frozen = record == "decision" and stored.state == Decision.State.ADOPTED
+        frozen = self.minutes_approved or (record == "decision" and stored.state == Decision.State.ADOPTED)
         if via == "api":
             response = self.apis[editor].patch(self._url(record, via), {"title": title, "version": base}, format="json")
             ok = 200
@@ -119,11 +127,35 @@ class TwoEditors(RuleBasedStateMachine):
             return
         if via == "api":
             response = self.apis["guns"].post(f"/api/v1/guns/decisions/{decision.pk}/adopt/", {"consensus": True}, format="json")
-            assert response.status_code == 200
+            ok = 200
         else:
             response = self.pages["guns"].post(f"/guns/decisions/{decision.pk}/adopt/", {"consensus": "on", "version": decision.version})
-            assert response.status_code == 302
-        self.frozen[decision.pk] = self._snapshot(decision.pk)
+            ok = 302
+        if self.minutes_approved:  # the minutes say it was not decided: so it stays
+            assert response.status_code == 409
+            return
+        assert response.status_code == ok
+        self.frozen[(Decision, decision.pk)] = self._snapshot(Decision, decision.pk)
+
+    @rule()
+    def approve_minutes(self) -> None:
+        """The chair and the adjuster approve the meeting's minutes on the page: the meeting and
+        its decisions are frozen from then on."""
+        if self.minutes_approved:
+            return
+        meeting = Meeting.objects.get(pk=self.pks["meeting"])
+        minutes = services.minutes_generate(actor=self.users["guns"], meeting=meeting)
+        adjuster = GunsMember.objects.get(user__username="guns2", is_active=True)
+        services.minutes_update(actor=self.users["guns"], minutes=minutes, changes={"adjuster": adjuster})
+        url = f"/guns/meetings/{meeting.pk}/minutes/"
+        assert self.pages["guns"].post(url, {"action": "approve"}).status_code == 302
+        second = Client()
+        second.force_login(User.objects.get(username="guns2"))
+        assert second.post(url, {"action": "approve"}).status_code == 302
+        assert Minutes.objects.get(meeting=meeting).state == Minutes.State.APPROVED
+        self.minutes_approved = True
+        self.frozen[(Meeting, meeting.pk)] = self._snapshot(Meeting, meeting.pk)
+        self.frozen[(Decision, self.pks["decision"])] = self._snapshot(Decision, self.pks["decision"])
 
     @invariant()
     def nothing_lost(self) -> None:
@@ -132,8 +164,8 @@ class TwoEditors(RuleBasedStateMachine):
 
     @invariant()
     def frozen_rows_never_change(self) -> None:
-        for pk, before in self.frozen.items():
-            assert self._snapshot(pk) == before
+        for (model, pk), before in self.frozen.items():
+            assert self._snapshot(model, pk) == before
 
 
 @pytest.mark.usefixtures("registry_demo")
