@@ -4,10 +4,12 @@ stale save is refused naming what changed, only the right actor writes, and bad 
 input are refused naming the field."""
 
 import datetime
+import importlib
 import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 
@@ -507,3 +509,15 @@ def test_system_actor_writes(db):
     # Demo data and commands act as SYSTEM: allowed, recorded without a user.
     decision = services.decision_create(actor=SYSTEM, kind="other", title="Ok")
     assert (decision.drafted_by, decision.history.get().history_user) == (None, None)
+
+
+def test_migration_gives_existing_meetings_the_settings_in_force(users, meeting_with):
+    migration = importlib.import_module("guns.migrations.0003_frozen_records_and_meeting_quorum")
+    meeting = meeting_with(5, 3)
+    Meeting.objects.filter(pk=meeting.pk).update(quorum_seats=1, quorum_per_side=1)
+    GunsSettings.objects.update_or_create(pk=1, defaults={"quorum_seats": 10, "quorum_per_side": 4})
+    migration.fill_meeting_quorum(django_apps, None)
+    assert Meeting.objects.values_list("quorum_seats", "quorum_per_side").get(pk=meeting.pk) == (10, 4)
+    GunsSettings.objects.filter(pk=1).update(quorum_seats=15, quorum_per_side=8)  # positive, but more than there are
+    migration.settings_within_seats(django_apps, None)
+    assert GunsSettings.objects.values_list("quorum_seats", "quorum_per_side").get(pk=1) == (8, 3)
