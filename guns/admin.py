@@ -1,21 +1,12 @@
-"""GUNS in the admin: settings and members editable by administrators; decisions, meetings,
-payments, minutes, follow-ups and annual reports read-only (they change only through the services and their rules)."""
+"""GUNS in the admin: read-only with history that is shown and never reverted (the kernel's
+ReadOnlyAdmin); every GUNS record changes only through the services and their rules, on the
+GUNS pages and the API."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from alfadmin.kernel.admin import ReadOnlyAdmin
 
 from .models import AnnualReport, Decision, FollowUpEntry, GunsMember, GunsSettings, Meeting, Minutes, Payment
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Decision)

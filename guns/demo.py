@@ -6,6 +6,7 @@ import datetime
 
 from django.db import transaction
 
+from alfadmin.kernel.writes import SYSTEM
 from alfadmin.models import Region, User
 
 from . import services
@@ -17,30 +18,29 @@ TERM_START = datetime.date(2024, 1, 1)
 DEMO_GRANT = 12_000_000
 
 
+def _appoint(*, region: Region, side: str, role: str, name: str, user: User | None = None, is_chair: bool = False) -> None:
+    """Through the member service as the system; a seat already held is left as it is."""
+    if GunsMember.objects.filter(region=region, side=side, role=role, is_active=True).exists():
+        return
+    services.member_create(
+        actor=SYSTEM, region=region, side=side, role=role, name=name, user=user, is_chair=is_chair, term_start=TERM_START
+    )
+
+
 def _members() -> None:
     for region in Region.objects.filter(is_active=True).select_related("university"):
         for side in GunsMember.Side:
             username, is_chair = MEMBER_USERS.get((region.code, side), (None, False))
             organisation = region.name if side == GunsMember.Side.REGION else region.university.name
-            GunsMember.objects.update_or_create(
+            _appoint(
                 region=region,
                 side=side,
                 role=GunsMember.Role.MEMBER,
-                is_active=True,
-                defaults={
-                    "name": f"Ledamot för {organisation}",
-                    "user": User.objects.get(username=username) if username else None,
-                    "is_chair": is_chair,
-                    "term_start": TERM_START,
-                },
+                name=f"Ledamot för {organisation}",
+                user=User.objects.get(username=username) if username else None,
+                is_chair=is_chair,
             )
-            GunsMember.objects.update_or_create(
-                region=region,
-                side=side,
-                role=GunsMember.Role.SUBSTITUTE,
-                is_active=True,
-                defaults={"name": f"Ersättare för {organisation}", "term_start": TERM_START},
-            )
+            _appoint(region=region, side=side, role=GunsMember.Role.SUBSTITUTE, name=f"Ersättare för {organisation}")
 
 
 def _meetings() -> None:
@@ -143,6 +143,7 @@ def _meetings() -> None:
 
 @transaction.atomic
 def load() -> None:
-    GunsSettings.objects.get_or_create(pk=1)
+    if not GunsSettings.objects.filter(pk=1).exists():
+        services.settings_update(actor=SYSTEM, changes={})
     _members()
     _meetings()

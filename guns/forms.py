@@ -3,7 +3,7 @@
 from typing import cast
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alfadmin.kernel.forms import VersionedModelForm
@@ -47,21 +47,38 @@ class DecisionForm(VersionedModelForm):
         )
 
 
-class ScheduleForm(forms.Form):
+class TransitionForm(forms.Form):
+    """A step of a decision's state graph, based on the version the page showed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ScheduleForm(TransitionForm):
     meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.order_by("-date"))
 
 
-class OutcomeForm(forms.Form):
+VOTE_FIELDS = ("yes", "no", "abstain")
+
+
+class OutcomeForm(TransitionForm):
     consensus = forms.BooleanField(label=_("By consensus"), required=False)
     yes = forms.IntegerField(label=_("Yes"), min_value=0, required=False)
     no = forms.IntegerField(label=_("No"), min_value=0, required=False)
     abstain = forms.IntegerField(label=_("Abstain"), min_value=0, required=False)
 
+    def clean(self):
+        data = super().clean() or {}
+        counted = [data.get(key) for key in VOTE_FIELDS if data.get(key) is not None]
+        if data.get("consensus") and counted:
+            raise forms.ValidationError(_("Either consensus or votes, not both."))
+        return data
+
     def votes(self):
+        """None for consensus or an empty vote form (the service asks for one or the other)."""
         data = self.cleaned_data
-        if data.get("consensus"):
+        if data.get("consensus") or all(data.get(key) is None for key in VOTE_FIELDS):
             return None
-        return {key: data.get(key) or 0 for key in ("yes", "no", "abstain")}
+        return {key: data.get(key) or 0 for key in VOTE_FIELDS}
 
 
 class MeetingForm(VersionedModelForm):
@@ -72,8 +89,14 @@ class MeetingForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Current members, and whoever was present already (a term may have ended since): saving
+        # the title alone keeps the attendance as it was.
+        present = Q(pk__in=self.instance.attendees.values("pk")) if self.instance.pk else Q(pk__in=[])
         cast(forms.ModelMultipleChoiceField, self.fields["attendees"]).queryset = (
-            GunsMember.objects.filter(is_active=True).select_related("region").order_by("side", "region__code", "role")
+            GunsMember.objects.filter(Q(is_active=True) | present)
+            .select_related("region")
+            .order_by("side", "region__code", "role")
+            .distinct()
         )
 
 
@@ -97,7 +120,7 @@ class MinutesForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["adjuster"]).queryset = (
-            self.instance.meeting.attendees.all() if self.instance.pk else GunsMember.objects.none()
+            self.instance.meeting.attendees.filter(user__isnull=False, is_chair=False) if self.instance.pk else GunsMember.objects.none()
         )
 
 

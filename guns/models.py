@@ -7,6 +7,7 @@ two more seats without new code.
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,14 +16,54 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from alfadmin.kernel.models import Versioned
-from alfadmin.models import Region
+from alfadmin.kernel.models import Freezable, Versioned, who
+from alfadmin.kernel.triggers import frozen
+from alfadmin.models import AgreementPeriod, Region
 from evaluations.models import EvaluationRound
 
 
 class Side(models.TextChoices):
     REGION = "region", _("Region")
     UNIVERSITY = "university", _("University")
+
+
+def seat_count() -> tuple[int, int]:
+    """(all seats, seats per side): two seats for every active ALF region (14 and 7 today)."""
+    regions = Region.objects.filter(is_active=True).count()
+    return 2 * regions, regions
+
+
+def agreement_years() -> tuple[int, int] | None:
+    """The first and last year of the agreement periods in the registry (None before any)."""
+    found = AgreementPeriod.objects.aggregate(first=models.Min("start_year"), last=models.Max("end_year"))
+    if found["first"] is None or found["last"] is None:
+        return None
+    return found["first"], found["last"]
+
+
+def year_in_agreement(year: int | None) -> bool:
+    years = agreement_years()
+    return year is not None and years is not None and years[0] <= year <= years[1]
+
+
+def year_error(year: int | None) -> str:
+    """Why `year` is refused: outside the agreement's years (named), or no agreement yet."""
+    years = agreement_years()
+    if years is None:
+        return str(_("No agreement period is registered yet."))
+    return str(_("The year must be within the agreement's years, %(first)s–%(last)s.") % {"first": years[0], "last": years[1]})
+
+
+def quorum_errors(*, quorum_seats: int | None, quorum_per_side: int | None) -> dict[str, str]:
+    """guns.md: at least N of the seats and at least M from each side. Both at least 1 (0/0 would
+    let a meeting with nobody present decide), N at most the seats, M at most a side's seats."""
+    seats, per_side = seat_count()
+    errors: dict[str, str] = {}
+    if quorum_seats is None or not 1 <= quorum_seats <= seats:
+        errors["quorum_seats"] = str(_("Between 1 and %(seats)s seats (the seats of GUNS).") % {"seats": seats})
+    if quorum_per_side is None or not 1 <= quorum_per_side <= per_side:
+        errors["quorum_per_side"] = str(_("Between 1 and %(per_side)s seats (the seats of one side).") % {"per_side": per_side})
+    return errors
 
 
 class GunsSettings(Versioned):
@@ -36,10 +77,22 @@ class GunsSettings(Versioned):
     class Meta:
         verbose_name = _("GUNS settings")
         verbose_name_plural = _("GUNS settings")
-        constraints = [models.CheckConstraint(condition=Q(pk=1), name="guns_settings_singleton")]
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="guns_settings_singleton"),
+            models.CheckConstraint(
+                condition=Q(quorum_seats__gte=1, quorum_per_side__gte=1),
+                name="guns_settings_quorum_positive",
+                violation_error_message=_("Quorum needs at least one seat, and at least one from each side."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(_("GUNS settings"))
+
+    def clean(self) -> None:
+        errors = quorum_errors(quorum_seats=self.quorum_seats, quorum_per_side=self.quorum_per_side)
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def load(cls) -> GunsSettings:
@@ -108,29 +161,84 @@ class GunsMember(Versioned):
         return self.region.university.name if self.side == Side.UNIVERSITY else self.region.name
 
 
-class Meeting(Versioned):
-    """A GUNS meeting: date, title, ordered agenda and the seats present."""
+def settings_quorum_seats() -> int:
+    """A new meeting's quorum rule is the one in force when it is created."""
+    return GunsSettings.load().quorum_seats
+
+
+def settings_quorum_per_side() -> int:
+    return GunsSettings.load().quorum_per_side
+
+
+MINUTES_APPROVED_SQL = "EXISTS (SELECT 1 FROM guns_minutes m WHERE m.meeting_id = {meeting} AND m.state = 'approved')"
+ADOPTED_AT_SQL = "EXISTS (SELECT 1 FROM guns_decision d WHERE d.meeting_id = {meeting} AND d.state = 'adopted')"
+
+
+def _stored(row: models.Model, attname: str) -> object:
+    """A field's value as stored when the row was read (the write path checks frozenness after
+    applying the change, and the state before the change is what decides)."""
+    try:
+        return row.loaded_value(attname)  # type: ignore[attr-defined]
+    except KeyError:
+        return getattr(row, attname)
+
+
+def minutes_approved(meeting_id: int | None) -> bool:
+    return meeting_id is not None and Minutes.objects.filter(meeting_id=meeting_id, state=Minutes.State.APPROVED).exists()
+
+
+class Meeting(Freezable):
+    """A GUNS meeting: date, title, ordered agenda and the seats present.
+
+    The quorum rule in force when the meeting was created is stored with it: a later change of
+    the settings does not turn a meeting that decided into one that could not. Approved minutes
+    freeze the meeting (date, title, attendance, agenda); adopted decisions, numbered for the
+    meeting's year, freeze its date.
+    """
 
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200)
     attendees = models.ManyToManyField(GunsMember, blank=True, related_name="meetings_attended", verbose_name=_("present"))
+    quorum_seats = models.PositiveSmallIntegerField(_("seats present for quorum"), default=settings_quorum_seats, editable=False)
+    quorum_per_side = models.PositiveSmallIntegerField(
+        _("seats present from each side for quorum"), default=settings_quorum_per_side, editable=False
+    )
     history = HistoricalRecords(m2m_fields=[attendees])
 
     class Meta:
         ordering = ["-date", "-pk"]
         verbose_name = _("GUNS meeting")
         verbose_name_plural = _("GUNS meetings")
+        triggers = [
+            frozen(
+                name="guns_meeting_minutes_approved",
+                when=MINUTES_APPROVED_SQL.format(meeting="OLD.id"),
+                message="the minutes of this meeting are approved",
+            ),
+            frozen(
+                name="guns_meeting_date_numbered",
+                when="TG_OP = 'UPDATE' AND NEW.date IS DISTINCT FROM OLD.date AND " + ADOPTED_AT_SQL.format(meeting="OLD.id"),
+                message="decisions adopted at this meeting are numbered for its year",
+                delete=False,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.title}"
 
+    def frozen_reason(self) -> str | None:
+        if self.pk is not None and minutes_approved(self.pk):
+            return str(_("The minutes of this meeting are approved; the meeting can no longer change."))
+        return None
 
-class Decision(Versioned):
+
+class Decision(Freezable):
     """A motion (beslutsärende) moving draft → on_agenda → adopted / rejected / withdrawn.
 
     Referral back puts an item on the agenda back to draft. Adopted and rejected decisions are
-    immutable (services refuse, the admin is read-only); a later decision changes one through
-    `amends`.
+    frozen (the write path refuses, the database refuses too); so is every decision of a
+    meeting whose minutes are approved. A later decision changes one through `amends`; a
+    revoked funding decision keeps only what was paid committed.
     """
 
     class Kind(models.TextChoices):
@@ -204,10 +312,21 @@ class Decision(Versioned):
                 condition=Q(state="adopted", number_seq__isnull=False) | (~Q(state="adopted") & Q(number_seq__isnull=True)),
                 name="guns_decision_number_iff_adopted",
             ),
-            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gt=0), name="guns_decision_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                name="guns_decision_amount_positive",
+                violation_error_message=_("The amount must be a positive number of kronor."),
+            ),
             models.CheckConstraint(
                 condition=~Q(kind="national_initiative") | Q(amount__isnull=False, pot_year__isnull=False),
                 name="guns_funding_has_amount_and_year",
+            ),
+        ]
+        triggers = [
+            frozen(
+                name="guns_decision_final",
+                when="OLD.state IN ('adopted', 'rejected') OR " + MINUTES_APPROVED_SQL.format(meeting="OLD.meeting_id"),
+                message="an adopted or rejected decision, or one of a meeting whose minutes are approved, never changes",
             ),
         ]
 
@@ -226,15 +345,35 @@ class Decision(Versioned):
     def is_funding(self) -> bool:
         return self.kind == self.Kind.NATIONAL_INITIATIVE
 
+    @property
+    def is_revoked(self) -> bool:
+        return Decision.objects.filter(amends=self, effect=self.Effect.REVOKES, state=self.State.ADOPTED).exists()
+
+    def frozen_reason(self) -> str | None:
+        if self.pk is None:
+            return None
+        if _stored(self, "state") in self.FINAL_STATES:
+            return str(_("An adopted or rejected decision cannot be changed; draft a later decision that amends it."))
+        if minutes_approved(_stored(self, "meeting_id")):  # type: ignore[arg-type]
+            return str(_("The minutes of this meeting are approved; its decisions can no longer change."))
+        return None
+
     def clean(self) -> None:
-        errors = {}
-        if self.is_funding:
+        errors: dict[str, object] = {}
+        if self.amount is not None and self.amount <= 0:
+            errors["amount"] = _("The amount must be a positive number of kronor.")
+        elif self.is_funding:
             if not self.amount:
                 errors["amount"] = _("A national initiative needs an amount.")
-            if not self.pot_year:
-                errors["pot_year"] = _("A national initiative needs the pot year it draws on.")
         elif self.amount:
             errors["amount"] = _("Only a national initiative carries an amount.")
+        if self.is_funding:
+            if not self.pot_year:
+                errors["pot_year"] = _("A national initiative needs the pot year it draws on.")
+            elif not year_in_agreement(self.pot_year):
+                errors["pot_year"] = year_error(self.pot_year)
+        elif self.pot_year is not None and not year_in_agreement(self.pot_year):
+            errors["pot_year"] = year_error(self.pot_year)
         if self.evaluation_round_id and self.kind not in self.ROUND_KINDS:
             errors["evaluation_round"] = _("Only a follow-up of the evaluations or a statement as VR's reference group concerns a round.")
         if self.amends_id and self.pk and self.amends_id == self.pk:
@@ -261,6 +400,23 @@ class AgendaItem(models.Model):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="guns_agenda_position_unique")]
+        triggers = [
+            frozen(
+                name="guns_agenda_minutes_approved",
+                when=MINUTES_APPROVED_SQL.format(meeting="OLD.meeting_id"),
+                message="the minutes of this meeting are approved",
+            ),
+            pgtrigger.Trigger(
+                name="guns_agenda_insert_minutes_approved",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert,
+                func=(
+                    f"IF {MINUTES_APPROVED_SQL.format(meeting='NEW.meeting_id')} THEN "
+                    "RAISE EXCEPTION 'FROZEN %: the minutes of this meeting are approved', TG_TABLE_NAME "
+                    "USING ERRCODE = 'restrict_violation'; END IF; RETURN NEW;"
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.title}"
@@ -307,14 +463,25 @@ class Payment(models.Model):
         ordering = ["paid_on", "pk"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="guns_payment_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="guns_payment_positive",
+                violation_error_message=_("The amount must be a positive number of kronor."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.decision} {self.amount}"
 
+    def clean(self) -> None:
+        if self.amount is not None and self.amount <= 0:
+            raise ValidationError({"amount": _("The amount must be a positive number of kronor.")})
 
-class Minutes(Versioned):
-    """The minutes of a meeting: generated, edited, approved by the chair and an adjuster, then immutable."""
+
+class Minutes(Freezable):
+    """The minutes of a meeting: generated, edited, approved by the chair and an adjuster, then frozen
+    (and with them what they record: the meeting, its attendance, agenda and decisions)."""
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -335,9 +502,28 @@ class Minutes(Versioned):
     class Meta:
         verbose_name = _("minutes")
         verbose_name_plural = _("minutes")
+        triggers = [frozen(name="guns_minutes_approved", when="OLD.state = 'approved'", message="approved minutes never change")]
 
     def __str__(self) -> str:
         return str(self.meeting)
+
+    def frozen_reason(self) -> str | None:
+        if self.pk is not None and _stored(self, "state") == self.State.APPROVED:
+            return str(_("Approved minutes cannot change."))
+        return None
+
+    def clean(self) -> None:
+        adjuster = self.adjuster if self.adjuster_id else None
+        if adjuster is None:
+            return
+        if adjuster.is_chair:
+            raise ValidationError({"adjuster": _("The chair approves the minutes anyway; choose another of those present as adjuster.")})
+        if adjuster.user_id is None:
+            raise ValidationError({"adjuster": _("The adjuster needs a user account to approve the minutes.")})
+        if GunsMember.objects.filter(is_chair=True, is_active=True, user_id=adjuster.user_id).exists():
+            raise ValidationError({"adjuster": _("The chair approves the minutes anyway; choose another of those present as adjuster.")})
+        if self.meeting_id and not self.meeting.attendees.filter(pk=adjuster.pk).exists():
+            raise ValidationError({"adjuster": _("The adjuster is chosen among those present.")})
 
 
 class FollowUpEntry(Versioned):
@@ -397,3 +583,18 @@ class AnnualReport(Versioned):
 
     def __str__(self) -> str:
         return str(self.year)
+
+    def changes_since(self, version: int) -> dict[str, dict[str, str]]:
+        # Version 0 is the report before anybody wrote it: the first writer set the introduction.
+        if version != 0:
+            return super().changes_since(version)
+        first = self.history.select_related("history_user").order_by("history_date", "history_id").first()
+        return {
+            "introduction": {
+                "label": str(_("introduction")),
+                "old": "",
+                "new": self.introduction,
+                "by": who(first.history_user) if first else "",
+                "at": first.history_date.isoformat() if first else "",
+            }
+        }

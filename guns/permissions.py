@@ -50,11 +50,17 @@ def can_draft(user: Any) -> bool:
     return is_admin(user) or is_guns_member(user)
 
 
+def may_edit_decision(user: Any, decision: Decision) -> bool:
+    """Who edits a decision's content: its drafter, the chair or an administrator (whatever its
+    state: a frozen one is refused by the write path with its own reason)."""
+    return is_admin(user) or is_chair(user) or (is_guns_member(user) and decision.drafted_by_id == user.pk)
+
+
 def can_edit_decision(user: Any, decision: Decision) -> bool:
     """A draft is edited by its drafter, the chair or an administrator; a final one by nobody."""
     if decision.is_final or decision.state == Decision.State.WITHDRAWN:
         return False
-    return is_admin(user) or is_chair(user) or (is_guns_member(user) and decision.drafted_by_id == user.pk)
+    return may_edit_decision(user, decision)
 
 
 def can_schedule(user: Any, decision: Decision | None = None) -> bool:

@@ -116,19 +116,20 @@ class Quorum:
         )
 
 
-def quorum_of(present_seats: set[tuple[int, str]], settings: GunsSettings | None = None) -> Quorum:
+def quorum_of(present_seats: set[tuple[int, str]], *, seats: int, per_side: int) -> Quorum:
     """Seats present (region id, side) → quorum; a substitute and a member of one seat count once."""
-    settings = settings or GunsSettings.load()
     region_side = sum(1 for _r, side in present_seats if side == Side.REGION)
     university_side = sum(1 for _r, side in present_seats if side == Side.UNIVERSITY)
     present = region_side + university_side
-    holds = present >= settings.quorum_seats and min(region_side, university_side) >= settings.quorum_per_side
-    return Quorum(holds, present, region_side, university_side, settings.quorum_seats, settings.quorum_per_side)
+    # Nobody present never decides, whatever rule an old meeting carries.
+    holds = present >= max(seats, 1) and min(region_side, university_side) >= per_side
+    return Quorum(holds, present, region_side, university_side, seats, per_side)
 
 
-def meeting_quorum(meeting: Meeting, settings: GunsSettings | None = None) -> Quorum:
-    """Uses prefetched attendees when present (list pages), else one query."""
-    return quorum_of({(m.region_id, m.side) for m in meeting.attendees.all()}, settings)
+def meeting_quorum(meeting: Meeting) -> Quorum:
+    """Judged with the rule in force at the meeting (stored with it), not today's settings.
+    Uses prefetched attendees when present (list pages), else one query."""
+    return quorum_of({(m.region_id, m.side) for m in meeting.attendees.all()}, seats=meeting.quorum_seats, per_side=meeting.quorum_per_side)
 
 
 def meeting_list(*, user) -> QuerySet[Meeting]:
@@ -224,7 +225,10 @@ class Ledger:
 
 def pot_ledger(*, user, settings: GunsSettings | None = None) -> Ledger:
     """Every year's pot: income (the `guns` lines of the current Ds 2024 run plus what was left of
-    the year before when carry-over is allowed), committed, paid, available. Four queries."""
+    the year before when carry-over is allowed), committed, paid, available. Five queries.
+
+    A revoked funding decision keeps committed only what was paid before it was revoked; the
+    rest goes back to its pot year."""
     if not can_view_guns(user):
         return Ledger()
     settings = settings or GunsSettings.load()
@@ -240,14 +244,24 @@ def pot_ledger(*, user, settings: GunsSettings | None = None) -> Ledger:
             year.forfeited += amount
     # A national initiative always has a pot year (DB constraint guns_funding_has_amount_and_year),
     # so the year is never None here; the filter says so to the type checker and the reader.
+    revoked = revoked_decisions()
     committed = (
         Decision.objects.filter(state=Decision.State.ADOPTED, kind=Decision.Kind.NATIONAL_INITIATIVE, pot_year__isnull=False)
+        .exclude(pk__in=revoked)
         .values_list("pot_year")
         .annotate(total=Sum("amount"))
     )
     for committed_year, committed_total in committed:
         if committed_year is not None:
-            figures.setdefault(committed_year, PotYearFigures(year=committed_year)).committed = committed_total or 0
+            figures.setdefault(committed_year, PotYearFigures(year=committed_year)).committed += committed_total or 0
+    paid_before_revoked = (
+        Payment.objects.filter(decision__in=revoked, decision__pot_year__isnull=False)
+        .values_list("decision__pot_year")
+        .annotate(total=Sum("amount"))
+    )
+    for revoked_year, revoked_paid in paid_before_revoked:
+        if revoked_year is not None:
+            figures.setdefault(revoked_year, PotYearFigures(year=revoked_year)).committed += revoked_paid or 0
     paid = Payment.objects.filter(decision__pot_year__isnull=False).values_list("decision__pot_year").annotate(total=Sum("amount"))
     for paid_year, paid_total in paid:
         if paid_year is not None:
@@ -259,6 +273,15 @@ def pot_ledger(*, user, settings: GunsSettings | None = None) -> Ledger:
             year.carried_over = max(0, previous.available)
         previous = year
     return Ledger(years=ordered)
+
+
+def revoked_decisions() -> QuerySet[Decision]:
+    """Decisions an adopted later decision revokes (a subquery)."""
+    return Decision.objects.filter(
+        pk__in=Decision.objects.filter(state=Decision.State.ADOPTED, effect=Decision.Effect.REVOKES, amends__isnull=False).values(
+            "amends_id"
+        )
+    )
 
 
 def pot_year(*, user, year: int) -> PotYearFigures:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from alfadmin.http import AuthenticatedHttpRequest
 from alfadmin.kernel.errors import ConcurrentEditError, LockedError
-from alfadmin.kernel.views import edit_flow, form_version, require, section
+from alfadmin.kernel.views import conflict_rows, edit_flow, form_version, require, section
 from alfadmin.selectors import region_list
 from evaluations import selectors as evaluations_selectors
 
@@ -33,8 +34,9 @@ from .forms import (
     PaymentForm,
     ScheduleForm,
     SettingsForm,
+    TransitionForm,
 )
-from .models import Decision, FollowUpEntry, GunsSettings, Minutes
+from .models import Decision, FollowUpEntry, GunsSettings, Minutes, year_error, year_in_agreement
 
 
 def _context(request: HttpRequest, **extra):
@@ -94,29 +96,33 @@ def _decision_or_404(request, pk: int) -> Decision:
     return get_object_or_404(selectors.decision_list(user=request.user), pk=pk)
 
 
+def _decision_context(request: HttpRequest, decision: Decision, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    frozen = decision.frozen_reason()
+    # A decision frozen by approved minutes offers no step and no edit (the service would refuse).
+    actions = [] if frozen else services.available_transitions(user=user, decision=decision)
+    payable = decision.state == Decision.State.ADOPTED and decision.is_funding and not decision.is_revoked
+    return _context(
+        request,
+        decision=decision,
+        actions=actions,
+        schedule_form=ScheduleForm(initial={"version": decision.version}) if "schedule" in actions else None,
+        outcome_form=OutcomeForm(initial={"version": decision.version}) if "adopt" in actions else None,
+        transition_version=decision.version,
+        can_edit=not frozen and permissions.can_edit_decision(user, decision),
+        frozen_reason=frozen if decision.state not in Decision.FINAL_STATES else None,
+        payments=decision.payments.all(),
+        payment_form=PaymentForm(initial={"paid_on": timezone.localdate()}) if payable and permissions.can_record_payment(user) else None,
+        history=selectors.decision_history(decision=decision),
+        **extra,
+    )
+
+
 @section("guns")
 @require(permissions.can_view_guns)
 def decision_detail(request, pk: int):
     decision = _decision_or_404(request, pk)
-    user = request.user
-    actions = services.available_transitions(user=user, decision=decision)
-    return render(
-        request,
-        "guns/decision_detail.html",
-        _context(
-            request,
-            decision=decision,
-            actions=actions,
-            schedule_form=ScheduleForm() if "schedule" in actions else None,
-            outcome_form=OutcomeForm() if "adopt" in actions else None,
-            can_edit=permissions.can_edit_decision(user, decision),
-            payments=decision.payments.all(),
-            payment_form=PaymentForm(initial={"paid_on": timezone.localdate()})
-            if decision.state == Decision.State.ADOPTED and decision.is_funding and permissions.can_record_payment(user)
-            else None,
-            history=selectors.decision_history(decision=decision),
-        ),
-    )
+    return render(request, "guns/decision_detail.html", _decision_context(request, decision))
 
 
 @section("guns")
@@ -172,24 +178,37 @@ def decision_transition(request, pk: int, action: str):
     if request.method != "POST":
         return redirect("guns:decision", pk=pk)
     kwargs: dict[str, Any] = {}
+    form: forms.Form = TransitionForm(request.POST)
     if action == "schedule":
-        schedule_form = ScheduleForm(request.POST)
-        if schedule_form.is_valid():
-            kwargs["meeting"] = schedule_form.cleaned_data["meeting"]
+        form = ScheduleForm(request.POST)
+        if form.is_valid():
+            kwargs["meeting"] = form.cleaned_data["meeting"]
     elif action in ("adopt", "reject"):
-        outcome_form = OutcomeForm(request.POST)
-        if outcome_form.is_valid():
-            kwargs.update(consensus=bool(outcome_form.cleaned_data.get("consensus")), votes=outcome_form.votes())
+        form = OutcomeForm(request.POST)
+        if form.is_valid():
+            kwargs.update(consensus=bool(form.cleaned_data.get("consensus")), votes=form.votes())
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in field_errors))
+        return redirect("guns:decision", pk=pk)
     try:
-        services.decision_transition(actor=request.user, decision=decision, action=action, **kwargs)
+        services.decision_transition(
+            actor=request.user, decision=decision, action=action, expected_version=form.cleaned_data.get("version"), **kwargs
+        )
     except ValidationError as error:
         for field, errors in error.message_dict.items():
             if field != "available":
                 messages.error(request, " ".join(errors))
         return redirect("guns:decision", pk=pk)
-    except (ConcurrentEditError, LockedError) as error:
+    except ConcurrentEditError as error:
+        # The shared conflict table: what changed since the page was opened, by whom, when.
+        messages.error(request, _("Someone else saved this decision after you opened it. Nothing of yours was saved."))
+        current = _decision_or_404(request, pk)
+        context = _decision_context(request, current, conflict=conflict_rows(form, error))
+        return render(request, "guns/decision_detail.html", context, status=409)
+    except LockedError as error:
         messages.error(request, str(error))
-        return redirect("guns:decision", pk=pk)
+        return render(request, "guns/decision_detail.html", _decision_context(request, _decision_or_404(request, pk)), status=409)
     messages.success(request, _("Saved."))
     return redirect("guns:decision", pk=pk)
 
@@ -205,6 +224,9 @@ def payment_create(request, pk: int):
             messages.error(request, " ".join(sum(error.message_dict.values(), [])))
         else:
             messages.success(request, _("Payment recorded."))
+    elif request.method == "POST":
+        for field_errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in field_errors))
     return redirect("guns:decision", pk=pk)
 
 
@@ -214,8 +236,7 @@ def payment_create(request, pk: int):
 @section("guns")
 @require(permissions.can_view_guns)
 def meeting_list(request):
-    settings = GunsSettings.load()
-    meetings = [(m, selectors.meeting_quorum(m, settings)) for m in selectors.meeting_list(user=request.user)]
+    meetings = [(m, selectors.meeting_quorum(m)) for m in selectors.meeting_list(user=request.user)]
     return render(request, "guns/meeting_list.html", _context(request, meetings=meetings))
 
 
@@ -339,8 +360,8 @@ def minutes_edit(request, pk: int):
 @section("guns")
 @require(permissions.can_view_guns)
 def pot(request):
+    year = _agreement_year_or_404(request.GET.get("year") or timezone.localdate().year)
     ledger = selectors.pot_ledger(user=request.user)
-    year = int(request.GET.get("year") or timezone.localdate().year)
     chart = {
         "type": "bar",
         "labels": [str(y.year) for y in ledger.years],
@@ -501,6 +522,17 @@ def follow_up_entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the annual report to the parties ---------------------------------------------------------
 
 
+def _agreement_year_or_404(value: object) -> int:
+    """A year of the agreement (the registry's agreement periods) from a URL, else 404."""
+    try:
+        year = int(str(value))
+    except ValueError as error:
+        raise Http404(_("No such year.")) from error
+    if not year_in_agreement(year):
+        raise Http404(year_error(year))
+    return year
+
+
 def _report_year(request: HttpRequest) -> int:
     """?year=YYYY, else last year (the report is written after the year it covers)."""
     try:
@@ -512,7 +544,7 @@ def _report_year(request: HttpRequest) -> int:
 @section("guns")
 @require(permissions.can_view_guns)
 def annual_report(request: HttpRequest, year: int | None = None) -> HttpResponse:
-    year = year or _report_year(request)
+    year = _agreement_year_or_404(year or _report_year(request))
     data = selectors.annual_report_data(user=request.user, year=year)
     return render(
         request,
@@ -529,6 +561,7 @@ def annual_report(request: HttpRequest, year: int | None = None) -> HttpResponse
 
 @require(permissions.can_view_guns)
 def annual_report_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    year = _agreement_year_or_404(year)
     data = selectors.annual_report_data(user=request.user, year=year)
     response = HttpResponse(
         xlsx.annual_report_workbook(data), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -540,6 +573,7 @@ def annual_report_xlsx(request: HttpRequest, year: int) -> HttpResponse:
 @section("guns")
 @require(permissions.can_edit_annual_report)
 def annual_report_introduction(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
+    year = _agreement_year_or_404(year)
     report = selectors.annual_report_for(user=request.user, year=year)
     form = AnnualReportForm(request.POST or None, instance=report)
     return edit_flow(

@@ -65,7 +65,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         # cache on the instance computes each meeting's quorum once for its two fields.
         cache: dict[int, Quorum] = self.__dict__.setdefault("_quorum_cache", {})
         if meeting.pk not in cache:
-            cache[meeting.pk] = meeting_quorum(meeting, self.context.get("guns_settings"))
+            cache[meeting.pk] = meeting_quorum(meeting)
         return cache[meeting.pk]
 
     def get_quorum(self, meeting: Meeting) -> bool:

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from alfadmin.api.filters import FilterSet, IntegerFilter
 from alfadmin.api.permissions import predicate_permission
 from guns import permissions, selectors, services
-from guns.models import Decision, GunsMember, GunsSettings
+from guns.models import Decision, GunsMember, year_error, year_in_agreement
 
 from .serializers import DecisionSerializer, GunsMemberSerializer, MeetingSerializer, OutcomeSerializer, PotSerializer, ScheduleSerializer
 
@@ -54,9 +54,6 @@ class MeetingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
 
     def get_queryset(self):
         return selectors.meeting_list(user=self.request.user)
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "guns_settings": GunsSettings.load()}
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -150,12 +147,14 @@ class PotView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("year", int, required=True, description="The pot year.")],
-        responses={200: PotSerializer, 400: OpenApiResponse(description="No or a malformed year.")},
+        responses={200: PotSerializer, 400: OpenApiResponse(description="No or a malformed year, or one outside the agreement's years.")},
     )
     def get(self, request):
         try:
             year = int(request.query_params["year"])
         except (KeyError, ValueError) as error:
             raise ValidationError({"year": [_("Give the year as ?year=YYYY.")]}) from error
+        if not year_in_agreement(year):
+            raise ValidationError({"year": [year_error(year)]})
         figures = selectors.pot_year(user=request.user, year=year)
         return Response(PotSerializer(figures.as_api()).data, status=status.HTTP_200_OK)

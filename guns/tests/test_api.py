@@ -159,6 +159,9 @@ def test_decision_actions_and_refusals_name_the_field(api_client, role_users, me
     }
 
 
+FINAL_MESSAGE = "An adopted or rejected decision cannot be changed; draft a later decision that amends it."
+
+
 @pytest.mark.parametrize("outcome", ["adopt", "reject"])
 def test_final_decision_edits_refused_through_api(api_client, role_users, meeting_with, outcome):
     decision = DecisionFactory(drafted_by=role_users["guns2"])
@@ -168,10 +171,11 @@ def test_final_decision_edits_refused_through_api(api_client, role_users, meetin
     api_client.force_authenticate(role_users["admin"])
     for method, body in (("patch", {"title": "Ändrad"}), ("put", {"title": "Ändrad", "kind": "other"})):
         response = getattr(api_client, method)(f"/api/v1/guns/decisions/{decision.pk}/", body, format="json")
-        assert response.status_code in (400, 409)
+        assert (response.status_code, response.json()["detail"]) == (409, FINAL_MESSAGE)
     assert api_client.delete(f"/api/v1/guns/decisions/{decision.pk}/").status_code == 405
     for action in ("withdraw", "refer-back", "adopt", "reject"):
-        assert api_client.post(f"/api/v1/guns/decisions/{decision.pk}/{action}/", {"consensus": True}, format="json").status_code == 400
+        response = api_client.post(f"/api/v1/guns/decisions/{decision.pk}/{action}/", {"consensus": True}, format="json")
+        assert (response.status_code, response.json()["detail"]) == (409, FINAL_MESSAGE)
     after = Decision.objects.get(pk=decision.pk)
     assert (after.title, after.state, after.version, after.history.count()) == (
         before.title,

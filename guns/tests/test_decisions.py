@@ -103,7 +103,7 @@ def test_final_decisions_are_immutable_in_services(users, meeting_with, outcome)
     with pytest.raises(LockedError):
         services.decision_update(actor=users["admin"], decision=decision, changes={"title": "Ändrad"})
     for action in ("schedule", "adopt", "reject", "refer_back", "withdraw"):
-        with pytest.raises(ValidationError):
+        with pytest.raises(LockedError):
             services.decision_transition(actor=users["admin"], decision=decision, action=action, consensus=True, meeting=decision.meeting)
     after = Decision.objects.get(pk=decision.pk)
     assert (after.title, after.state, after.version) == (before.title, before.state, before.version)
@@ -185,17 +185,21 @@ def test_payments_never_exceed_the_amount(users, meeting_with):
 
 def test_minutes_generated_approved_then_immutable(users, meeting_with, seats):
     meeting = meeting_with(5, 3)
+    guns2_member = GunsMember.objects.get(user__username="guns2", is_active=True)
+    absent = scheduled(users, meeting_with(5, 3), title="Annat möte")
+    services.decision_transition(actor=users["guns"], decision=absent, action="adopt", consensus=True)
+    with pytest.raises(ValidationError):
+        services.minutes_update(
+            actor=users["guns"],
+            minutes=services.minutes_generate(actor=users["guns2"], meeting=absent.meeting),
+            changes={"adjuster": guns2_member},
+        )  # not present
+    meeting.attendees.add(guns2_member)
     decision = scheduled(users, meeting, title="Registerbeslut")
     services.decision_transition(actor=users["guns"], decision=decision, action="adopt", votes={"yes": 5, "no": 1, "abstain": 2})
     minutes = services.minutes_generate(actor=users["guns2"], meeting=meeting)
-    assert "Registerbeslut" in minutes.text and "GUNS 2025:1" in minutes.text
+    assert "Registerbeslut" in minutes.text and "GUNS 2025:2" in minutes.text
     assert re.search(r"\w+ 5, \w+ 1, \w+ 2", minutes.text)  # the votes (words depend on the language)
-    with pytest.raises(ValidationError):
-        services.minutes_update(
-            actor=users["guns"], minutes=minutes, changes={"adjuster": GunsMember.objects.get(user__username="guns2", is_active=True)}
-        )  # not present
-    guns2_member = GunsMember.objects.get(user__username="guns2", is_active=True)
-    meeting.attendees.add(guns2_member)
     minutes = services.minutes_update(
         actor=users["guns"], minutes=minutes, changes={"adjuster": guns2_member, "text": minutes.text + "\nSlut."}
     )

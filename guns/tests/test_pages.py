@@ -107,10 +107,13 @@ def test_list_pages_constant_queries(client, role_users, meeting_with, django_as
 
 @pytest.mark.parametrize(("role", "status"), [("admin", 302), ("guns", 403), ("viewer", 403)])
 def test_quorum_parameters_changed_by_administrators(client, role_users, meeting_with, role, status):
-    meeting = meeting_with(5, 3)
+    earlier = meeting_with(5, 3)
     client.force_login(role_users[role])
-    response = client.post("/guns/settings/", {"quorum_seats": 9, "quorum_per_side": 3, "carry_over": "on"})
+    response = client.post("/guns/settings/", {"quorum_seats": 9, "quorum_per_side": 3, "carry_over": "on", "version": 1})
     assert response.status_code == status
+    later = meeting_with(5, 3)
     client.force_login(role_users["viewer"])
-    page = client.get(f"/guns/meetings/{meeting.pk}/").content.decode()
-    assert ('data-quorum="no"' in page) == (status == 302)
+    # A meeting is judged by the rule in force when it was created: the earlier one keeps its
+    # quorum, the later one is held to the new rule.
+    assert 'data-quorum="no"' not in client.get(f"/guns/meetings/{earlier.pk}/").content.decode()
+    assert ('data-quorum="no"' in client.get(f"/guns/meetings/{later.pk}/").content.decode()) == (status == 302)
