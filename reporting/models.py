@@ -15,7 +15,8 @@ import pgtrigger
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alfadmin.kernel.models import Freezable, Versioned, who
@@ -287,7 +288,13 @@ class Report(Freezable):
                     if value != previous:
                         previous, by = value, row
                 if by is not None and previous != old:
-                    changed[key] = {"label": shown_label, "old": old, "new": previous, "by": who(by.history_user), "at": by.history_date.isoformat()}
+                    changed[key] = {
+                        "label": shown_label,
+                        "old": old,
+                        "new": previous,
+                        "by": who(by.history_user),
+                        "at": by.history_date.isoformat(),
+                    }
         states = list(self.history.filter(version__gte=version).select_related("history_user").order_by("history_date", "history_id"))
         at_version = [r for r in states if r.version == version]
         if at_version:
@@ -298,7 +305,7 @@ class Report(Freezable):
                     latest, by = row.state, row
             if by is not None and latest != original:
                 changed["state"] = {
-                    "label": str(self._meta.get_field("state").verbose_name),
+                    "label": str(_("state")),
                     "old": original,
                     "new": latest,
                     "by": who(by.history_user),

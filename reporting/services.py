@@ -513,7 +513,9 @@ def rule_create(*, data: Mapping[str, Any], actor: User | SystemActor) -> Valida
 
 
 @transaction.atomic
-def rule_update(*, rule: ValidationRule, data: Mapping[str, Any], expected_version: int | None, actor: User | SystemActor) -> ValidationRule:
+def rule_update(
+    *, rule: ValidationRule, data: Mapping[str, Any], expected_version: int | None, actor: User | SystemActor
+) -> ValidationRule:
     return record_update(
         instance=rule,
         actor=actor,
@@ -655,9 +657,7 @@ def field_add(*, definition: FormDefinition, data: Mapping[str, Any], expected_v
 
 
 @transaction.atomic
-def field_update(
-    *, form_field: FormField, data: Mapping[str, Any], expected_version: int | None, actor: User | SystemActor
-) -> FormField:
+def field_update(*, form_field: FormField, data: Mapping[str, Any], expected_version: int | None, actor: User | SystemActor) -> FormField:
     """Label, help, section, order, required, and the code. A new code is a rename: `renamed_from`
     keeps the code of earlier years (so last year's answer is found), and this year's stored
     answers move to the new code. Fields the system fills keep their code (prefill and results use it)."""

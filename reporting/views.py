@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.core import signing
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from . import permissions, selectors, services, xlsx
 from .forms import DeadlineForm, FieldForm, OpenYearForm, RuleForm, UploadForm
 from .models import FormDefinition, Report
 from .validation import canonical_text, check, rules_for
+
 
 def _report(request, pk: int) -> Report:
     """From the user's scoped reports: another region's report is a 404, like a missing one."""

@@ -125,8 +125,8 @@ def read_upload(report: Report, file: IO[bytes]) -> Upload:
     header = next(rows, None) or ()
     names = _header_names()
     position = {}
-    for index, cell in enumerate(header):
-        key = names.get(str(cell).strip().casefold()) if cell is not None else None
+    for index, heading in enumerate(header):
+        key = names.get(str(heading).strip().casefold()) if heading is not None else None
         if key is not None and key not in position:
             position[key] = index
     if "code" not in position:

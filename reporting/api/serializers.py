@@ -5,7 +5,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers

@@ -57,7 +57,11 @@ def fill(report, actor, **overrides):
     """A complete, valid report (received 1000 / 2000, planned hst 100), with `overrides`."""
     from reporting.models import ReportValue
 
-    for code, columns in (("education_received", {"amount": 1000}), ("research_received", {"amount": 2000}), ("planned_hst", {"number": 100})):
+    for code, columns in (
+        ("education_received", {"amount": 1000}),
+        ("research_received", {"amount": 2000}),
+        ("planned_hst", {"number": 100}),
+    ):
         ReportValue.objects.update_or_create(report=report, code=code, defaults=columns)
     report.refresh_from_db()
     return services.report_update(report=report, values={**GOOD, **overrides}, expected_version=report.version, actor=actor)

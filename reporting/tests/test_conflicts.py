@@ -89,9 +89,7 @@ def test_a_conflict_resolved_after_a_third_save_is_refused_again(client, people,
     services.report_update(report=sth_report, values={"education_other": "40"}, expected_version=base, actor=people["admin"])
     tab_a["value-education_other"] = "41"
     conflict = client.post(url, tab_a).context["conflict"]
-    services.report_update(
-        report=sth_report, values={"education_other": "42"}, expected_version=conflict["version"], actor=people["admin"]
-    )
+    services.report_update(report=sth_report, values={"education_other": "42"}, expected_version=conflict["version"], actor=people["admin"])
     chosen = {
         **tab_a,
         "conflict_version": conflict["version"],
@@ -109,9 +107,7 @@ def test_a_stale_api_save_is_409_naming_each_value_then_and_now_and_who(api_clie
     base = sth_report.version
     services.report_update(report=sth_report, values={"education_personnel": "5 000"}, expected_version=base, actor=people["admin"])
     api_client.force_authenticate(people["sth"])
-    stale = api_client.patch(
-        f"/api/v1/reports/{sth_report.pk}/", {"values": {"education_personnel": "7"}, "version": base}, format="json"
-    )
+    stale = api_client.patch(f"/api/v1/reports/{sth_report.pk}/", {"values": {"education_personnel": "7"}, "version": base}, format="json")
     assert stale.status_code == 409
     change = stale.json()["changed"]["education_personnel"]
     assert (change["old"], change["new"], change["by"]) == ("", "5000", "t-admin")

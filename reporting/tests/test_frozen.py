@@ -74,7 +74,10 @@ def test_raw_sql_cannot_change_delete_or_add_a_value_of_an_approved_report(appro
 
 @pytest.mark.usefixtures("require_postgres")
 def test_raw_sql_may_change_values_of_a_draft(sth_report):
-    raw("INSERT INTO reporting_reportvalue (report_id, code, text, comment, version, report_version) VALUES (%s, 'x', 'y', '', 1, 1)", [sth_report.pk])
+    raw(
+        "INSERT INTO reporting_reportvalue (report_id, code, text, comment, version, report_version) VALUES (%s, 'x', 'y', '', 1, 1)",
+        [sth_report.pk],
+    )
     raw("UPDATE reporting_reportvalue SET text = 'z' WHERE report_id = %s AND code = 'x'", [sth_report.pk])
     assert ReportValue.objects.get(report=sth_report, code="x").text == "z"
 

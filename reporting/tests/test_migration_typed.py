@@ -56,12 +56,24 @@ def test_the_migration_converts_values_and_their_history():
     report = Report.objects.create(region=region, definition=FormDefinition.objects.get(year=2024), version=2)
     now = datetime.datetime.now(datetime.UTC)
     HistoricalReport.objects.create(
-        id=report.pk, region_id=region.pk, definition_id=report.definition_id, state="draft", version=1,
-        allocation_published=False, history_date=now, history_type="+",
+        id=report.pk,
+        region_id=region.pk,
+        definition_id=report.definition_id,
+        state="draft",
+        version=1,
+        allocation_published=False,
+        history_date=now,
+        history_type="+",
     )
     HistoricalReport.objects.create(
-        id=report.pk, region_id=region.pk, definition_id=report.definition_id, state="draft", version=2,
-        allocation_published=False, history_date=now + datetime.timedelta(seconds=2), history_type="~",
+        id=report.pk,
+        region_id=region.pk,
+        definition_id=report.definition_id,
+        state="draft",
+        version=2,
+        allocation_published=False,
+        history_date=now + datetime.timedelta(seconds=2),
+        history_type="~",
     )
     rows = {
         "education_personnel": "33 000 000",
@@ -72,7 +84,13 @@ def test_the_migration_converts_values_and_their_history():
     for code, text in rows.items():
         value = ReportValue.objects.create(report=report, code=code, value=text)
         HistoricalReportValue.objects.create(
-            id=value.pk, report_id=report.pk, code=code, value=text, comment="", history_date=now + datetime.timedelta(seconds=1), history_type="+"
+            id=value.pk,
+            report_id=report.pk,
+            code=code,
+            value=text,
+            comment="",
+            history_date=now + datetime.timedelta(seconds=1),
+            history_type="+",
         )
 
     executor = MigrationExecutor(connection)

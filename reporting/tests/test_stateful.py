@@ -66,7 +66,12 @@ class Editor:
 
 def page_inputs(response) -> dict[str, str]:
     """The value inputs of a rendered report page, as the browser posts them back."""
-    return {f"value-{row['field'].code}": row["value"] for _section, rows in response.context["sections"] for row in rows if row["field"].editable}
+    return {
+        f"value-{row['field'].code}": row["value"]
+        for _section, rows in response.context["sections"]
+        for row in rows
+        if row["field"].editable
+    }
 
 
 class TwoEditors(RuleBasedStateMachine):
@@ -76,7 +81,11 @@ class TwoEditors(RuleBasedStateMachine):
         admin = UserFactory(username=f"admin-{region.code}", role=Role.ADMIN)
         reporter = UserFactory(username=f"rep-{region.code}", role=Role.REPORTER, region=region)
         report = services.report_open(region=region, year=2024, actor=admin)
-        for code, columns in (("education_received", {"amount": 1000}), ("research_received", {"amount": 2000}), ("planned_hst", {"number": 100})):
+        for code, columns in (
+            ("education_received", {"amount": 1000}),
+            ("research_received", {"amount": 2000}),
+            ("planned_hst", {"number": 100}),
+        ):
             ReportValue.objects.update_or_create(report=report, code=code, defaults=columns)
         self.report = services.report_update(report=report, values=GOOD, expected_version=report.version, actor=admin)
         self.editors = {"reporter": Editor(reporter, self.report), "admin": Editor(admin, self.report)}
@@ -203,6 +212,9 @@ def test_two_editors_lose_nothing_and_approved_values_stay(people):
     run_state_machine_as_test(
         TwoEditors,
         settings=settings(
-            max_examples=6, stateful_step_count=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+            max_examples=6,
+            stateful_step_count=10,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
         ),
     )

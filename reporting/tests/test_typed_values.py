@@ -24,11 +24,18 @@ def row(report, code):
 def test_values_are_stored_typed(people, sth_report):
     report = services.report_update(
         report=sth_report,
-        values={"education_personnel": "33 000 000", "research_open_calls_pct": "12,5", "enrolled_hst": "1\u00a0234,75", "use_narrative": "Text"},
+        values={
+            "education_personnel": "33 000 000",
+            "research_open_calls_pct": "12,5",
+            "enrolled_hst": "1\u00a0234,75",
+            "use_narrative": "Text",
+        },
         expected_version=sth_report.version,
         actor=people["sth"],
     )
-    personnel, share, hst, narrative = (row(report, c) for c in ("education_personnel", "research_open_calls_pct", "enrolled_hst", "use_narrative"))
+    personnel, share, hst, narrative = (
+        row(report, c) for c in ("education_personnel", "research_open_calls_pct", "enrolled_hst", "use_narrative")
+    )
     assert (personnel.amount, personnel.number, personnel.text) == (33000000, None, "")
     assert (share.number, share.amount) == (Decimal("12.5"), None)
     assert hst.number == Decimal("1234.75")
@@ -87,7 +94,15 @@ def test_api_accepts_numbers_and_swedish_text_and_returns_numbers(api_client, pe
     api_client.force_authenticate(people["sth"])
     response = api_client.patch(
         f"{URL}{sth_report.pk}/",
-        {"values": {"education_personnel": "33 000 000", "education_premises": 1200, "research_open_calls_pct": 12.5, "research_indicators_pct": "12,5"}, "version": sth_report.version},
+        {
+            "values": {
+                "education_personnel": "33 000 000",
+                "education_premises": 1200,
+                "research_open_calls_pct": 12.5,
+                "research_indicators_pct": "12,5",
+            },
+            "version": sth_report.version,
+        },
         format="json",
     )
     assert response.status_code == 200
@@ -101,7 +116,9 @@ def test_api_accepts_numbers_and_swedish_text_and_returns_numbers(api_client, pe
 @pytest.mark.parametrize("sent", ["1e400", "NaN", 1e300, True, {"a": 1}])
 def test_api_refuses_bad_numbers_naming_the_field(api_client, people, sth_report, sent):
     api_client.force_authenticate(people["sth"])
-    response = api_client.patch(f"{URL}{sth_report.pk}/", {"values": {"education_other": sent}, "version": sth_report.version}, format="json")
+    response = api_client.patch(
+        f"{URL}{sth_report.pk}/", {"values": {"education_other": sent}, "version": sth_report.version}, format="json"
+    )
     assert response.status_code == 400
     assert "education_other" in str(response.json())
     assert not ReportValue.objects.filter(report=sth_report, code="education_other").exists()
