@@ -169,7 +169,7 @@ def refusal(report: Report, upload: Upload) -> str | None:
     """Why this workbook cannot be applied to `report` (None if it can): no version row, another
     year or region, or a version older than the report's, naming the fields changed since."""
     if upload.version is None:
-        return _("The workbook has no version row (“version” in column A): download the form again and fill that in.")
+        return _("The workbook has no version row (“version” in column A): download the form again.")
     if upload.year is not None and upload.year != report.definition.year:
         return _("The workbook is the form of %(workbook)s, this report is of %(year)s: nothing was read.") % {
             "workbook": upload.year,
