@@ -244,7 +244,8 @@ def report_detail(request, pk: int):
         return _render_report(request, _report(request, pk), status=400, refused=True)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _render_report(request, report, values=values, comments=comments, base_version=base, status=400)
+        # Choices made on a conflict page stand: the input now rests on the version chosen against.
+        return _render_report(request, report, values=values, comments=comments, base_version=expected, status=400)
     except ConcurrentEditError as error:
         messages.error(request, _("Someone else saved this report after you opened it. Nothing of yours was saved: choose below."))
         fresh = _report(request, pk)

@@ -51,9 +51,23 @@ def test_the_migration_converts_values_and_their_history():
     HistoricalReport = apps.get_model("reporting", "HistoricalReport")
     HistoricalReportValue = apps.get_model("reporting", "HistoricalReportValue")
     FormDefinition = apps.get_model("reporting", "FormDefinition")
+    FormField = apps.get_model("reporting", "FormField")
+    # The forms come from a data migration; a transactional test run before may have flushed them.
+    definition, _created = FormDefinition.objects.get_or_create(year=2024, defaults={"deadline": datetime.date(2025, 1, 25)})
+    for order, (code, kind) in enumerate(
+        (
+            ("education_personnel", "kronor"),
+            ("research_open_calls_pct", "percent"),
+            ("education_other", "kronor"),
+            ("use_narrative", "text"),
+        )
+    ):
+        FormField.objects.get_or_create(
+            definition=definition, code=code, defaults={"kind": kind, "label": code, "section": "s", "order": order}
+        )
     university = University.objects.create(code="UM", name="Universitet M")
     region = Region.objects.create(code="MIG", name="Region M", university=university)
-    report = Report.objects.create(region=region, definition=FormDefinition.objects.get(year=2024), version=2)
+    report = Report.objects.create(region=region, definition=definition, version=2)
     now = datetime.datetime.now(datetime.UTC)
     HistoricalReport.objects.create(
         id=report.pk,
