@@ -129,3 +129,26 @@ def test_a_comment_changed_meanwhile_is_named_as_the_comment(people, sth_report)
         "",
         "Engångskostnad",
     )
+
+
+def test_choices_made_stand_when_the_resolved_save_has_a_bad_number(client, people, sth_report):
+    url = reverse("reporting:report", args=[sth_report.pk])
+    client.force_login(people["sth"])
+    tab_a = page_form(client, sth_report)
+    services.report_update(report=sth_report, values={"education_other": "40"}, expected_version=tab_a["version"], actor=people["admin"])
+    tab_a["value-education_other"] = "41"
+    conflict = client.post(url, tab_a).context["conflict"]
+    chosen = {
+        **tab_a,
+        "value-doctoral_degrees": "1e400",
+        "conflict_version": conflict["version"],
+        "conflict_fields": ["education_other"],
+        "resolve_education_other": "mine",
+    }
+    refused = client.post(url, chosen)
+    assert refused.status_code == 400
+    assert refused.context["form_version"] == conflict["version"]
+    assert stored(sth_report)["education_other"] == "40"
+    fixed = {**tab_a, "version": conflict["version"], "value-doctoral_degrees": "3"}
+    assert client.post(url, fixed).status_code == 302
+    assert (stored(sth_report)["education_other"], stored(sth_report)["doctoral_degrees"]) == ("41", "3")
