@@ -1,24 +1,14 @@
-"""The annual reports in the admin, read-only: forms, reports, values, rules and reminders change
-only through the services (and their pages), which keep versions, history and the rules."""
+"""The annual reports in the admin, read-only with their history (never reverted): forms,
+reports, values, rules and reminders change only through the services (and their pages), which
+keep versions, history, the rules and the frozen approved reports."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from alfadmin.kernel.admin import ReadOnlyAdmin
 
 from .models import FormDefinition, FormField, ReminderSent, Report, ReportValue, ValidationRule
 
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-INLINE_FIELDS = ("order", "code", "renamed_from", "kind", "source", "label", "section")
+INLINE_FIELDS = ("order", "code", "renamed_from", "kind", "source", "required", "label", "section")
 
 
 class FormFieldInline(admin.TabularInline):
@@ -31,6 +21,9 @@ class FormFieldInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(FormDefinition)
 class FormDefinitionAdmin(ReadOnlyAdmin):
@@ -40,8 +33,8 @@ class FormDefinitionAdmin(ReadOnlyAdmin):
 
 @admin.register(FormField)
 class FormFieldAdmin(ReadOnlyAdmin):
-    list_display = ["code", "definition", "renamed_from", "kind", "source", "order"]
-    list_filter = ["definition", "kind", "source"]
+    list_display = ["code", "definition", "renamed_from", "kind", "source", "required", "order"]
+    list_filter = ["definition", "kind", "source", "required"]
     search_fields = ["code", "label"]
 
 
@@ -67,15 +60,6 @@ class ValidationRuleAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
+class ReminderSentAdmin(ReadOnlyAdmin):
     list_display = ["report", "due_date", "sent_at", "recipients"]
     list_select_related = ["report__region", "report__definition"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

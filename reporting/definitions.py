@@ -99,8 +99,37 @@ FIELDS_2024: list[tuple[str, str, str, str, str, str]] = [
     ("cooperation", "text", "input", gettext_noop("Cooperation with the university"), "", TEXTS),
 ]
 
+# What an empty number means, per field (FormField.required): these must be filled in before
+# submission (0 typed when there is none): the costs, the distribution of FO-ALF, and the facts
+# compared nationally. Every other number may stay empty and then counts as 0 in the rules:
+# carry-over requested (none), own funding and joint resources (none), SCB's R&D figure
+# (reported every other year), and the prefilled and computed fields the system fills.
+REQUIRED_2024 = frozenset(
+    {
+        "education_personnel",
+        "education_premises",
+        "education_other",
+        "research_personnel",
+        "research_premises",
+        "research_other",
+        "research_open_calls_pct",
+        "research_indicators_pct",
+        "research_strategic_pct",
+        "primary_care_share_pct",
+        "enrolled_hst",
+        "doctoral_degrees",
+        "physicians_phd_share_pct",
+    }
+)
+
 NON_NEGATIVE = [c for c, kind, source, *_ in FIELDS_2024 if kind in ("kronor", "number", "integer", "percent") and source == "input"]
 PERCENTS = [c for c, kind, *_ in FIELDS_2024 if kind == "percent"]
+
+
+# The cost-deviation warnings apply as soon as any cost is entered: an empty cost counts as 0,
+# so one huge cost with the others empty is a deviation, not a skipped rule.
+COST_ENTERED = "filled({kind}_personnel) + filled({kind}_premises) + filled({kind}_other) >= 1"
+OLD_COST_CONDITION = "filled({kind}_personnel) = 1"
 
 
 def builtin_rules() -> list[dict]:
@@ -167,7 +196,7 @@ def builtin_rules() -> list[dict]:
             "left": "abs(education_received - education_personnel - education_premises - education_other)",
             "operator": "<=",
             "right": "5% * education_received",
-            "condition": "filled(education_personnel) = 1",
+            "condition": COST_ENTERED.format(kind="education"),
             "severity": "warning",
             "message": gettext_noop("Education costs differ from the money received by more than 5 %: comment."),
             "fields": ["education_personnel", "education_premises", "education_other"],
@@ -177,7 +206,7 @@ def builtin_rules() -> list[dict]:
             "left": "abs(research_received - research_personnel - research_premises - research_other)",
             "operator": "<=",
             "right": "5% * research_received",
-            "condition": "filled(research_personnel) = 1",
+            "condition": COST_ENTERED.format(kind="research"),
             "severity": "warning",
             "message": gettext_noop("Research costs differ from the money received by more than 5 %: comment."),
             "fields": ["research_personnel", "research_premises", "research_other"],
@@ -205,6 +234,8 @@ def install(*, apps=None, years=(2024, 2025)) -> None:
     definition_model = registry.get_model("reporting", "FormDefinition")
     field_model = registry.get_model("reporting", "FormField")
     rule_model = registry.get_model("reporting", "ValidationRule")
+    # The first data migration runs before fields knew whether they are required.
+    typed = any(f.name == "required" for f in field_model._meta.get_fields())
     for year in years:
         definition, _created = definition_model.objects.get_or_create(year=year, defaults={"deadline": f"{year + 1}-01-25"})
         existing = set(field_model.objects.filter(definition=definition).values_list("code", flat=True))
@@ -219,6 +250,7 @@ def install(*, apps=None, years=(2024, 2025)) -> None:
                     help_text=help_text,
                     section=section,
                     order=i * 10,
+                    **({"required": code in REQUIRED_2024} if typed else {}),
                 )
                 for i, (code, kind, source, label, help_text, section) in enumerate(FIELDS_2024, start=1)
                 if code not in existing
@@ -226,3 +258,15 @@ def install(*, apps=None, years=(2024, 2025)) -> None:
         )
     known = set(rule_model.objects.values_list("name", flat=True))
     rule_model.objects.bulk_create([rule_model(**rule) for rule in builtin_rules() if rule["name"] not in known])
+
+
+def upgrade_to_typed(*, apps) -> None:
+    """Mark the spec's required fields and widen the cost warnings' condition (rules still as
+    shipped only: a rule an administrator edited is left as it is)."""
+    field_model = apps.get_model("reporting", "FormField")
+    rule_model = apps.get_model("reporting", "ValidationRule")
+    field_model.objects.filter(code__in=REQUIRED_2024, source="input").update(required=True)
+    for kind in ("education", "research"):
+        rule_model.objects.filter(name=f"{kind}-close-to-received", condition=OLD_COST_CONDITION.format(kind=kind)).update(
+            condition=COST_ENTERED.format(kind=kind)
+        )

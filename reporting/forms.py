@@ -42,7 +42,7 @@ class FieldForm(forms.ModelForm):
 
     class Meta:
         model = FormField
-        fields = ["code", "kind", "label", "help_text", "section", "order"]
+        fields = ["code", "kind", "label", "help_text", "section", "order", "required"]
 
     def __init__(self, *args: Any, definition: FormDefinition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

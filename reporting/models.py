@@ -8,19 +8,30 @@ rename fields while earlier answers stay readable: values are stored per report 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
+from typing import Any
 
+import pgtrigger
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from alfadmin.kernel.models import Versioned
+from alfadmin.kernel.models import Freezable, Versioned, who
+from alfadmin.kernel.triggers import FROZEN_ERROR_PREFIX, frozen
 from alfadmin.models import Region
 
 from .expressions import ExpressionError, parse_comparison, parse_expression
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+
+# Sane bounds of a report's numbers: kronor and whole numbers have at most 15 digits (the whole
+# ALF is some 2.5 billion kronor a year), other numbers at most 14 before and 4 after the comma.
+AMOUNT_DIGITS = 15
+NUMBER_DIGITS, NUMBER_DECIMALS = 18, 4
+MAX_AMOUNT = 10**AMOUNT_DIGITS - 1
 
 
 class FormDefinition(Versioned):
@@ -58,8 +69,12 @@ class FieldKind(models.TextChoices):
 NUMERIC_KINDS = (FieldKind.KRONOR, FieldKind.NUMBER, FieldKind.INTEGER, FieldKind.PERCENT)
 
 
-class FormField(models.Model):
-    """One question of a year's form; `code` is stable across years, the label is translated."""
+class FormField(Versioned):
+    """One question of a year's form; `code` is stable across years, the label is translated.
+
+    `required` says what an empty number means: a required field left empty is an error that
+    blocks submission; any other empty number counts as 0 in the rules.
+    """
 
     class Source(models.TextChoices):
         INPUT = "input", _("entered by the region")
@@ -75,6 +90,9 @@ class FormField(models.Model):
     section = models.CharField(_("section"), max_length=100)
     order = models.PositiveSmallIntegerField(_("order"))
     renamed_from = models.SlugField(_("previous code"), max_length=64, blank=True, help_text=_("The code this field had in earlier years."))
+    required = models.BooleanField(
+        _("required"), default=False, help_text=_("Empty is an error at submission; otherwise an empty number counts as 0 in the rules.")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -140,24 +158,52 @@ class ValidationRule(Versioned):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        used: dict[str, set[str]] = {}
         for name in ("left", "right"):
             try:
-                parse_expression(getattr(self, name))
+                used[name] = parse_expression(getattr(self, name)).codes()
             except ExpressionError as error:
                 errors[name] = str(error)
         if self.condition:
             try:
-                parse_comparison(self.condition)
+                used["condition"] = parse_comparison(self.condition).codes()
             except ExpressionError as error:
                 errors["condition"] = str(error)
         if not isinstance(self.fields, list) or not all(isinstance(f, str) for f in self.fields):
             errors["fields"] = str(_("A list of field codes."))
+        else:
+            used["fields"] = set(self.fields)
+        known = self.known_codes()
+        for name, codes in used.items():
+            unknown = sorted(codes - known)
+            if unknown and name not in errors:
+                errors[name] = gettext("Unknown field code: %(codes)s. A rule names fields of the forms of its years.") % {
+                    "codes": ", ".join(unknown)
+                }
         if errors:
             raise ValidationError(errors)
 
+    def known_codes(self) -> set[str]:
+        """The field codes of the forms of the years this rule applies to (every form if none is)."""
+        fields = FormField.objects.all()
+        if self.first_year is not None:
+            fields = fields.filter(definition__year__gte=self.first_year)
+        if self.last_year is not None:
+            fields = fields.filter(definition__year__lte=self.last_year)
+        codes = set(fields.values_list("code", flat=True))
+        return codes or set(FormField.objects.values_list("code", flat=True))
 
-class Report(Versioned):
-    """One region's report for one year; its version stands for every edit of its values."""
+
+APPROVED_REPORT = "EXISTS (SELECT 1 FROM reporting_report r WHERE r.id = {row}.report_id AND r.state = 'approved')"
+VALUE_FROZEN_MESSAGE = "a value of an approved report changes only after the report is reopened"
+
+
+class Report(Freezable):
+    """One region's report for one year; its version stands for every edit of its values.
+
+    Approved, it is frozen until an administrator reopens it (the write path refuses the change,
+    and in PostgreSQL so do triggers on the report and on its values).
+    """
 
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -181,6 +227,15 @@ class Report(Versioned):
         constraints = [models.UniqueConstraint(fields=["region", "definition"], name="reporting_report_region_year_unique")]
         verbose_name = _("annual report")
         verbose_name_plural = _("annual reports")
+        triggers = [
+            frozen(
+                name="report_frozen_when_approved",
+                when="OLD.state = 'approved'",
+                message="an approved report changes only by reopening",
+                unless="NEW.state = 'returned'",
+                may_change=["state", "reopen_reason"],
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.region.code} {self.definition.year}"
@@ -189,24 +244,185 @@ class Report(Versioned):
     def year(self) -> int:
         return self.definition.year
 
+    def stored_state(self) -> str:
+        """The state as stored (a transition being written has not changed it yet)."""
+        return self.__dict__.get("_loaded_values", {}).get("state", self.state)
 
-class ReportValue(models.Model):
-    """One answer: the report's value for one field code (text as typed; a comment for a warning)."""
+    def frozen_reason(self) -> str | None:
+        if self.stored_state() == self.State.APPROVED:
+            return str(_("This report is approved: it cannot change until an administrator reopens it."))
+        return None
+
+    def frozen_allows(self, changed: frozenset[str]) -> bool:
+        """Reopening (state and its reason) is the one change an approved report takes."""
+        return self.state == self.State.RETURNED and changed <= {"state", "reopen_reason"}
+
+    def changes_since(self, version: int) -> dict[str, dict[str, str]]:
+        """Each value and comment changed after the report had `version`, in the kernel's format.
+
+        A value row records the report version it was written in (``report_version``), so the
+        value then is the last record up to `version` and every later record is a change. A
+        change of the state alone (submitted, returned, approved, reopened) is named ``state``.
+        """
+        labels = {f.code: str(_(f.label)) for f in self.definition.fields.all()}
+        records = ReportValue.history.filter(report_id=self.pk).select_related("history_user").order_by("history_date", "history_id")
+        then: dict[str, Any] = {}
+        later: dict[str, list[Any]] = {}
+        for record in records:
+            if record.report_version <= version:
+                then[record.code] = record
+            else:
+                later.setdefault(record.code, []).append(record)
+        changed: dict[str, dict[str, str]] = {}
+        for code, rows in later.items():
+            label = labels.get(code, code)
+            for key, read, shown_label in (
+                (code, value_text, label),
+                (f"comment-{code}", lambda r: r.comment, gettext("Comment: %(field)s") % {"field": label}),
+            ):
+                start = then.get(code)
+                old = read(start) if start is not None and start.history_type != "-" else ""
+                previous, by = old, None
+                for row in rows:
+                    value = read(row) if row.history_type != "-" else ""
+                    if value != previous:
+                        previous, by = value, row
+                if by is not None and previous != old:
+                    changed[key] = {
+                        "label": shown_label,
+                        "old": old,
+                        "new": previous,
+                        "by": who(by.history_user),
+                        "at": by.history_date.isoformat(),
+                    }
+        states = list(self.history.filter(version__gte=version).select_related("history_user").order_by("history_date", "history_id"))
+        at_version = [r for r in states if r.version == version]
+        if at_version:
+            original = at_version[-1].state
+            latest, by = original, None
+            for row in states[states.index(at_version[-1]) + 1 :]:
+                if row.state != latest:
+                    latest, by = row.state, row
+            if by is not None and latest != original:
+                changed["state"] = {
+                    "label": str(_("state")),
+                    "old": original,
+                    "new": latest,
+                    "by": who(by.history_user),
+                    "at": by.history_date.isoformat(),
+                }
+        return changed
+
+
+class TypedAnswer(models.Model):
+    """The stored answer of a value row and of each of its history records, as text and typed."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def value(self) -> str:
+        return value_text(self)
+
+    def typed(self) -> int | Decimal | datetime.date | str | None:
+        return typed_value(self)
+
+
+class ReportValue(TypedAnswer, Freezable):
+    """One answer: the report's value for one field code, typed, and a comment for a warning.
+
+    Kronor and whole numbers are stored in `amount` (integer), numbers and percents in `number`
+    (Decimal), dates in `date`, texts in `text`. A numeric answer stored as text before values
+    were typed and that was no number stays in `text`, where the checks show it as an error.
+    `report_version` is the report's version this value was written in (for "what changed").
+    """
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="values", verbose_name=_("report"))
     code = models.SlugField(_("field code"), max_length=64)
-    value = models.TextField(_("value"), blank=True)
+    amount = models.BigIntegerField(
+        _("kronor or whole number"), null=True, blank=True, validators=[MinValueValidator(-MAX_AMOUNT), MaxValueValidator(MAX_AMOUNT)]
+    )
+    number = models.DecimalField(_("number"), max_digits=NUMBER_DIGITS, decimal_places=NUMBER_DECIMALS, null=True, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    text = models.TextField(_("text"), blank=True)
     comment = models.TextField(_("comment"), blank=True)
-    history = HistoricalRecords()
+    report_version = models.PositiveIntegerField(_("report version"), default=1, editable=False)
+    history = HistoricalRecords(bases=[TypedAnswer])
 
     class Meta:
         ordering = ["report", "code"]
         constraints = [models.UniqueConstraint(fields=["report", "code"], name="reporting_value_unique")]
         verbose_name = _("report value")
         verbose_name_plural = _("report values")
+        triggers = [
+            frozen(name="value_frozen_when_approved", when=APPROVED_REPORT.format(row="OLD"), message=VALUE_FROZEN_MESSAGE),
+            pgtrigger.Trigger(
+                name="value_insert_frozen_when_approved",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert,
+                func=(
+                    f"IF {APPROVED_REPORT.format(row='NEW')} THEN "
+                    f"RAISE EXCEPTION '% %: %', '{FROZEN_ERROR_PREFIX}', TG_TABLE_NAME, '{VALUE_FROZEN_MESSAGE}' "
+                    "USING ERRCODE = 'restrict_violation'; END IF; RETURN NEW;"
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.report_id}:{self.code}"
+
+    def frozen_reason(self) -> str | None:
+        if Report.objects.filter(pk=self.report_id, state=Report.State.APPROVED).exists():
+            return str(_("This report is approved: its values cannot change until an administrator reopens it."))
+        return None
+
+
+TYPED_COLUMNS = ("amount", "number", "date", "text")
+
+
+def typed_value(row: Any) -> int | Decimal | datetime.date | str | None:
+    """The stored answer of a value row or of one of its history records (None when empty)."""
+    for column in TYPED_COLUMNS[:3]:
+        value = getattr(row, column)
+        if value is not None:
+            return value
+    return row.text or None
+
+
+def number_text(number: Decimal) -> str:
+    """A Decimal as plain digits with a point and no trailing zeros (12.5, 100, never 1E+2)."""
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def value_text(row: Any) -> str:
+    """The stored answer as text: the form shows it, the checks read it, the history compares it."""
+    value = typed_value(row)
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return number_text(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def typed_columns(kind: str, typed: int | Decimal | datetime.date | str | None) -> dict[str, Any]:
+    """The column values storing `typed`, an answer of a field of `kind` (the others emptied)."""
+    columns: dict[str, Any] = {"amount": None, "number": None, "date": None, "text": ""}
+    if typed is None:
+        return columns
+    if kind in (FieldKind.KRONOR, FieldKind.INTEGER):
+        columns["amount"] = int(typed)  # type: ignore[arg-type]  # a whole Decimal, checked by parse_value
+    elif kind in (FieldKind.NUMBER, FieldKind.PERCENT):
+        columns["number"] = typed
+    elif kind == FieldKind.DATE:
+        columns["date"] = typed
+    else:
+        columns["text"] = str(typed)
+    return columns
 
 
 class ReminderSent(models.Model):

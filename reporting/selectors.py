@@ -103,7 +103,7 @@ def previous_values(*, user: Any, report: Report) -> dict[str, str]:
     )
     if previous is None:
         return {}
-    stored = dict(previous.values.values_list("code", "value"))
+    stored = {row.code: row.value for row in previous.values.all()}
     out: dict[str, str] = {}
     for form_field in report.definition.fields.all():
         old = form_field.renamed_from or form_field.code

@@ -6,24 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alfadmin.kernel.errors import ConcurrentEditError, LockedError
-from alfadmin.kernel.views import edit_flow, form_version, require, section
+from alfadmin.kernel.views import MINE, THEIRS, edit_flow, form_version, require, section
 
 from . import comparison as national
 from . import permissions, selectors, services, xlsx
 from .forms import DeadlineForm, FieldForm, OpenYearForm, RuleForm, UploadForm
 from .models import FormDefinition, Report
-from .validation import check, rules_for
-
-UPLOAD_SESSION_KEY = "reporting-upload"
+from .validation import canonical_text, check, rules_for
 
 
 def _report(request, pk: int) -> Report:
@@ -87,12 +87,26 @@ def _form_rows(
     return sections
 
 
-def _render_report(request, report: Report, *, values=None, comments=None, conflicts=None, status=200, refused=False):
+def _render_report(
+    request,
+    report: Report,
+    *,
+    values=None,
+    comments=None,
+    conflict=None,
+    base_version: int | None = None,
+    status=200,
+    refused=False,
+):
+    """The report page; after a refused save with the user's input kept and, after a 409, the
+    shared conflict table and the version the user's input was based on (so saving again
+    without choosing is refused again)."""
     stored = {v.code: v for v in report.values.all()}
     values = {c: v.value for c, v in stored.items()} | (values or {})
     comments = {c: v.comment for c, v in stored.items()} | (comments or {})
     outcome = check(fields=list(report.definition.fields.all()), values=values, comments=comments, rules=rules_for(report.definition.year))
     user = request.user
+    by_field = {row["name"]: row for row in conflict["rows"]} if conflict else {}
     context = {
         "report": report,
         "sections": _form_rows(
@@ -100,11 +114,13 @@ def _render_report(request, report: Report, *, values=None, comments=None, confl
             values,
             comments,
             outcome,
-            conflicts,
+            by_field,
             selectors.changed_since_approval(report=report),
             selectors.previous_values(user=user, report=report),
         ),
-        "state_conflict": (conflicts or {}).get("state"),
+        "conflict": conflict,
+        "state_conflict": by_field.get("state"),
+        "form_version": base_version if base_version is not None else report.version,
         "outcome": outcome,
         "refused": refused,
         "editable": permissions.can_edit_report(user, report) and report.state in services.EDITABLE_STATES,
@@ -132,6 +148,79 @@ def _version(request) -> int | None:
         return None
 
 
+def _posted_input(name: str, values: dict[str, str], comments: dict[str, str]) -> str | None:
+    """The user's input for a conflict row (a value's code, or ``comment-<code>``), None if not posted."""
+    if name.startswith("comment-"):
+        return comments.get(name.removeprefix("comment-"))
+    return values.get(name)
+
+
+def _same_answer(report: Report, name: str, typed_text: str, stored_text: str) -> bool:
+    """Whether what the user typed is the value stored then ("33 000 000" is 33000000)."""
+    form_field = next((f for f in report.definition.fields.all() if f.code == name), None)
+    if form_field is None or name.startswith("comment-"):
+        return typed_text.strip() == stored_text
+    return canonical_text(form_field.kind, typed_text) == stored_text
+
+
+def _conflict(request, report: Report, values: dict[str, str], comments: dict[str, str], error: ConcurrentEditError) -> dict:
+    """The shared conflict table for report values (``templates/partials/conflict.html``): per
+    changed value or comment, the value then, yours, the stored one, who and when, and a choice.
+
+    An input the user left as it was is preselected "take theirs"; a choice made before on this
+    page is kept; a change the user cannot make here (the state, a computed result) has none."""
+    labels = {f.code: _(f.label) for f in report.definition.fields.all()}
+    rows = []
+    for name, change in error.changed.items():
+        yours = _posted_input(name, values, comments)
+        choosable = yours is not None
+        earlier = request.POST.get(f"resolve_{name}", "")
+        if earlier in (MINE, THEIRS):
+            choice = earlier
+        elif choosable and _same_answer(report, name, yours or "", change.get("old", "")):
+            choice = THEIRS
+        else:
+            choice = ""
+        rows.append(
+            {
+                "name": name,
+                "label": change.get("label") or labels.get(name, name),
+                "then": change.get("old", ""),
+                "yours": yours or "",
+                "theirs": change.get("new", ""),
+                "by": change.get("by", ""),
+                "new": change.get("new", ""),
+                "at": parse_datetime(change["at"]) if change.get("at") else None,
+                "choosable": choosable,
+                "choice": choice,
+            }
+        )
+    return {"rows": rows, "version": error.current_version}
+
+
+def _resolved(request, base: int | None, values: dict[str, str], comments: dict[str, str]) -> int | None:
+    """After a conflict: the user's choices, then the version the save is based on.
+
+    Only when every changed input has a choice (keep mine / take theirs) does the save move to
+    the version the conflict page showed; otherwise it keeps the version the input was based on
+    and is refused again. "Take theirs" leaves the stored value (or comment) as it is; "keep
+    mine" saves the user's. Every input nobody else changed is saved as typed."""
+    version = request.POST.get("conflict_version", "")
+    if not version.isdigit():
+        return base
+    names = request.POST.getlist("conflict_fields")
+    choices = {name: request.POST.get(f"resolve_{name}", "") for name in names}
+    if any(choice not in (MINE, THEIRS) for choice in choices.values()):
+        return base
+    for name, choice in choices.items():
+        if choice == THEIRS:
+            if name.startswith("comment-"):
+                comments.pop(name.removeprefix("comment-"), None)
+            else:
+                values.pop(name, None)
+    return int(version)
+
+
 @section("reporting")
 @require(permissions.can_view_reports)
 def report_detail(request, pk: int):
@@ -141,10 +230,10 @@ def report_detail(request, pk: int):
     if not permissions.can_edit_report(request.user, report):
         raise PermissionDenied
     values, comments = _posted(request, report)
+    base = _version(request)
+    expected = _resolved(request, base, values, comments)
     try:
-        report = services.report_update(
-            report=report, values=values, comments=comments, expected_version=_version(request), actor=request.user
-        )
+        report = services.report_update(report=report, values=values, comments=comments, expected_version=expected, actor=request.user)
         if request.POST.get("action") == "submit":
             report = services.report_submit(report=report, actor=request.user)
             messages.success(request, _("Submitted."))
@@ -155,10 +244,20 @@ def report_detail(request, pk: int):
         return _render_report(request, _report(request, pk), status=400, refused=True)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _render_report(request, report, values=values, comments=comments, status=400)
+        # Choices made on a conflict page stand: the input now rests on the version chosen against.
+        return _render_report(request, report, values=values, comments=comments, base_version=expected, status=400)
     except ConcurrentEditError as error:
-        messages.error(request, str(error))
-        return _render_report(request, _report(request, pk), values=values, comments=comments, conflicts=error.changed, status=409)
+        messages.error(request, _("Someone else saved this report after you opened it. Nothing of yours was saved: choose below."))
+        fresh = _report(request, pk)
+        return _render_report(
+            request,
+            fresh,
+            values=values,
+            comments=comments,
+            conflict=_conflict(request, fresh, values, comments, error),
+            base_version=base,
+            status=409,
+        )
     except LockedError as error:
         messages.error(request, str(error))
         return _render_report(request, _report(request, pk), status=409)
@@ -217,64 +316,94 @@ def report_download(request, pk: int):
     return response
 
 
+UPLOAD_SALT = "reporting.upload-preview"
+UPLOAD_MAX_AGE = 24 * 3600  # seconds a preview may be applied after it was shown
+
+
+def _preview_token(request, report: Report, upload: xlsx.Upload) -> str:
+    """The preview itself, signed: the form of this tab carries exactly what it showed."""
+    return signing.dumps(
+        {"report": report.pk, "user": request.user.pk, "version": upload.version, "values": upload.values, "comments": upload.comments},
+        salt=UPLOAD_SALT,
+        compress=True,
+    )
+
+
+def _applied_preview(request, report: Report) -> dict[str, Any] | None:
+    try:
+        preview = signing.loads(request.POST.get("preview", ""), salt=UPLOAD_SALT, max_age=UPLOAD_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if preview.get("report") != report.pk or preview.get("user") != request.user.pk:
+        return None
+    return preview
+
+
 @section("reporting")
 @require(permissions.can_view_reports)
 def report_upload(request, pk: int):
-    """Upload → preview field by field (with the rules' findings) → apply all or nothing."""
+    """Upload → preview field by field (with the rules' findings) → apply exactly that preview.
+
+    The preview page's form carries the preview (signed), so each tab applies what it showed.
+    A workbook without its version row, of another year or region, or older than the report is
+    refused here, before any preview, naming why; apply refuses (409) if someone saved since."""
     report = _report(request, pk)
     if not permissions.can_edit_report(request.user, report):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and request.POST.get("confirm"):
-        pending = request.session.get(UPLOAD_SESSION_KEY, {})
-        if pending.get("report") != report.pk:
-            raise Http404
+        preview = _applied_preview(request, report)
+        if preview is None:
+            messages.error(request, _("This preview is not valid (expired or not yours): upload the workbook again."))
+            return render(request, "reporting/upload.html", {"report": report, "form": UploadForm()}, status=400)
         try:
             services.report_update(
                 report=report,
-                values=pending["values"],
-                comments=pending["comments"],
-                expected_version=pending["version"],
+                values=preview["values"],
+                comments=preview["comments"],
+                expected_version=preview["version"],
                 actor=request.user,
             )
         except (ValidationError, ConcurrentEditError, LockedError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-            return redirect("reporting:upload", pk=report.pk)
-        request.session.pop(UPLOAD_SESSION_KEY, None)
+            status = 400 if isinstance(error, ValidationError) else 409
+            return render(request, "reporting/upload.html", {"report": report, "form": UploadForm()}, status=status)
         messages.success(request, _("The workbook's values were saved."))
         return redirect("reporting:report", pk=report.pk)
     if request.method == "POST" and form.is_valid():
         try:
-            values, comments, version = xlsx.read_upload(report, form.cleaned_data["file"])
+            upload = xlsx.read_upload(report, form.cleaned_data["file"])
         except xlsx.UploadError as error:
             form.add_error("file", str(error))
         else:
-            stored = {v.code: v for v in report.values.all()}
-            merged = {c: v.value for c, v in stored.items()} | values
-            merged_comments = {c: v.comment for c, v in stored.items()} | comments
-            outcome = check(
-                fields=list(report.definition.fields.all()),
-                values=merged,
-                comments=merged_comments,
-                rules=rules_for(report.definition.year),
-            )
-            changes = [
-                {"code": f.code, "label": _(f.label), "before": stored[f.code].value if f.code in stored else "", "after": values[f.code]}
-                for f in report.definition.fields.all()
-                if f.code in values and values[f.code] != (stored[f.code].value if f.code in stored else "")
-            ]
-            request.session[UPLOAD_SESSION_KEY] = {
-                "report": report.pk,
-                "values": values,
-                "comments": comments,
-                "version": version or report.version,
-            }
-            return render(
-                request,
-                "reporting/upload_preview.html",
-                {"report": report, "changes": changes, "outcome": outcome, "blocked": bool(outcome.type_errors)},
-            )
+            refusal = xlsx.refusal(report, upload)
+            if refusal:
+                form.add_error("file", refusal)
+            else:
+                return _preview(request, report, upload)
     return render(request, "reporting/upload.html", {"report": report, "form": form}, status=400 if request.method == "POST" else 200)
+
+
+def _preview(request, report: Report, upload: xlsx.Upload):
+    """What applying the workbook changes, exactly (the same computation as the save), and the
+    rules' findings over the report as it would then be."""
+    try:
+        changes = services.report_update_preview(report=report, values=upload.values, comments=upload.comments, actor=request.user)
+    except ValidationError as error:
+        problems = [f"{code}: {problem}" for code, found in error.message_dict.items() for problem in found]
+        context = {"report": report, "form": UploadForm(), "problems": problems}
+        return render(request, "reporting/upload.html", context, status=400)
+    except LockedError as error:
+        messages.error(request, str(error))
+        return render(request, "reporting/upload.html", {"report": report, "form": UploadForm()}, status=409)
+    stored = {v.code: v for v in report.values.all()}
+    after = {c: v.value for c, v in stored.items()} | {c.code: c.after for c in changes}
+    after_comments = {c: v.comment for c, v in stored.items()} | {c.code: c.comment_after for c in changes}
+    outcome = check(
+        fields=list(report.definition.fields.all()), values=after, comments=after_comments, rules=rules_for(report.definition.year)
+    )
+    context = {"report": report, "changes": changes, "outcome": outcome, "token": _preview_token(request, report, upload)}
+    return render(request, "reporting/upload_preview.html", context)
 
 
 @section("reporting")

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from reporting.models import Report, ValidationRule
@@ -41,9 +46,13 @@ class ReportSerializer(serializers.ModelSerializer):
             self._outcomes[report.pk] = report_check(report, rules=self._rules[year])
         return self._outcomes[report.pk]
 
-    def get_values(self, report: Report) -> dict[str, str]:
-        stored = {v.code: v.value for v in report.values.all()}
-        return {f.code: stored.get(f.code, "") for f in report.definition.fields.all()}
+    @extend_schema_field({"type": "object", "additionalProperties": {"oneOf": [{"type": "number"}, {"type": "string"}], "nullable": True}})
+    def get_values(self, report: Report) -> dict[str, Any]:
+        """Field code → the stored value, typed: kronor and whole numbers as JSON integers, numbers
+        and percents as JSON numbers, dates as "YYYY-MM-DD", texts as strings, empty as null (an
+        old answer of a numeric field that is no number stays the text it was, an error to fix)."""
+        stored = {v.code: v.typed() for v in report.values.all()}
+        return {f.code: _json(stored.get(f.code)) for f in report.definition.fields.all()}
 
     def get_comments(self, report: Report) -> dict[str, str]:
         return {v.code: v.comment for v in report.values.all() if v.comment}
@@ -59,8 +68,30 @@ class ReportSerializer(serializers.ModelSerializer):
         return [{**f.as_dict(), "commented": f not in outcome.uncommented} for f in outcome.warnings]
 
 
+def _json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+@extend_schema_field(OpenApiTypes.ANY)
+class AnswerField(serializers.Field):
+    """A value as sent: a JSON number, Swedish text ("12,5", "33 000 000") or null; the service
+    types it for its field and refuses it naming the field."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, int | float | str):
+            raise serializers.ValidationError(_("Enter a number or a text."))
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 class ReportPatchSerializer(serializers.Serializer):
-    values = serializers.DictField(child=serializers.CharField(allow_blank=True, allow_null=True), required=False, default=dict)
+    values = serializers.DictField(child=AnswerField(allow_null=True), required=False, default=dict)
     comments = serializers.DictField(child=serializers.CharField(allow_blank=True, allow_null=True), required=False, default=dict)
     version = serializers.IntegerField()
 

@@ -48,6 +48,8 @@ GOOD = {
     "research_strategic_pct": "20",
     "primary_care_share_pct": "5",
     "enrolled_hst": "100",
+    "doctoral_degrees": "10",
+    "physicians_phd_share_pct": "12",
 }
 
 
@@ -55,7 +57,11 @@ def fill(report, actor, **overrides):
     """A complete, valid report (received 1000 / 2000, planned hst 100), with `overrides`."""
     from reporting.models import ReportValue
 
-    for code, value in (("education_received", "1000"), ("research_received", "2000"), ("planned_hst", "100")):
-        ReportValue.objects.update_or_create(report=report, code=code, defaults={"value": value})
+    for code, columns in (
+        ("education_received", {"amount": 1000}),
+        ("research_received", {"amount": 2000}),
+        ("planned_hst", {"number": 100}),
+    ):
+        ReportValue.objects.update_or_create(report=report, code=code, defaults=columns)
     report.refresh_from_db()
     return services.report_update(report=report, values={**GOOD, **overrides}, expected_version=report.version, actor=actor)

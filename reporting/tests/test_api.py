@@ -53,7 +53,7 @@ def test_patch_merges_values_and_409_when_stale(api_client, people, sth_report):
     client = as_user(api_client, people["sth"])
     response = client.patch(f"{URL}{sth_report.pk}/", {"values": {"doctoral_degrees": "7"}, "version": 1}, format="json")
     assert response.status_code == 200, response.json()
-    assert response.json()["values"]["doctoral_degrees"] == "7" and response.json()["version"] == 2
+    assert response.json()["values"]["doctoral_degrees"] == 7 and response.json()["version"] == 2
     stale = client.patch(f"{URL}{sth_report.pk}/", {"values": {"doctoral_degrees": "8"}, "version": 1}, format="json")
     assert stale.status_code == 409
     assert stale.json()["changed"]["doctoral_degrees"]["by"] == "t-sth"

@@ -137,7 +137,7 @@ def test_xlsx_round_trip(client, people, sth_report):
     book = load_workbook(BytesIO(download.content))
     sheet = book.active
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2) if row[0].value}
-    assert rows["education_received"][2].value == "1000"
+    assert rows["education_received"][2].value == 1000  # numbers are numbers in Excel
     rows["doctoral_degrees"][2].value = 14  # Excel stores numbers as numbers
     rows["research_strategic_pct"][2].value = 19
     out = BytesIO()
@@ -149,8 +149,8 @@ def test_xlsx_round_trip(client, people, sth_report):
     assert preview.status_code == 200
     assert body.count('data-testid="preview-row"') == 2
     assert "research_open_calls_pct, research_indicators_pct, research_strategic_pct" in body
-    assert not ReportValue.objects.filter(report=report, code="doctoral_degrees", value="14").exists()
-    applied = client.post(reverse("reporting:upload", args=[report.pk]), {"confirm": "1"})
+    assert not ReportValue.objects.filter(report=report, code="doctoral_degrees", amount=14).exists()
+    applied = client.post(reverse("reporting:upload", args=[report.pk]), {"confirm": "1", "preview": preview.context["token"]})
     assert applied.status_code == 302
     stored = {v.code: v.value for v in ReportValue.objects.filter(report=report)}
     assert (stored["doctoral_degrees"], stored["research_strategic_pct"]) == ("14", "19")

@@ -74,7 +74,7 @@ def test_rename_moves_this_years_answers_and_shows_last_years_value(people, regi
     )
     field.refresh_from_db()
     assert (field.code, field.renamed_from) == ("phd_degrees_medicine", "doctoral_degrees")
-    stored = dict(ReportValue.objects.filter(report=draft).values_list("code", "value"))
+    stored = {row.code: row.value for row in ReportValue.objects.filter(report=draft)}
     assert stored["phd_degrees_medicine"] == "14" and "doctoral_degrees" not in stored
     assert selectors.previous_values(user=people["sth"], report=draft)["phd_degrees_medicine"] == "12"
     assert selectors.previous_values(user=people["ore"], report=draft) == {}
