@@ -3,6 +3,7 @@ and the national comparison."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,8 +24,8 @@ from alfadmin.kernel.views import MINE, THEIRS, edit_flow, form_version, require
 from . import comparison as national
 from . import permissions, selectors, services, xlsx
 from .forms import DeadlineForm, FieldForm, OpenYearForm, RuleForm, UploadForm
-from .models import FormDefinition, Report
-from .validation import canonical_text, check, rules_for
+from .models import NUMERIC_KINDS, FormDefinition, Report
+from .validation import canonical_text, check, parse_value, rules_for
 
 
 def _report(request, pk: int) -> Report:
@@ -102,7 +104,8 @@ def _render_report(
     shared conflict table and the version the user's input was based on (so saving again
     without choosing is refused again)."""
     stored = {v.code: v for v in report.values.all()}
-    values = {c: v.value for c, v in stored.items()} | (values or {})
+    kinds = {f.code: f.kind for f in report.definition.fields.all()}
+    values = {c: input_text(kinds.get(c, ""), v.value) for c, v in stored.items()} | (values or {})
     comments = {c: v.comment for c, v in stored.items()} | (comments or {})
     outcome = check(fields=list(report.definition.fields.all()), values=values, comments=comments, rules=rules_for(report.definition.year))
     user = request.user
@@ -129,6 +132,23 @@ def _render_report(
         "history": selectors.value_history(report=report)[:50],
     }
     return render(request, "reporting/report_detail.html", context, status=status)
+
+
+def input_text(kind: str, text: str) -> str:
+    """A stored number as a Swede types it in a Swedish page ("33 000 000", "12,5"); unchanged
+    in English and for texts and dates. The parser reads both forms back as the same value."""
+    if not (get_language() or "").startswith("sv") or kind not in NUMERIC_KINDS:
+        return text
+    try:
+        typed = parse_value(kind, text)
+    except ValueError:
+        return text
+    if not isinstance(typed, Decimal):
+        return text
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, _point, decimals = digits.partition(".")
+    grouped = f"{int(whole or 0):,}".replace(",", " ")
+    return sign + grouped + ("," + decimals if decimals else "")
 
 
 def _posted(request, report: Report) -> tuple[dict[str, str], dict[str, str]]:

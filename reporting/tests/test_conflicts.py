@@ -152,3 +152,19 @@ def test_choices_made_stand_when_the_resolved_save_has_a_bad_number(client, peop
     fixed = {**tab_a, "version": conflict["version"], "value-doctoral_degrees": "3"}
     assert client.post(url, fixed).status_code == 302
     assert (stored(sth_report)["education_other"], stored(sth_report)["doctoral_degrees"]) == ("41", "3")
+
+
+def test_the_swedish_page_shows_numbers_as_swedes_type_them_and_saving_them_back_changes_nothing(client, people, sth_report):
+    url = reverse("reporting:report", args=[sth_report.pk])
+    client.force_login(people["sth"])
+    services.report_update(
+        report=sth_report,
+        values={"education_personnel": "33000000", "primary_care_share_pct": "12.5"},
+        expected_version=sth_report.version,
+        actor=people["sth"],
+    )
+    page = page_form(client, sth_report)
+    assert (page["value-education_personnel"], page["value-primary_care_share_pct"]) == ("33 000 000", "12,5")
+    before = stored(sth_report)
+    assert client.post(url, page).status_code == 302
+    assert stored(sth_report) == before
