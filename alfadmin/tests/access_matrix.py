@@ -10,7 +10,8 @@ per schema operation (`API`, "METHOD /path"):
   object; a reporter's answer on the other region's is the rule's `other_region`;
 - a `Rule` per method: the roles that pass (`ok`, the answer they get with the empty or
   invalid body the test sends), the others' answer (`denied`, 403 unless said), anonymous
-  (the login page for pages, 401 for the API) and per-role exceptions (`special`).
+  (the login page for pages, 401 for the API) and per-role exceptions (`special`, on the
+  role's own region when the line is scoped).
 
 The roles, from README's table: administrators change the registry and publish; GUNS members
 record GUNS decisions (`guns` chairs); `vr` enters evaluations; reporters see and edit only
@@ -27,6 +28,7 @@ LOGIN = "login page"  # a redirect to the login page
 SIGNED_IN = ("admin", "guns", "guns2", "vr", "sth", "ore", "viewer")
 ROLES = (*SIGNED_IN, "anonymous")
 REPORTER_REGION = {"sth": "STH", "ore": "ORE"}
+ALL_REGIONS = ("ORE", "OST", "SKA", "STH", "UPP", "VBN", "VGR")  # the demo's seven
 
 EVERYONE = frozenset(SIGNED_IN)
 ADMIN = frozenset({"admin"})
@@ -51,14 +53,14 @@ class Rule:
     special: Mapping[str, int | str] = field(default_factory=dict)
 
     def expect(self, role: str, *, own: bool | None, api: bool) -> int | str:
-        if role in self.special:
-            return self.special[role]
         if role == "anonymous":
             if self.anonymous is not None:
                 return self.anonymous
             return 401 if api else LOGIN
         if own is False and self.other_region is not None:
             return self.other_region
+        if role in self.special:
+            return self.special[role]
         return self.ok if role in self.allowed else self.denied
 
 
@@ -128,8 +130,12 @@ PAGES: dict[str, Page] = {
     "agreement-periods": Page(read()),
     "agreement-period-edit": Page(**ADMIN_FORM, args={"pk": "period"}),
     "change-log": Page(read()),
-    # A rating of a finalized round: its history is open to everyone, the other region's too.
-    "change-detail": Page(read(), args={"model": "history_model", "history_id": "rating_history"}, scoped=True),
+    # A rating of a draft round: its history, like the rating, is its editors' and its own region's.
+    "change-detail": Page(
+        read(404, other_region=404, special={"admin": 200, "vr": 200, "sth": 200, "ore": 200}),
+        args={"model": "history_model", "history_id": "draft_rating_history"},
+        scoped=True,
+    ),
     # -------- allocations
     "allocations:overview": Page(read()),
     "allocations:live": Page(read()),
@@ -168,12 +174,12 @@ PAGES: dict[str, Page] = {
     # -------- evaluations
     "evaluations:index": Page(read()),
     "evaluations:round-create": Page(**EVALUATION_FORM),
-    "evaluations:round": Page(read(), args={"pk": "round"}),
-    # The demo's rounds are finalized: their editors are sent back to the round page.
-    "evaluations:round-edit": Page(only(EVALUATORS, 302), post=only(EVALUATORS, 302), args={"pk": "round"}),
-    "evaluations:round-grid": Page(only(EVALUATORS, 302), post=only(EVALUATORS, 302), args={"pk": "round"}),
-    "evaluations:round-grid-check": Page(read(405, anonymous=405), post=only(EVALUATORS), args={"pk": "round"}),
-    "evaluations:round-finalize": Page(read(405, anonymous=405), post=only(EVALUATORS, 409), args={"pk": "round"}),
+    # A finalized round is frozen: its editors are sent back to the round page.
+    "evaluations:round": Page(read(), args={"pk": "draft_round"}),
+    "evaluations:round-edit": Page(**EVALUATION_FORM, args={"pk": "draft_round"}),
+    "evaluations:round-grid": Page(**EVALUATION_FORM, args={"pk": "draft_round"}),
+    "evaluations:round-grid-check": Page(read(405, anonymous=405), post=only(EVALUATORS), args={"pk": "draft_round"}),
+    "evaluations:round-finalize": Page(read(405, anonymous=405), post=only(EVALUATORS, 400), args={"pk": "draft_round"}),
     "evaluations:round-reopen": Page(read(405, anonymous=405), post=only(ADMIN, 400), args={"pk": "round"}),
     "evaluations:round-follow-up": Page(read(), args={"pk": "round"}),
     "evaluations:region": Page(read(), args={"code": "region"}, scoped=True),
@@ -289,17 +295,21 @@ API: dict[str, Op] = {
     f"GET {V}/evaluation-rounds/": Op(read()),
     f"POST {V}/evaluation-rounds/": Op(only(EVALUATORS, 400)),
     f"GET {V}/evaluation-rounds/{{id}}/": Op(read(), args={"id": "round"}),
-    f"PATCH {V}/evaluation-rounds/{{id}}/": Op(only(EVALUATORS, 409), args={"id": "round"}, body=STALE),
-    f"POST {V}/evaluation-rounds/{{id}}/finalize/": Op(only(EVALUATORS, 409), args={"id": "round"}),
+    f"PATCH {V}/evaluation-rounds/{{id}}/": Op(only(EVALUATORS, 409), args={"id": "draft_round"}, body=STALE),
+    # The draft round's ratings are incomplete: finalizing is refused, naming them.
+    f"POST {V}/evaluation-rounds/{{id}}/finalize/": Op(only(EVALUATORS, 400), args={"id": "draft_round"}),
     f"POST {V}/evaluation-rounds/{{id}}/reopen/": Op(only(ADMIN, 400), args={"id": "round"}),
     f"GET {V}/evaluation-rounds/{{id}}/findings/": Op(read(), args={"id": "round"}),
     f"POST {V}/evaluation-rounds/{{id}}/findings/": Op(only(EVALUATORS, 400), args={"id": "round"}),
     f"GET {V}/ratings/": Op(read()),
     f"POST {V}/ratings/": Op(only(EVALUATORS, 400)),
-    f"GET {V}/ratings/{{id}}/": Op(read(), args={"id": "rating"}),
-    f"PATCH {V}/ratings/{{id}}/": Op(only(EVALUATORS, 409), args={"id": "rating"}, body=STALE),
-    # The round is finalized: frozen until an administrator reopens it.
-    f"DELETE {V}/ratings/{{id}}/": Op(only(EVALUATORS, 409), args={"id": "rating"}),
+    # A draft round's rating: its editors' and its own region's reporter's, nobody else's.
+    f"GET {V}/ratings/{{id}}/": Op(
+        read(404, other_region=404, special={"admin": 200, "vr": 200, "sth": 200, "ore": 200}), args={"id": "draft_rating"}, scoped=True
+    ),
+    f"PATCH {V}/ratings/{{id}}/": Op(only(EVALUATORS, 409), args={"id": "draft_rating"}, scoped=True, body=STALE),
+    # Removing a rating needs a reason (?reason=).
+    f"DELETE {V}/ratings/{{id}}/": Op(only(EVALUATORS, 400), args={"id": "draft_rating"}, scoped=True),
     f"GET {V}/bibliometrics/": Op(read()),
     f"POST {V}/bibliometrics/": Op(only(EVALUATORS, 400)),
     f"GET {V}/bibliometrics/{{id}}/": Op(read(), args={"id": "bibliometrics"}, scoped=True),

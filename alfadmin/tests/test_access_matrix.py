@@ -85,13 +85,26 @@ def schema_url_names(schema_operations) -> set[str]:
     return reached
 
 
-def test_every_url_pattern_has_its_line_in_the_matrix(schema_url_names):
+def missing_from_the_matrix(routes: list[Route], schema_url_names: set[str]) -> list[str]:
     """A page needs its line in PAGES; an API URL is covered by its schema operations (API),
     or, when the schema does not describe it (the router's root, the catch-all 404), by PAGES."""
-    missing = sorted(
-        {r.name for r in discovered_routes() if not skipped_because(r) and r.name not in matrix.PAGES and r.name not in schema_url_names}
-    )
+    return sorted({r.name for r in routes if not skipped_because(r) and r.name not in matrix.PAGES and r.name not in schema_url_names})
+
+
+def test_every_url_pattern_has_its_line_in_the_matrix(schema_url_names):
+    missing = missing_from_the_matrix(discovered_routes(), schema_url_names)
     assert not missing, "URL patterns missing from alfadmin/tests/access_matrix.py PAGES: " + ", ".join(missing)
+
+
+def test_a_new_url_without_its_line_is_named(schema_url_names):
+    from django.urls import include, path
+
+    def page(request):
+        raise AssertionError("never requested")
+
+    added = [path("guns/", include(([path("meetings/<int:pk>/finalize/", page, name="meeting_finalize")], "guns")))]
+    routes = discovered_routes() + list(_walk(added))
+    assert missing_from_the_matrix(routes, schema_url_names) == ["guns:meeting_finalize"]
 
 
 def test_every_schema_operation_has_its_line_in_the_matrix(schema_operations):
@@ -132,7 +145,7 @@ def _objects() -> dict[str, Any]:
     from alfadmin.models import AgreementPeriod, Region, StudentCount, University, User
     from allocations import explorer
     from allocations.models import AllocationRun, SavedScenario
-    from evaluations.models import Bibliometrics, EvaluationRound, PanelRating
+    from evaluations.models import Bibliometrics, EvaluationRound, Panel, PanelRating, Rating
     from guns.models import Decision, FollowUpEntry, GunsMember, Meeting
     from reporting.models import FormField, Report, ValidationRule
 
@@ -144,6 +157,16 @@ def _objects() -> dict[str, Any]:
         name="Matris", owner=User.objects.get(username="guns2"), base_year=matrix.YEAR, scenario=started[0], result={}
     )
     entry = FollowUpEntry.objects.create(evaluation_round=latest_round, region=Region.objects.get(code="STH"), text="Uppföljning")
+    # The demo's rounds are finalized, their results open to all; a draft round's are not.
+    draft_round = EvaluationRound.objects.create(
+        name="Matris", evaluation_year_from=2026, evaluation_year_to=2029, applies_from=2030, applies_to=2031
+    )
+    for number in (1, 2, 3):
+        Panel.objects.create(evaluation_round=draft_round, number=number, name=f"Panel {number}")
+    draft_ratings = {
+        code: PanelRating.objects.create(evaluation_round=draft_round, region=region, panel=1, rating=Rating.GOOD_HIGH)
+        for code, region in ((code, Region.objects.get(code=code)) for code in REGIONS)
+    }
     fixed = {
         "university": University.objects.order_by("code").first().code,
         "year": matrix.YEAR,
@@ -154,6 +177,7 @@ def _objects() -> dict[str, Any]:
         "prev_run": AllocationRun.objects.filter(model=run.model).exclude(pk=run.pk).order_by("-pk").first().pk,
         "scenario": scenario.pk,
         "round": latest_round.pk,
+        "draft_round": draft_round.pk,
         "rating": PanelRating.objects.filter(evaluation_round=latest_round).order_by("pk").first().pk,
         "fmt": "csv",
         "draft_decision": Decision.objects.get(state=Decision.State.DRAFT, drafted_by__username="guns").pk,
@@ -177,10 +201,9 @@ def _objects() -> dict[str, Any]:
             "region": code,
             "report": Report.objects.get(region__code=code, definition__year=matrix.REPORT_YEAR).pk,
             "bibliometrics": Bibliometrics.objects.filter(region__code=code).order_by("pk").first().pk,
+            "draft_rating": draft_ratings[code].pk,
+            "draft_rating_history": draft_ratings[code].history.get().history_id,
         }
-        per_region[code]["rating_history"] = (
-            PanelRating.history.filter(evaluation_round=latest_round, region__code=code).order_by("history_id").first().history_id
-        )
     return {"fixed": fixed, "regions": per_region}
 
 
@@ -299,3 +322,18 @@ def test_every_demo_user_is_a_role_of_the_matrix(demo_objects):
     from alfadmin.models import User
 
     assert sorted(User.objects.values_list("username", flat=True)) == sorted(r for r in matrix.ROLES if r != "anonymous")
+
+
+@pytest.mark.parametrize(("role", "regions"), [("sth", {"STH"}), ("ore", {"ORE"}), ("viewer", set(matrix.ALL_REGIONS))])
+def test_a_reporter_lists_only_its_own_regions_reports(demo_objects, role, regions):
+    """The matrix tries single reports; the lists must be scoped alike (API and page)."""
+    from reporting.models import Report
+
+    page, api = _clients(role)
+    listed = api.get("/api/v1/reports/", {"page_size": 500}).json()["results"]
+    assert {row["region"] for row in listed} == regions
+    index = page.get(reverse("reporting:index")).content.decode()
+    shown = {
+        r.region.code for r in Report.objects.select_related("region") if f'href="{reverse("reporting:report", args=[r.pk])}"' in index
+    }
+    assert shown == regions
