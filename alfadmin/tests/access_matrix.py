@@ -36,7 +36,6 @@ GUNS = frozenset({"admin", "guns", "guns2"})  # administrators and GUNS members
 CHAIR = frozenset({"admin", "guns"})  # administrators and the GUNS chair
 EVALUATORS = frozenset({"admin", "vr"})
 REPORT_EDITORS = frozenset({"admin", "sth", "ore"})  # with scoped=True: a reporter on its own region only
-NOBODY: frozenset[str] = frozenset()
 
 YEAR = 2026  # a budget year of the registry and the allocations
 GUNS_YEAR = 2025  # the demo's GUNS year
@@ -102,6 +101,8 @@ SKIPPED_NAMES = {
     "api-docs": "the Swagger UI over the schema (drf-spectacular's view)",
 }
 
+# A draft round's ratings: its editors' and, on its own region, a reporter's; to others they do not exist.
+DRAFT_RESULTS = Rule(EVALUATORS | {"sth", "ore"}, denied=404, other_region=404)
 ADMIN_FORM = dict(get=only(ADMIN), post=only(ADMIN, 400))  # an administrator's edit form: invalid → 400
 EVALUATION_FORM = dict(get=only(EVALUATORS), post=only(EVALUATORS, 400))
 
@@ -132,7 +133,7 @@ PAGES: dict[str, Page] = {
     "change-log": Page(read()),
     # A rating of a draft round: its history, like the rating, is its editors' and its own region's.
     "change-detail": Page(
-        read(404, other_region=404, special={"admin": 200, "vr": 200, "sth": 200, "ore": 200}),
+        DRAFT_RESULTS,
         args={"model": "history_model", "history_id": "draft_rating_history"},
         scoped=True,
     ),
@@ -174,7 +175,7 @@ PAGES: dict[str, Page] = {
     # -------- evaluations
     "evaluations:index": Page(read()),
     "evaluations:round-create": Page(**EVALUATION_FORM),
-    # A finalized round is frozen: its editors are sent back to the round page.
+    # The test's draft round (the demo's are finalized, frozen: their editors would only be sent back).
     "evaluations:round": Page(read(), args={"pk": "draft_round"}),
     "evaluations:round-edit": Page(**EVALUATION_FORM, args={"pk": "draft_round"}),
     "evaluations:round-grid": Page(**EVALUATION_FORM, args={"pk": "draft_round"}),
@@ -304,9 +305,7 @@ API: dict[str, Op] = {
     f"GET {V}/ratings/": Op(read()),
     f"POST {V}/ratings/": Op(only(EVALUATORS, 400)),
     # A draft round's rating: its editors' and its own region's reporter's, nobody else's.
-    f"GET {V}/ratings/{{id}}/": Op(
-        read(404, other_region=404, special={"admin": 200, "vr": 200, "sth": 200, "ore": 200}), args={"id": "draft_rating"}, scoped=True
-    ),
+    f"GET {V}/ratings/{{id}}/": Op(DRAFT_RESULTS, args={"id": "draft_rating"}, scoped=True),
     f"PATCH {V}/ratings/{{id}}/": Op(only(EVALUATORS, 409), args={"id": "draft_rating"}, scoped=True, body=STALE),
     # Removing a rating needs a reason (?reason=).
     f"DELETE {V}/ratings/{{id}}/": Op(only(EVALUATORS, 400), args={"id": "draft_rating"}, scoped=True),
