@@ -337,3 +337,19 @@ def test_a_reporter_lists_only_its_own_regions_reports(demo_objects, role, regio
         r.region.code for r in Report.objects.select_related("region") if f'href="{reverse("reporting:report", args=[r.pk])}"' in index
     }
     assert shown == regions
+
+
+@pytest.mark.parametrize(("role", "regions"), [("sth", {"STH"}), ("ore", {"ORE"}), ("vr", set(REGIONS)), ("viewer", set())])
+def test_a_draft_rounds_ratings_are_listed_as_they_are_reached(demo_objects, role, regions):
+    """The draft round's ratings, in the API's list and in the change log, as the matrix reaches them one by one."""
+    page, api = _clients(role)
+    draft_round = demo_objects["fixed"]["draft_round"]
+    listed = api.get("/api/v1/ratings/", {"round": draft_round, "page_size": 500}).json()["results"]
+    assert {row["region"] for row in listed} == regions
+    log = page.get(reverse("change-log")).content.decode()
+    linked = {
+        code
+        for code in REGIONS
+        if reverse("change-detail", args=["evaluations.panelrating", demo_objects["regions"][code]["draft_rating_history"]]) in log
+    }
+    assert linked == regions
