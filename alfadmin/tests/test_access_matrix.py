@@ -121,6 +121,13 @@ def test_no_page_shares_its_url_name_with_an_api_url():
     assert not shared, "URL names of both a page and an API URL: " + ", ".join(shared)
 
 
+def test_every_skip_skips_something():
+    routes = discovered_routes()
+    unused = [p for p in matrix.SKIPPED_ROUTES if not any(r.route.startswith(p) for r in routes)]
+    unused += [n for n in matrix.SKIPPED_NAMES if not any(r.name == n for r in routes)]
+    assert not unused, "skips matching no URL pattern: " + ", ".join(unused)
+
+
 def test_the_matrix_names_only_existing_urls():
     names = {r.name for r in discovered_routes()}
     stale = sorted(name for name in matrix.PAGES if name not in names)
