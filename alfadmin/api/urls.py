@@ -7,8 +7,9 @@ from rest_framework.routers import DefaultRouter
 from . import views
 
 router = DefaultRouter()
-router.register("regions", views.RegionViewSet, basename="region")
-router.register("universities", views.UniversityViewSet, basename="university")
+# Prefixed: the registry's pages are named `region-detail` and `university-detail`.
+router.register("regions", views.RegionViewSet, basename="api-region")
+router.register("universities", views.UniversityViewSet, basename="api-university")
 router.register("students", views.StudentCountViewSet, basename="student")
 router.register("appropriations", views.AppropriationViewSet, basename="appropriation")
 

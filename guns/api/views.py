@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -94,6 +94,14 @@ class DecisionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     def perform_create(self, serializer):
         serializer.instance = services.decision_create(actor=self.request.user, **serializer.to_service())
 
+    def update(self, request, *args, **kwargs):
+        # The role first, then the body: a role that may not edit this draft gets 403, never
+        # the body's validation errors (a final decision keeps the service's clearer 409).
+        decision = self.get_object()
+        if not decision.is_final and not permissions.can_edit_decision(request.user, decision):
+            raise PermissionDenied
+        return super().update(request, *args, **kwargs)
+
     def perform_update(self, serializer):
         serializer.instance = services.decision_update(
             actor=self.request.user,
@@ -102,6 +110,11 @@ class DecisionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
             expected_version=serializer.validated_data.get("version"),
         )
 
+    def _permitted(self, request, name: str) -> None:
+        """The step's predicate before its body is read: a role that may not take it gets 403."""
+        if not services.TRANSITIONS[name].allowed(request.user, self.get_object()):
+            raise PermissionDenied
+
     def _transition(self, request, name: str, **kwargs):
         decision = self.get_object()
         decision = services.decision_transition(actor=request.user, decision=decision, action=name, **kwargs)
@@ -109,6 +122,7 @@ class DecisionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
 
     @action(detail=True, methods=["post"])
     def schedule(self, request, pk=None):
+        self._permitted(request, "schedule")
         body = ScheduleSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._transition(
@@ -116,6 +130,7 @@ class DecisionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         )
 
     def _outcome(self, request, name: str):
+        self._permitted(request, name)
         body = OutcomeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
