@@ -156,6 +156,12 @@ class ScheduleSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
+class StepSerializer(serializers.Serializer):
+    """A step without a body of its own (refer back, withdraw): the version it is based on, if sent."""
+
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
 class PotSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     set_aside = serializers.IntegerField()

@@ -13,7 +13,15 @@ from alfadmin.api.permissions import predicate_permission
 from guns import permissions, selectors, services
 from guns.models import Decision, GunsMember, year_error, year_in_agreement
 
-from .serializers import DecisionSerializer, GunsMemberSerializer, MeetingSerializer, OutcomeSerializer, PotSerializer, ScheduleSerializer
+from .serializers import (
+    DecisionSerializer,
+    GunsMemberSerializer,
+    MeetingSerializer,
+    OutcomeSerializer,
+    PotSerializer,
+    ScheduleSerializer,
+    StepSerializer,
+)
 
 
 class GunsMemberFilter(FilterSet):
@@ -146,13 +154,21 @@ class DecisionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     def reject(self, request, pk=None):
         return self._outcome(request, "reject")
 
+    def _step(self, request, name: str):
+        self._permitted(request, name)
+        body = StepSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._transition(request, name, expected_version=body.validated_data.get("version"))
+
+    @extend_schema(request=StepSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post"], url_path="refer-back")
     def refer_back(self, request, pk=None):
-        return self._transition(request, "refer_back")
+        return self._step(request, "refer_back")
 
+    @extend_schema(request=StepSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        return self._transition(request, "withdraw")
+        return self._step(request, "withdraw")
 
 
 class PotView(APIView):

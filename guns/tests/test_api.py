@@ -206,3 +206,19 @@ def test_decision_list_constant_queries_and_filters(api_client, role_users, meet
 def test_pot_requires_a_year(api_client, role_users):
     api_client.force_authenticate(role_users["viewer"])
     assert "year" in api_client.get("/api/v1/guns/pot/").json()
+
+
+def test_withdraw_and_refer_back_based_on_a_stale_version_are_409_and_change_nothing(api_client, role_users, meeting_with):
+    api_client.force_authenticate(role_users["guns"])
+    meeting = meeting_with(5, 3)
+    created = api_client.post("/api/v1/guns/decisions/", {"title": "Uppföljning", "kind": "other"}, format="json").json()
+    url = f"/api/v1/guns/decisions/{created['id']}/"
+    scheduled = api_client.post(url + "schedule/", {"meeting": meeting.pk, "version": created["version"]}, format="json").json()
+    for step in ("refer-back/", "withdraw/"):
+        stale = api_client.post(url + step, {"version": created["version"]}, format="json")
+        assert stale.status_code == 409
+        assert stale.json()["current_version"] == scheduled["version"]
+        assert "state" in stale.json()["changed"]
+    assert api_client.get(url).json()["state"] == "on_agenda"
+    assert api_client.post(url + "withdraw/", {"version": scheduled["version"]}, format="json").json()["state"] == "withdrawn"
+    assert api_client.post(url + "withdraw/", {"version": "x"}, format="json").status_code == 400
