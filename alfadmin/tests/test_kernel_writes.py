@@ -5,6 +5,9 @@ The subject is a university (versioned, with history); the apps test their own f
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -201,3 +204,60 @@ def test_the_admins_history_form_refuses_a_revert(university, role_users):
     assert response.status_code == 403
     university.refresh_from_db()
     assert university.name == "Senare namn"
+
+
+# --- the version check exists once ---------------------------------------------------------
+
+APP_PACKAGES = ("alfadmin", "evaluations", "allocations", "guns", "reporting")
+THE_ONE_CHECK = Path(__file__).resolve().parents[1] / "kernel" / "versions.py"
+
+
+def _app_modules() -> list[Path]:
+    root = Path(__file__).resolve().parents[2]
+    return [
+        path
+        for package in APP_PACKAGES
+        for path in (root / package).rglob("*.py")
+        if "tests" not in path.parts and "migrations" not in path.parts
+    ]
+
+
+def _name(node: ast.AST) -> str:
+    return getattr(node, "id", getattr(node, "attr", ""))
+
+
+def _version_checks(tree: ast.AST) -> list[int]:
+    """Lines of a hand-written optimistic-concurrency check: a row's ``.version`` compared ``!=``
+    with an expected version, or a ``ConcurrentEditError`` raised by hand."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and any(isinstance(op, ast.NotEq) for op in node.ops):
+            operands = [node.left, *node.comparators]
+            if any(isinstance(o, ast.Attribute) and o.attr == "version" for o in operands) and all(
+                "version" in _name(o) for o in operands
+            ):
+                lines.append(node.lineno)
+        if isinstance(node, ast.Call) and _name(node.func) == "ConcurrentEditError":
+            lines.append(node.lineno)
+    return lines
+
+
+def test_the_version_check_exists_once_in_the_kernel():
+    found = {
+        f"{path.relative_to(THE_ONE_CHECK.parents[2])}:{line}"
+        for path in _app_modules()
+        if path != THE_ONE_CHECK
+        for line in _version_checks(ast.parse(path.read_text(), filename=str(path)))
+    }
+    assert found == set()
+    assert _version_checks(ast.parse(THE_ONE_CHECK.read_text())) != []
+
+
+def test_no_service_calls_the_removed_versioned_update():
+    callers = {
+        str(path)
+        for path in _app_modules()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Name | ast.Attribute) and _name(node) == "versioned_update"
+    }
+    assert callers == set()

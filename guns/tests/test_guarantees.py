@@ -6,7 +6,6 @@ input are refused naming the field."""
 import datetime
 import importlib
 import re
-from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
@@ -498,11 +497,6 @@ def test_services_refuse_a_missing_or_forbidden_actor(users, meeting_with, actor
             call()
     assert Decision.objects.get(pk=decision.pk).state == "on_agenda"
     assert Meeting.objects.get(pk=meeting.pk).title == meeting.title
-
-
-def test_guns_services_have_no_hand_written_version_check():
-    source = (Path(services.__file__)).read_text()
-    assert "versioned_update" not in source and ".version !=" not in source and "ConcurrentEditError(" not in source
 
 
 def test_system_actor_writes(db):
