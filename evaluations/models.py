@@ -200,7 +200,7 @@ class EvaluationRound(Freezable):
                     if old_value == new_value:
                         continue
                     label_model = PanelRating if panel is not None else RegionFindings
-                    label = str(label_model._meta.get_field(attname).verbose_name)
+                    label = str(getattr(label_model._meta.get_field(attname), "verbose_name", attname))
                     changed[pattern.format(code=code, panel=panel)] = {
                         "label": f"{code} {panel}: {label}" if panel is not None else f"{code}: {label}",
                         "old": shown(display_value(attname, old_value)),
@@ -254,7 +254,7 @@ class Panel(Versioned):
 
 def display_value(attname: str, value: object) -> object:
     """A stored value as people read it: a rating's label, yes/no for a finding."""
-    if attname == "rating" and value:
+    if attname == "rating" and isinstance(value, str) and value:
         return Rating(value).label
     if isinstance(value, bool):
         return _("yes") if value else _("no")
@@ -286,7 +286,7 @@ class PanelRating(Freezable):
         triggers = [frozen(name="rating_frozen_with_round", when=ROUND_FINALIZED_SQL, message=FROZEN_MESSAGE)]
 
     def __str__(self) -> str:
-        return f"{self.evaluation_round} {self.region.code} {self.panel}: {self.get_ratingdisplay_value()}"
+        return f"{self.evaluation_round} {self.region.code} {self.panel}: {self.get_rating_display()}"
 
     def frozen_reason(self) -> str | None:
         return _round_frozen_reason(self.evaluation_round)

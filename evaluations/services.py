@@ -165,7 +165,8 @@ def _set_rating(
             evaluation_round=evaluation_round, region=region, panel=panel, rating=cell.rating, justification=cell.justification, source=source
         )
         return record_create(instance=rating, actor=actor, permitted=_may_edit, reason=reason)
-    if existing.rating == cell.rating and existing.justification == cell.justification and expected_version is None:
+    if existing.rating == cell.rating and existing.justification == cell.justification:
+        # Nothing changes, so nothing can be overwritten: no write, whatever version it was based on.
         return existing
     # A changed rating is the user's figure now, whatever its provenance was.
     return record_update(
