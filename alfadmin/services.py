@@ -13,73 +13,87 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import rules
-from .kernel.history import create_with_history, save_with_history, versioned_update
+from . import permissions, rules
 from .kernel.inputs import collect_input_changes
+from .kernel.writes import SystemActor, record_create, record_update
 from .models import AgreementPeriod, BudgetYear, Region, ResearchShare, ShareTable, StudentCount, University, User
+
+Actor = User | SystemActor
+
+
+def _may_edit(actor: Any, row: Any) -> bool:
+    return permissions.can_edit_registry(actor)
+
+
+def _create(instance: Any, *, actor: Actor, reason: str) -> Any:
+    return record_create(instance=instance, actor=actor, permitted=_may_edit, reason=reason)
+
+
+def _update(instance: Any, *, actor: Actor, expected_version: int | None, data: Mapping[str, Any], reason: str) -> Any:
+    return record_update(instance=instance, actor=actor, permitted=_may_edit, expected_version=expected_version, changes=data, reason=reason)
 
 
 @transaction.atomic
-def university_create(*, actor: User | None, data: Mapping[str, Any], reason: str = "") -> University:
-    return create_with_history(instance=University(**data), actor=actor, reason=reason)
+def university_create(*, actor: Actor, data: Mapping[str, Any], reason: str = "") -> University:
+    return _create(University(**data), actor=actor, reason=reason)
 
 
 @transaction.atomic
 def university_update(
-    *, actor: User | None, university: University, expected_version: int | None, data: Mapping[str, Any], reason: str = ""
+    *, actor: Actor, university: University, expected_version: int | None, data: Mapping[str, Any], reason: str = ""
 ) -> University:
-    return versioned_update(instance=university, expected_version=expected_version, changes=data, actor=actor, reason=reason)
+    return _update(university, actor=actor, expected_version=expected_version, data=data, reason=reason)
 
 
 @transaction.atomic
-def region_create(*, actor: User | None, data: Mapping[str, Any], reason: str = "") -> Region:
-    return create_with_history(instance=Region(**data), actor=actor, reason=reason)
+def region_create(*, actor: Actor, data: Mapping[str, Any], reason: str = "") -> Region:
+    return _create(Region(**data), actor=actor, reason=reason)
 
 
 @transaction.atomic
-def region_update(*, actor: User | None, region: Region, expected_version: int | None, data: Mapping[str, Any], reason: str = "") -> Region:
-    return versioned_update(instance=region, expected_version=expected_version, changes=data, actor=actor, reason=reason)
+def region_update(*, actor: Actor, region: Region, expected_version: int | None, data: Mapping[str, Any], reason: str = "") -> Region:
+    return _update(region, actor=actor, expected_version=expected_version, data=data, reason=reason)
 
 
 @transaction.atomic
-def budget_year_create(*, actor: User | None, data: Mapping[str, Any], reason: str = "") -> BudgetYear:
-    return create_with_history(instance=BudgetYear(**data), actor=actor, reason=reason)
+def budget_year_create(*, actor: Actor, data: Mapping[str, Any], reason: str = "") -> BudgetYear:
+    return _create(BudgetYear(**data), actor=actor, reason=reason)
 
 
 @transaction.atomic
 def budget_year_update(
-    *, actor: User | None, budget_year: BudgetYear, expected_version: int | None, data: Mapping[str, Any], reason: str = ""
+    *, actor: Actor, budget_year: BudgetYear, expected_version: int | None, data: Mapping[str, Any], reason: str = ""
 ) -> BudgetYear:
-    return versioned_update(instance=budget_year, expected_version=expected_version, changes=data, actor=actor, reason=reason)
+    return _update(budget_year, actor=actor, expected_version=expected_version, data=data, reason=reason)
 
 
 @transaction.atomic
-def agreement_period_create(*, actor: User | None, data: Mapping[str, Any], reason: str = "") -> AgreementPeriod:
-    return create_with_history(instance=AgreementPeriod(**data), actor=actor, reason=reason)
+def agreement_period_create(*, actor: Actor, data: Mapping[str, Any], reason: str = "") -> AgreementPeriod:
+    return _create(AgreementPeriod(**data), actor=actor, reason=reason)
 
 
 @transaction.atomic
 def agreement_period_update(
-    *, actor: User | None, period: AgreementPeriod, expected_version: int | None, data: Mapping[str, Any], reason: str = ""
+    *, actor: Actor, period: AgreementPeriod, expected_version: int | None, data: Mapping[str, Any], reason: str = ""
 ) -> AgreementPeriod:
-    return versioned_update(instance=period, expected_version=expected_version, changes=data, actor=actor, reason=reason)
+    return _update(period, actor=actor, expected_version=expected_version, data=data, reason=reason)
 
 
 @transaction.atomic
-def student_count_create(*, actor: User | None, data: Mapping[str, Any], reason: str = "") -> StudentCount:
-    return create_with_history(instance=StudentCount(**data), actor=actor, reason=reason)
+def student_count_create(*, actor: Actor, data: Mapping[str, Any], reason: str = "") -> StudentCount:
+    return _create(StudentCount(**data), actor=actor, reason=reason)
 
 
 @transaction.atomic
 def student_count_update(
-    *, actor: User | None, student_count: StudentCount, expected_version: int | None, data: Mapping[str, Any], reason: str = ""
+    *, actor: Actor, student_count: StudentCount, expected_version: int | None, data: Mapping[str, Any], reason: str = ""
 ) -> StudentCount:
-    return versioned_update(instance=student_count, expected_version=expected_version, changes=data, actor=actor, reason=reason)
+    return _update(student_count, actor=actor, expected_version=expected_version, data=data, reason=reason)
 
 
 @transaction.atomic
 def share_table_update(
-    *, actor: User | None, table: ShareTable, expected_version: int | None, percents: Mapping[str, Any], reason: str = ""
+    *, actor: Actor, table: ShareTable, expected_version: int | None, percents: Mapping[str, Any], reason: str = ""
 ) -> ShareTable:
     """Replace a share table's percentages by region code; they must sum to exactly 100 %.
 
@@ -105,11 +119,15 @@ def share_table_update(
         raise ValidationError(errors)
 
     with collect_input_changes():
-        updated = versioned_update(instance=table, expected_version=expected_version, changes={}, actor=actor, reason=reason)
+        updated = _update(table, actor=actor, expected_version=expected_version, data={}, reason=reason)
         existing = {s.region.code: s for s in updated.shares.select_related("region")}
         for code, percent in parsed.items():
-            share = existing.get(code) or ResearchShare(table=updated, region=regions[code])
-            if share.pk is None or share.percent != percent:
-                share.percent = percent
-                save_with_history(instance=share, actor=actor, reason=reason)
+            share = existing.get(code)
+            if share is None:
+                _create(ResearchShare(table=updated, region=regions[code], percent=percent), actor=actor, reason=reason)
+            elif share.percent != percent:
+                # A share carries no version of its own: the table's version (checked above) covers it.
+                record_update(
+                    instance=share, actor=actor, permitted=_may_edit, expected_version=None, changes={"percent": percent}, reason=reason
+                )
     return updated

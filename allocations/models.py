@@ -14,10 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from alfadmin.kernel.models import Versioned
+from alfadmin.kernel.models import Freezable, Versioned
+from alfadmin.kernel.triggers import frozen
 from alfadmin.models import AgreementPeriod
 
 AllocationModel = AgreementPeriod.Model
+
+
+# A run that a year's publication names (published, awaiting confirmation or reopened) is the
+# record of what was decided: the database refuses to change or delete it, or its lines.
+RUN_PUBLISHED_SQL = (
+    "EXISTS (SELECT 1 FROM allocations_yearpublication p WHERE p.alf2015_run_id = OLD.{column} OR p.ds2024_run_id = OLD.{column})"
+)
+RUN_FROZEN_MESSAGE = "the run belongs to a year's publication"
+PUBLICATION_REOPEN_FIELDS = frozenset({"state", "reopened_by", "reopened_at", "reopen_reason"})
 
 
 class ImmutableError(Exception):
@@ -142,6 +152,7 @@ class AllocationRun(ImmutableModel):
                 name="allocation_run_success_has_result",
             ),
         ]
+        triggers = [frozen(name="run_frozen_when_published", when=RUN_PUBLISHED_SQL.format(column="id"), message=RUN_FROZEN_MESSAGE)]
 
     def __str__(self) -> str:
         return f"{self.year} {self.model} #{self.pk}"
@@ -187,6 +198,9 @@ class AllocationLine(ImmutableModel):
         constraints = [
             models.UniqueConstraint(fields=["run", "part", "region_code", "line"], name="allocation_line_unique"),
         ]
+        triggers = [
+            frozen(name="line_frozen_when_published", when=RUN_PUBLISHED_SQL.format(column="run_id"), message=RUN_FROZEN_MESSAGE)
+        ]
 
     def __str__(self) -> str:
         return f"{self.run_id} {self.part} {self.region_code} {self.line}: {self.amount}"
@@ -224,7 +238,7 @@ class CurrentAllocation(models.Model):
         return f"{self.year} {self.model} → #{self.run_id}"
 
 
-class YearPublication(Versioned):
+class YearPublication(Freezable):
     """A year's publication: who published which runs, who confirmed, who reopened and why.
 
     Four-eyes: the publisher must not be the last person who changed the year's inputs;
@@ -283,6 +297,15 @@ class YearPublication(Versioned):
                 name="year_publication_reopen_has_reason",
             ),
         ]
+        triggers = [
+            frozen(
+                name="publication_frozen_when_published",
+                when="OLD.state = 'published'",
+                message="the year is published; reopen it with a reason first",
+                unless="NEW.state = 'reopened'",
+                may_change=["state", "reopened_by_id", "reopened_at", "reopen_reason"],
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}: {self.get_state_display()}"
@@ -294,6 +317,14 @@ class YearPublication(Versioned):
     @property
     def is_awaiting(self) -> bool:
         return self.state == self.State.AWAITING_CONFIRMATION
+
+    def frozen_reason(self) -> str | None:
+        if not self.is_published:
+            return None
+        return str(_("%(year)s is published and locked; an administrator must reopen it, with a reason, first.") % {"year": self.year})
+
+    def frozen_allows(self, changed: frozenset[str]) -> bool:
+        return bool(changed) and changed <= PUBLICATION_REOPEN_FIELDS and self.state == self.State.REOPENED
 
     @property
     def paying_run(self) -> AllocationRun | None:

@@ -3,27 +3,21 @@ entered on the pages and through the API, where the services lock finalized roun
 rules and request recomputes; the admin offers no second way around them."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from alfadmin.kernel import admin as kernel_admin
 
 from . import permissions
 from .models import Bibliometrics, CoPublication, EvaluationRound, Panel, PanelRating, RegionFindings, RoundReopening
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(kernel_admin.ReadOnlyAdmin):
+    """The kernel's read-only admin (history shown, never reverted), for staff who read evaluations."""
+
     def has_view_permission(self, request, obj=None):
         return request.user.is_staff and permissions.can_view_evaluations(request.user)
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PanelInline(admin.TabularInline):

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
+from alfadmin.kernel.writes import SYSTEM
 from alfadmin.models import Region, Source
 
 from . import services
@@ -125,7 +126,7 @@ def _load_round(spec: dict, regions: dict[str, Region]) -> None:
     if EvaluationRound.objects.filter(name=spec["round"]["name"]).exists():
         return
     evaluation_round = services.evaluation_round_create(
-        actor=None,
+        actor=SYSTEM,
         data={**spec["round"], "model": "alf2015", "source": Source.MEMO},
         panels={n: {"name": PANEL_NAMES[n]} for n in PANEL_NAMES},
     )
@@ -148,7 +149,7 @@ def _load_round(spec: dict, regions: dict[str, Region]) -> None:
             ),
         }
     evaluation_round = services.round_grid_save(
-        actor=None, evaluation_round=evaluation_round, expected_version=None, cells=cells, findings=findings, source=Source.ILLUSTRATIVE
+        actor=SYSTEM, evaluation_round=evaluation_round, expected_version=None, cells=cells, findings=findings, source=Source.ILLUSTRATIVE
     )
     start, end = spec["bibliometrics"]["period"]
     for code, (publications, impact, uncited) in spec["bibliometrics"]["rows"].items():
@@ -156,7 +157,7 @@ def _load_round(spec: dict, regions: dict[str, Region]) -> None:
             continue
         highly = (Decimal(publications) * Decimal(impact) / 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
         services.bibliometrics_create(
-            actor=None,
+            actor=SYSTEM,
             data={
                 "region": regions[code],
                 "period_start": start,
@@ -169,7 +170,7 @@ def _load_round(spec: dict, regions: dict[str, Region]) -> None:
                 "source": Source.ILLUSTRATIVE,
             },
         )
-    services.evaluation_round_finalize(actor=None, evaluation_round=evaluation_round, expected_version=None)
+    services.evaluation_round_finalize(actor=SYSTEM, evaluation_round=evaluation_round, expected_version=None)
 
 
 @transaction.atomic
@@ -184,7 +185,7 @@ def load() -> None:
         if CoPublication.objects.filter(period_start=start, period_end=end, region_a=first, region_b=second).exists():
             continue
         services.co_publication_set(
-            actor=None,
+            actor=SYSTEM,
             period_start=start,
             period_end=end,
             region_a=regions[a],

@@ -17,7 +17,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from alfadmin.kernel.models import Versioned
+from alfadmin.kernel.models import Freezable, Versioned, shown, who
+from alfadmin.kernel.triggers import frozen
 from alfadmin.models import AgreementPeriod, Region, Source
 from allocations.engine.predicates import findings_all_yes
 
@@ -26,6 +27,31 @@ PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal
 COUNT_VALIDATORS = [MinValueValidator(Decimal("0"))]
 
 PANEL_NUMBERS = (1, 2, 3)
+
+
+ROUND_FINALIZED_SQL = "EXISTS (SELECT 1 FROM evaluations_evaluationround r WHERE r.id = OLD.evaluation_round_id AND r.status = 'finalized')"
+FROZEN_MESSAGE = "the evaluation round is finalized; an administrator must reopen it first"
+# The one change a finalized round takes: reopening it (back to draft, the finalization cleared).
+REOPEN_FIELDS = frozenset({"status", "finalized_at", "finalized_by"})
+
+
+def _round_frozen_reason(evaluation_round: "EvaluationRound | None") -> str | None:
+    if evaluation_round is None or not evaluation_round.is_finalized:
+        return None
+    return str(
+        _("The round %(name)s is finalized and locked; an administrator must reopen it, with a reason, before it can be changed.")
+        % {"name": evaluation_round.name}
+    )
+
+
+def basis_frozen_reason(evaluation_round: "EvaluationRound | None") -> str | None:
+    """Why bibliometrics linked to `evaluation_round` are locked (its basis once finalized), or None."""
+    if evaluation_round is None or not evaluation_round.is_finalized:
+        return None
+    return str(
+        _("These figures are the basis of the finalized round %(name)s and are locked; an administrator must reopen the round first.")
+        % {"name": evaluation_round.name}
+    )
 
 
 def _history() -> HistoricalRecords:
@@ -50,7 +76,7 @@ class Finding(models.TextChoices):
     PREVIOUS_ACTED_ON = "previous_acted_on", _("Previous round's findings acted on")
 
 
-class EvaluationRound(Versioned):
+class EvaluationRound(Freezable):
     """One evaluation by VR: when it was carried out and the budget years its results apply to.
 
     `model` says which allocation model the round serves: under ALF 2015 each panel must have
@@ -87,6 +113,9 @@ class EvaluationRound(Versioned):
     )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.ENTERED)
     history = _history()
+    # After a grid save based on an older version: the values others saved meanwhile that stand
+    # because the user left them as loaded (labels, for the page to say so).
+    kept_theirs: tuple[str, ...] = ()
 
     class Meta:
         ordering = ["-applies_from", "-evaluation_year_to", "-pk"]
@@ -100,6 +129,15 @@ class EvaluationRound(Versioned):
                 condition=Q(status="draft") | Q(finalized_at__isnull=False),
                 name="round_finalized_has_time",
             ),
+        ]
+        triggers = [
+            frozen(
+                name="round_frozen_when_finalized",
+                when="OLD.status = 'finalized'",
+                message=FROZEN_MESSAGE,
+                unless="NEW.status = 'draft'",
+                may_change=["status", "finalized_at", "finalized_by_id"],
+            )
         ]
 
     def __str__(self) -> str:
@@ -120,6 +158,58 @@ class EvaluationRound(Versioned):
     def is_finalized(self) -> bool:
         return self.status == self.Status.FINALIZED
 
+    def frozen_reason(self) -> str | None:
+        return _round_frozen_reason(self)
+
+    def frozen_allows(self, changed: frozenset[str]) -> bool:
+        return bool(changed) and changed <= REOPEN_FIELDS and self.status == self.Status.DRAFT
+
+    def changes_since(self, version: int) -> dict[str, dict[str, str]]:
+        """The round's own fields, and every rating and finding changed since the round had `version`.
+
+        Each child write bumps the round's version, so the round's history says when `version`
+        was current; a child changed after that is named by its grid field
+        (``rating-<CODE>-<panel>``, ``justification-<CODE>-<panel>``, ``<finding>-<CODE>``).
+        """
+        changed = super().changes_since(version)
+        # A child's write bumps the round first, in the same transaction: the children written
+        # since `version` are those written from the first bump past it on.
+        bump = self.history.filter(version__gt=version).order_by("history_date", "history_id").first()
+        if bump is None:
+            return changed
+        since = bump.history_date
+        ratings = PanelRating.history.filter(evaluation_round_id=self.pk).select_related("history_user", "region")
+        findings = RegionFindings.history.filter(evaluation_round_id=self.pk).select_related("history_user", "region")
+        for records, key_of, fields in (
+            (ratings, lambda r: (r.region.code, r.panel), (("rating", "rating-{code}-{panel}"), ("justification", "justification-{code}-{panel}"))),
+            (findings, lambda r: (r.region.code, None), tuple((f, f"{f}-{{code}}") for f in FINDING_FIELD_NAMES)),
+        ):
+            by_key: dict = {}
+            for record in records.order_by("history_date", "history_id"):
+                by_key.setdefault(key_of(record), []).append(record)
+            for (code, panel), history in by_key.items():
+                before = [r for r in history if r.history_date < since]
+                after = [r for r in history if r.history_date >= since]
+                if not after:
+                    continue
+                old = before[-1] if before and before[-1].history_type != "-" else None
+                new = after[-1] if after[-1].history_type != "-" else None
+                for attname, pattern in fields:
+                    old_value = getattr(old, attname) if old is not None else None
+                    new_value = getattr(new, attname) if new is not None else None
+                    if old_value == new_value:
+                        continue
+                    label_model = PanelRating if panel is not None else RegionFindings
+                    label = str(getattr(label_model._meta.get_field(attname), "verbose_name", attname))
+                    changed[pattern.format(code=code, panel=panel)] = {
+                        "label": f"{code} {panel}: {label}" if panel is not None else f"{code}: {label}",
+                        "old": shown(display_value(attname, old_value)),
+                        "new": shown(display_value(attname, new_value)),
+                        "by": who(after[-1].history_user),
+                        "at": after[-1].history_date.isoformat(),
+                    }
+        return changed
+
     @property
     def years(self) -> range:
         return range(self.applies_from, self.applies_to + 1)
@@ -135,7 +225,7 @@ class EvaluationRound(Versioned):
         return f"{self.applies_from}–{self.applies_to}"
 
 
-class Panel(models.Model):
+class Panel(Versioned):
     """One of a round's three international panels and its name.
 
     A panel carries no weight of its own: the agreement period fixes the panel weights
@@ -156,12 +246,22 @@ class Panel(models.Model):
             models.UniqueConstraint(fields=["evaluation_round", "number"], name="panel_round_number_unique"),
             models.CheckConstraint(condition=Q(number__gte=1) & Q(number__lte=3), name="panel_number_1_to_3"),
         ]
+        triggers = [frozen(name="panel_frozen_with_round", when=ROUND_FINALIZED_SQL, message=FROZEN_MESSAGE)]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
 
 
-class PanelRating(Versioned):
+def display_value(attname: str, value: object) -> object:
+    """A stored value as people read it: a rating's label, yes/no for a finding."""
+    if attname == "rating" and isinstance(value, str) and value:
+        return Rating(value).label
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
+
+
+class PanelRating(Freezable):
     """A panel's rating of one region in one round, with the panel's justification."""
 
     evaluation_round = models.ForeignKey(
@@ -183,12 +283,16 @@ class PanelRating(Versioned):
             models.CheckConstraint(condition=Q(panel__gte=1) & Q(panel__lte=3), name="rating_panel_1_to_3"),
             models.CheckConstraint(condition=Q(rating__in=[r.value for r in Rating]), name="rating_value_valid"),
         ]
+        triggers = [frozen(name="rating_frozen_with_round", when=ROUND_FINALIZED_SQL, message=FROZEN_MESSAGE)]
 
     def __str__(self) -> str:
         return f"{self.evaluation_round} {self.region.code} {self.panel}: {self.get_rating_display()}"
 
+    def frozen_reason(self) -> str | None:
+        return _round_frozen_reason(self.evaluation_round)
 
-class RegionFindings(Versioned):
+
+class RegionFindings(Freezable):
     """The round's three findings about one region (rules §6.4), each yes/no with a comment.
 
     Unanswered (`None`) counts as not satisfied.
@@ -214,9 +318,13 @@ class RegionFindings(Versioned):
         constraints = [
             models.UniqueConstraint(fields=["evaluation_round", "region"], name="findings_round_region_unique"),
         ]
+        triggers = [frozen(name="findings_frozen_with_round", when=ROUND_FINALIZED_SQL, message=FROZEN_MESSAGE)]
 
     def __str__(self) -> str:
         return f"{self.evaluation_round} {self.region.code}"
+
+    def frozen_reason(self) -> str | None:
+        return _round_frozen_reason(self.evaluation_round)
 
     @property
     def answers(self) -> tuple[bool | None, bool | None, bool | None]:
@@ -232,7 +340,7 @@ class RegionFindings(Versioned):
         return findings_all_yes(self.answers)
 
 
-class Bibliometrics(Versioned):
+class Bibliometrics(Freezable):
     """A region's bibliometric indicators for a period of publication years (memo §4.3.3).
 
     `highly_cited` counts publications among the world's 10 % most cited in their field;
@@ -287,9 +395,19 @@ class Bibliometrics(Versioned):
                 name="bibliometrics_shares_0_to_100",
             ),
         ]
+        triggers = [
+            frozen(
+                name="bibliometrics_frozen_with_round",
+                when=f"OLD.evaluation_round_id IS NOT NULL AND {ROUND_FINALIZED_SQL}",
+                message=FROZEN_MESSAGE,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.region.code} {self.period_label}"
+
+    def frozen_reason(self) -> str | None:
+        return basis_frozen_reason(self.evaluation_round)
 
     @property
     def period_label(self) -> str:
@@ -303,6 +421,12 @@ class Bibliometrics(Versioned):
             errors["highly_cited"] = _("There cannot be more highly cited publications than publications.")
         if errors:
             raise ValidationError(errors)
+
+
+# The findings and their comments, as the grid names them (``<field>-<CODE>``).
+FINDING_FIELD_NAMES = tuple(
+    name for finding in ("development_areas", "realistic_plans", "previous_acted_on") for name in (finding, f"{finding}_comment")
+)
 
 
 class CoPublication(Versioned):

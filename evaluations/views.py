@@ -15,17 +15,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alfadmin import selectors as alfadmin_selectors
 from alfadmin.http import AuthenticatedHttpRequest
 from alfadmin.kernel.errors import ConcurrentEditError, LockedError
-from alfadmin.kernel.views import add_service_errors, edit_flow, require, section
-from alfadmin.models import Source
+from alfadmin.kernel.views import MINE, THEIRS, add_service_errors, edit_flow, require, section
+from alfadmin.models import AgreementPeriod, Source
 
 from . import imports, permissions, rules, selectors, services
-from .forms import BibliometricsForm, CoPublicationForm, EvaluationRoundForm, GridForm, ImportForm, ReopenForm, VersionForm
+from .forms import NO, YES, BibliometricsForm, CoPublicationForm, EvaluationRoundForm, GridForm, ImportForm, ReopenForm, VersionForm
 from .models import PANEL_NUMBERS, EvaluationRound
 
 IMPORT_SESSION_KEY = "evaluations.import"
@@ -187,6 +188,62 @@ def _check_for(evaluation_round: EvaluationRound, form: GridForm) -> rules.RuleC
     )
 
 
+def _shown_grid_input(form: GridForm, name: str) -> str:
+    """What the user entered in a grid field, as the conflict shows stored values."""
+    value = form.cleaned_data.get(name) or ""
+    field = name.split("-", 1)[0]
+    if field in services.FINDING_FIELDS:
+        value = {YES: True, NO: False}.get(value)
+    return services.cell_shown(field, value)
+
+
+def _grid_conflict(form: GridForm, error: ConcurrentEditError) -> dict:
+    """The conflict of a stale grid, per value someone saved since (the kernel's conflict page).
+
+    A value the user left as they loaded it is preselected "take theirs"; only values both
+    changed need a choice. Nothing was saved, and the whole grid keeps the user's input.
+    """
+    rows = []
+    for name, change in error.changed.items():
+        in_form = name in form.fields
+        yours = _shown_grid_input(form, name) if in_form else ""
+        rows.append(
+            {
+                "name": name,
+                "label": change.get("label") or name,
+                "then": change.get("old", ""),
+                "yours": yours,
+                "theirs": change.get("new", ""),
+                "by": change.get("by", ""),
+                "at": parse_datetime(change["at"]) if change.get("at") else None,
+                "choosable": in_form,
+                "choice": THEIRS if in_form and yours == change.get("old", "") else "",
+                "conflicting": in_form and yours not in (change.get("old", ""), change.get("new", "")),
+            }
+        )
+    return {"rows": rows, "version": error.current_version}
+
+
+def _apply_grid_choices(request: HttpRequest, form: GridForm, evaluation_round: EvaluationRound) -> None:
+    """After a conflict: "take theirs" puts the stored value into the grid, "keep mine" keeps the user's.
+
+    Only when every value of the conflict has a choice does the grid move to the version the
+    conflict showed; otherwise it keeps its old version and is refused again.
+    """
+    version = request.POST.get("conflict_version", "")
+    names = request.POST.getlist("conflict_fields")
+    if not version.isdigit() or not names:
+        return
+    choices = {name: request.POST.get(f"resolve_{name}", "") for name in names}
+    if any(choice not in (MINE, THEIRS) for choice in choices.values()):
+        return
+    stored = _grid_form(request, EvaluationRound.objects.get(pk=evaluation_round.pk))
+    for name, choice in choices.items():
+        if choice == THEIRS and name in form.fields:
+            form.cleaned_data[name] = stored.fields[name].initial or ""
+    form.cleaned_data["version"] = int(version)
+
+
 @section("evaluations")
 @require(permissions.can_edit_evaluations)
 def round_grid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -200,10 +257,12 @@ def round_grid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("evaluations:round", pk=pk)
     form = _grid_form(request, evaluation_round, request.POST or None)
     status = 200
+    conflict = None
     if request.method == "POST":
         if form.is_valid():
+            _apply_grid_choices(request, form, evaluation_round)
             try:
-                services.round_grid_save(
+                saved = services.round_grid_save(
                     actor=request.user,
                     evaluation_round=evaluation_round,
                     expected_version=form.cleaned_data.get("version"),
@@ -214,11 +273,29 @@ def round_grid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
                 status = 400
-            except (ConcurrentEditError, LockedError) as error:
+            except ConcurrentEditError as error:
+                conflict = _grid_conflict(form, error)
+                conflicting = [row["label"] for row in conflict["rows"] if row["conflicting"]]
+                messages.error(
+                    request,
+                    _(
+                        "Someone else saved ratings of this round after you opened it, and you changed some of the same values "
+                        "(%(values)s). Nothing of yours was saved; your whole grid is kept below: choose per value, then save again."
+                    )
+                    % {"values": "; ".join(conflicting)},
+                )
+                status = 409
+            except LockedError as error:
                 messages.error(request, str(error))
                 status = 409
             else:
                 messages.success(request, _("The ratings of round %(name)s are saved.") % {"name": evaluation_round.name})
+                if saved.kept_theirs:
+                    messages.info(
+                        request,
+                        _("Saved meanwhile by someone else, and kept because you did not change them: %(values)s.")
+                        % {"values": "; ".join(saved.kept_theirs)},
+                    )
                 return redirect("evaluations:round-grid", pk=pk)
         else:
             status = 400
@@ -228,6 +305,7 @@ def round_grid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "evaluation_round": evaluation_round,
             "form": form,
+            "conflict": conflict,
             "rows": form.rows(),
             "panels": [form.panels[n] for n in PANEL_NUMBERS if n in form.panels],
             "check": _check_for(evaluation_round, form) if form.is_bound else services.round_rule_check(evaluation_round=evaluation_round),
@@ -247,30 +325,52 @@ def round_grid_check(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evaluations/partials/_rule_check.html", {"check": _check_for(evaluation_round, form), "live": True})
 
 
-@require_POST
+@section("evaluations")
 @require(permissions.can_edit_evaluations)
 def round_finalize(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """GET: what finalizing does (the years recomputed, who forfeits, what is missing), and the
+    confirming form; POST with `confirmed`: finalize. A POST without it shows the page again."""
     evaluation_round = _round(request, pk)
-    form = VersionForm(request.POST)
-    version = form.cleaned_data.get("version") if form.is_valid() else None
-    try:
-        finalized = services.evaluation_round_finalize(actor=request.user, evaluation_round=evaluation_round, expected_version=version)
-    except ValidationError as error:
-        problems = [m for messages_ in error.message_dict.values() for m in messages_]
-        messages.error(request, _("The round cannot be finalized:") + " " + " ".join(problems))
-        return _round_page(request, evaluation_round, status=400, problems=problems)
-    except (ConcurrentEditError, LockedError) as error:
-        messages.error(request, str(error))
-        return _round_page(request, _round(request, pk), status=409)
-    messages.success(
-        request,
-        _(
-            "Round %(name)s is finalized and locked. The allocations of %(first)s–%(last)s are being recomputed with its ratings "
-            "(reason recorded: “round %(name)s finalized”)."
+    if evaluation_round.is_finalized:
+        messages.error(request, _("The round %(name)s is finalized and locked.") % {"name": evaluation_round.name})
+        return redirect("evaluations:round", pk=pk)
+    form = VersionForm(request.POST or None, initial={"version": evaluation_round.version})
+    if request.method == "POST" and request.POST.get("confirmed") == "yes":
+        version = form.cleaned_data.get("version") if form.is_valid() else None
+        try:
+            finalized = services.evaluation_round_finalize(actor=request.user, evaluation_round=evaluation_round, expected_version=version)
+        except ValidationError as error:
+            problems = [m for messages_ in error.message_dict.values() for m in messages_]
+            messages.error(request, _("The round cannot be finalized:") + " " + " ".join(problems))
+            return _round_page(request, evaluation_round, status=400, problems=problems)
+        except (ConcurrentEditError, LockedError) as error:
+            messages.error(request, str(error))
+            return _round_page(request, _round(request, pk), status=409)
+        messages.success(
+            request,
+            _(
+                "Round %(name)s is finalized and locked. The allocations of %(first)s–%(last)s are being recomputed with its ratings "
+                "(reason recorded: “round %(name)s finalized”)."
+            )
+            % {"name": finalized.name, "first": finalized.applies_from, "last": finalized.applies_to},
         )
-        % {"name": finalized.name, "first": finalized.applies_from, "last": finalized.applies_to},
+        return redirect("evaluations:round", pk=pk)
+    check = services.round_rule_check(evaluation_round=evaluation_round)
+    missing = services.regions_without_bibliometrics(evaluation_round=evaluation_round)
+    return render(
+        request,
+        "evaluations/round_finalize.html",
+        {
+            "evaluation_round": evaluation_round,
+            "form": form if request.method == "POST" else VersionForm(initial={"version": evaluation_round.version}),
+            "check": check,
+            "missing_bibliometrics": missing,
+            "missing_message": services.missing_bibliometrics_message(missing) if missing else "",
+            "forfeits": services.round_forfeits(evaluation_round=evaluation_round),
+            "ds2024": evaluation_round.model == AgreementPeriod.Model.DS2024,
+            "can_finalize": check.ok and not missing,
+        },
     )
-    return redirect("evaluations:round", pk=pk)
 
 
 @require_POST
@@ -461,6 +561,7 @@ def bibliometrics_import(request: HttpRequest) -> HttpResponse:
             problems=problems,
             file_name=form.cleaned_data["file"].name,
             evaluation_round=evaluation_round,
+            missing_warning=_missing_regions_warning(services.import_missing_regions(rows=raw, evaluation_round=evaluation_round), evaluation_round),
         ),
         status=200 if problems == 0 else 400,
     )
@@ -502,7 +603,21 @@ def bibliometrics_import_confirm(request: AuthenticatedHttpRequest) -> HttpRespo
         _("Imported %(created)s new and %(replaced)s replaced rows from %(name)s.")
         % {"created": result.created, "replaced": result.replaced, "name": staged["name"]},
     )
+    warning = _missing_regions_warning(list(result.missing_regions), evaluation_round)
+    if warning:
+        messages.warning(request, warning)
     return redirect("evaluations:bibliometrics")
+
+
+def _missing_regions_warning(codes: list[str], evaluation_round: EvaluationRound | None) -> str:
+    """The warning of an import that leaves regions out (empty when it covers every region)."""
+    if not codes:
+        return ""
+    if evaluation_round is not None:
+        return _(
+            "No bibliometrics for %(regions)s in round %(name)s: the round cannot be finalized until every region has its figures."
+        ) % {"regions": ", ".join(codes), "name": evaluation_round.name}
+    return _("The file has no rows for %(regions)s.") % {"regions": ", ".join(codes)}
 
 
 def _messages(error: Exception) -> list[str]:

@@ -30,7 +30,7 @@ from django.db import models
 
 from .errors import LockedError
 from .history import delete_with_history, lock_for_update, save_with_history
-from .models import Freezable
+from .models import Freezable, Versioned
 from .versions import check_version
 
 M = TypeVar("M", bound=models.Model)
@@ -77,11 +77,19 @@ def lock_rows(*rows: tuple[type[models.Model], Any]) -> list[models.Model]:
     return [locked[i] for i in range(len(rows))]
 
 
-def refuse_if_frozen(row: models.Model, *, changed: Iterable[str] | None = None, deleting: bool = False) -> None:
-    """``LockedError`` with the row's own reason when it is frozen and the change is not allowed."""
+def refuse_if_frozen(
+    row: models.Model, *, changed: Iterable[str] | None = None, deleting: bool = False, reason: str | None = None
+) -> None:
+    """``LockedError`` with the row's own reason when it is frozen and the change is not allowed.
+
+    `reason` is ``frozen_reason()`` of the row as stored, taken before the change was applied
+    (as the database trigger judges ``OLD``): a change that unfreezes the row and also edits it
+    is judged by ``frozen_allows``, not let through because its result is no longer frozen.
+    """
     if not isinstance(row, Freezable):
         return
-    reason = row.frozen_reason()
+    if reason is None:
+        reason = row.frozen_reason()
     if reason and (deleting or changed is None or not row.frozen_allows(frozenset(changed))):
         raise LockedError(reason)
 
@@ -126,17 +134,20 @@ def record_update(
     current = instance if locked else lock_for_update(type(instance), instance.pk)
     check_version(current, expected_version, required=version_required)
     before = {f.attname: getattr(current, f.attname) for f in current._meta.concrete_fields}
+    frozen = current.frozen_reason() if isinstance(current, Freezable) else None
     if callable(changes):
         changes(current)
     else:
         for name, value in changes.items():
             setattr(current, name, value)
     changed = {f.name for f in current._meta.concrete_fields if getattr(current, f.attname) != before[f.attname]}
-    refuse_if_frozen(current, changed=changed)
+    refuse_if_frozen(current, changed=changed, reason=frozen or "")
     current.full_clean()
     if validate is not None:
         validate(current)
-    current.version += 1  # type: ignore[attr-defined]  # Versioned rows only
+    if isinstance(current, Versioned):
+        # A row without a version of its own (a share of a table) is covered by its parent's.
+        current.version += 1
     return save_with_history(instance=current, actor=actor, reason=reason)
 
 

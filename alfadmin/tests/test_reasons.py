@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from alfadmin import services
 from alfadmin.kernel.changelog import ChangeFilter, change_page
+from alfadmin.kernel.writes import SYSTEM
 from alfadmin.models import AgreementPeriod, BudgetYear, ResearchShare, ShareTable, StudentCount
 
 
@@ -152,7 +153,7 @@ def test_api_refuses_an_input_change_without_a_reason_and_keeps_it_with_one(admi
 
 def test_system_writes_and_new_rows_need_no_reason(role_users):
     year = BudgetYear.objects.get(year=2031)
-    services.budget_year_update(actor=None, budget_year=year, expected_version=None, data={"plo_rate": Decimal("0.03")})
+    services.budget_year_update(actor=SYSTEM, budget_year=year, expected_version=None, data={"plo_rate": Decimal("0.03")})
     with pytest.raises(ValidationError) as refused:
         services.budget_year_update(actor=role_users["admin"], budget_year=year, expected_version=None, data={"plo_rate": Decimal("0.04")})
     assert "reason" in refused.value.message_dict

@@ -2,9 +2,10 @@
 
 A published year is locked: `recompute_request` refuses changes to its inputs. Each service
 takes the year's publication lock exclusively (locks.py), so an edit that is being saved and
-a publication of the same year never interleave. Authorisation (administrators only,
-`allocations.permissions.can_publish`) is checked by the pages and the API; the
-rules of the publication itself are checked here.
+a publication of the same year never interleave. Each service checks its actor itself
+(`allocations.permissions`: administrators publish and reopen, a second one confirms), whoever
+calls it, and writes through the kernel's write path; a published publication is frozen (the
+database refuses any change but its reopening).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import locks, selectors
+from alfadmin.kernel.writes import authorize, record_create, record_update
+
+from .. import locks, permissions, selectors
 from ..models import AllocationModel, AllocationRun, CurrentAllocation, RecomputeRequest, YearPublication
 
 
@@ -42,14 +45,17 @@ def _current_runs(year: int) -> dict[str, AllocationRun]:
     return runs
 
 
-def _save(publication: YearPublication, *, actor, reason: str) -> YearPublication:
-    publication.full_clean()
-    publication._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
-    publication._change_reason = reason  # type: ignore[attr-defined]
-    if publication.pk:
-        publication.version += 1
-    publication.save()
-    return publication
+def _may_publish(actor, row) -> bool:
+    return permissions.can_publish(actor)
+
+
+def _save(publication: YearPublication, *, actor, reason: str, changes=None) -> YearPublication:
+    """Insert a year's first publication, or apply `changes` to its locked row (history, version)."""
+    if publication.pk is None:
+        return record_create(instance=publication, actor=actor, permitted=_may_publish, reason=reason)
+    return record_update(
+        instance=publication, actor=actor, permitted=_may_publish, expected_version=None, changes=changes or {}, reason=reason, locked=True
+    )
 
 
 def _locked_publication(year: int) -> YearPublication | None:
@@ -61,31 +67,37 @@ def _locked_publication(year: int) -> YearPublication | None:
 def year_publish(*, actor, year: int) -> YearPublication:
     """Publish `year`'s current runs. If `actor` made the last change to the year's inputs, the
     publication waits for a second administrator (`year_confirm`); otherwise it takes effect."""
+    authorize(actor=actor, permitted=_may_publish)
     publication = _locked_publication(year) or YearPublication(year=year)
     if publication.is_published:
         raise ValidationError(_("%(year)s is already published.") % {"year": year})
     runs = _current_runs(year)
     now = timezone.now()
-    publication.paying_model = selectors.paying_model(year=year)
-    publication.alf2015_run = runs[AllocationModel.ALF2015]
-    publication.ds2024_run = runs[AllocationModel.DS2024]
-    publication.requested_by = actor
-    publication.requested_at = now
-    publication.confirmed_by = None
-    publication.reopened_by, publication.reopened_at, publication.reopen_reason = None, None, ""
     changer = last_input_changer(year=year)
-    if changer is not None and changer.pk == actor.pk:
-        publication.state = YearPublication.State.AWAITING_CONFIRMATION
-        publication.published_at = None
-        return _save(publication, actor=actor, reason=_("publication requested; awaiting a second administrator"))
-    publication.state = YearPublication.State.PUBLISHED
-    publication.published_at = now
-    return _save(publication, actor=actor, reason=_("published"))
+    awaiting = changer is not None and changer.pk == actor.pk
+    values = {
+        "paying_model": selectors.paying_model(year=year),
+        "alf2015_run": runs[AllocationModel.ALF2015],
+        "ds2024_run": runs[AllocationModel.DS2024],
+        "requested_by": actor,
+        "requested_at": now,
+        "confirmed_by": None,
+        "reopened_by": None,
+        "reopened_at": None,
+        "reopen_reason": "",
+        "state": YearPublication.State.AWAITING_CONFIRMATION if awaiting else YearPublication.State.PUBLISHED,
+        "published_at": None if awaiting else now,
+    }
+    reason = _("publication requested; awaiting a second administrator") if awaiting else _("published")
+    if publication.pk is None:
+        return _save(YearPublication(year=year, **values), actor=actor, reason=reason)
+    return _save(publication, actor=actor, reason=reason, changes=values)
 
 
 @transaction.atomic
 def year_confirm(*, actor, year: int) -> YearPublication:
     """A second administrator confirms a publication that awaits confirmation."""
+    authorize(actor=actor, permitted=_may_publish)
     publication = _locked_publication(year)
     if publication is None or not publication.is_awaiting:
         raise ValidationError(_("No publication of %(year)s awaits confirmation.") % {"year": year})
@@ -96,23 +108,19 @@ def year_confirm(*, actor, year: int) -> YearPublication:
         raise ValidationError(
             _("The allocation of %(year)s changed after publication was requested; it must be published again.") % {"year": year}
         )
-    publication.state = YearPublication.State.PUBLISHED
-    publication.confirmed_by = actor
-    publication.published_at = timezone.now()
-    return _save(publication, actor=actor, reason=_("publication confirmed"))
+    changes = {"state": YearPublication.State.PUBLISHED, "confirmed_by": actor, "published_at": timezone.now()}
+    return _save(publication, actor=actor, reason=_("publication confirmed"), changes=changes)
 
 
 @transaction.atomic
 def year_reopen(*, actor, year: int, reason: str) -> YearPublication:
     """Reopen a published year so that its inputs may change again; the reason is required."""
+    authorize(actor=actor, permitted=_may_publish)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason for reopening the year.")})
     publication = _locked_publication(year)
     if publication is None or not publication.is_published:
         raise ValidationError(_("%(year)s is not published.") % {"year": year})
-    publication.state = YearPublication.State.REOPENED
-    publication.reopened_by = actor
-    publication.reopened_at = timezone.now()
-    publication.reopen_reason = reason
-    return _save(publication, actor=actor, reason=_("reopened: %(reason)s") % {"reason": reason[:80]})
+    changes = {"state": YearPublication.State.REOPENED, "reopened_by": actor, "reopened_at": timezone.now(), "reopen_reason": reason}
+    return _save(publication, actor=actor, reason=_("reopened: %(reason)s") % {"reason": reason[:80]}, changes=changes)

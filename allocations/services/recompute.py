@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from alfadmin.kernel.errors import LockedError
+from alfadmin.kernel.writes import SYSTEM
 
 from .. import locks
 from ..engine.errors import ScenarioError
@@ -55,7 +56,7 @@ def locked_years_message(years: list[int]) -> str:
     ) % {"years": listed}
 
 
-def recompute_request(*, years: Iterable[int], reason: str, actor=None) -> list[RecomputeRequest]:
+def recompute_request(*, years: Iterable[int], reason: str, actor=SYSTEM) -> list[RecomputeRequest]:
     """Record, in the caller's transaction, that these years' inputs changed; enqueue on commit.
 
     Raises LockedError (naming the years) if any of them is published, so the caller's whole
@@ -118,7 +119,7 @@ def allocation_year_recompute(
     year: int,
     force: bool = False,
     trigger: str = AllocationRun.Trigger.CHANGE,
-    actor=None,
+    actor=SYSTEM,
     reason: str = "",
 ) -> YearOutcome:
     """Compute one year from the database state now, under the year's lock.
@@ -142,7 +143,7 @@ def allocation_year_recompute(
 
 
 def recompute_years(
-    *, years: Iterable[int], force: bool = False, trigger: str = AllocationRun.Trigger.CHANGE, actor=None, reason: str = ""
+    *, years: Iterable[int], force: bool = False, trigger: str = AllocationRun.Trigger.CHANGE, actor=SYSTEM, reason: str = ""
 ) -> tuple[list[YearOutcome], list[int]]:
     """Recompute each year; returns the outcomes and the years that were busy (to retry)."""
     outcomes: list[YearOutcome] = []

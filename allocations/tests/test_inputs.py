@@ -5,6 +5,7 @@ from fractions import Fraction
 
 import pytest
 
+from alfadmin.kernel.writes import SYSTEM
 from alfadmin.models import BudgetYear, Region, StudentCount
 from allocations.engine.scenario import parse_scenario
 from allocations.inputs import Unavailable, canonical, gather, gather_year, plo_rate_per_hst, reference_level_in
@@ -118,18 +119,20 @@ def test_reference_level_for_an_earlier_year_divides_exactly_then_rounds_half_up
 
 def test_ds2024_uses_the_shares_in_force_until_the_switch_year_then_the_agreements(registry, evaluation):
     from evaluations import services
+    from evaluations.tests.factories import basis
 
     # The round covers 2024–2027; a second finalized round covers 2028 so that research is computed then.
     later = services.evaluation_round_create(
-        actor=None,
+        actor=SYSTEM,
         data={"name": "2026/27", "evaluation_year_from": 2026, "evaluation_year_to": 2027, "applies_from": 2028, "applies_to": 2031, "model": "ds2024"},
     )
     from .conftest import RATINGS_2024
 
     cells = {key: services.CellInput(rating=value, justification="x") for key, value in RATINGS_2024.items()}
     findings = {code: {"development_areas": True, "realistic_plans": True, "previous_acted_on": True} for code in ("AAA", "BBB", "CCC")}
-    later = services.round_grid_save(actor=None, evaluation_round=later, expected_version=None, cells=cells, findings=findings, reason="changed in a test")
-    services.evaluation_round_finalize(actor=None, evaluation_round=later, expected_version=None)
+    later = services.round_grid_save(actor=SYSTEM, evaluation_round=later, expected_version=None, cells=cells, findings=findings, reason="changed in a test")
+    basis(later)  # a Ds 2024 round is finalized only with every region's bibliometrics
+    services.evaluation_round_finalize(actor=SYSTEM, evaluation_round=later, expected_version=None)
 
     before = gather(year=2027, model="ds2024")
     after = gather(year=2028, model="ds2024")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import pgtrigger
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -249,10 +250,21 @@ def test_the_edit_table_covers_exactly_the_declared_inputs():
     assert set(EDITS) == declared
 
 
+# The walk changes each declared input beside the write path, to prove the inputs hook itself.
+# Rows of a finalized round are frozen in the database, so its triggers are set aside here.
+FROZEN_ROUND_TRIGGERS = (
+    "evaluations.EvaluationRound:round_frozen_when_finalized",
+    "evaluations.PanelRating:rating_frozen_with_round",
+    "evaluations.RegionFindings:findings_frozen_with_round",
+    "evaluations.Bibliometrics:bibliometrics_frozen_with_round",
+)
+
+
 def _apply(row: Any, changes: dict[str, Any]) -> None:
     for name, value in changes.items():
         setattr(row, name, value)
-    save_with_history(instance=row, actor=None, reason="walk")
+    with pgtrigger.ignore(*FROZEN_ROUND_TRIGGERS):
+        save_with_history(instance=row, actor=None, reason="walk")
 
 
 PARAMS = sorted(EDITS, key=lambda key: (key[0].__name__, key[1]))

@@ -4,11 +4,12 @@ alfadmin/tests/factories.py."""
 
 from decimal import Decimal
 
+from alfadmin.kernel.writes import SYSTEM
 from evaluations import services
 from evaluations.models import Bibliometrics
 
 
-def make_round(*, name="2026/27", applies_from=2028, applies_to=2031, model="alf2015", actor=None, **extra):
+def make_round(*, name="2026/27", applies_from=2028, applies_to=2031, model="alf2015", actor=SYSTEM, **extra):
     return services.evaluation_round_create(
         actor=actor,
         data={
@@ -23,7 +24,7 @@ def make_round(*, name="2026/27", applies_from=2028, applies_to=2031, model="alf
     )
 
 
-def rate(evaluation_round, ratings: dict[tuple[str, int], str], *, actor=None, findings=None, reason="rated in a test"):
+def rate(evaluation_round, ratings: dict[tuple[str, int], str], *, actor=SYSTEM, findings=None, reason="rated in a test"):
     """Save the grid with the given cells (others untouched); returns the fresh round."""
     cells = {key: services.CellInput(rating=value, justification=f"because {key}") for key, value in ratings.items()}
     return services.round_grid_save(
@@ -31,7 +32,7 @@ def rate(evaluation_round, ratings: dict[tuple[str, int], str], *, actor=None, f
     )
 
 
-def rate_all(evaluation_round, codes, *, very_high: dict[int, list[str]] | None = None, inadequate=None, actor=None, findings=None):
+def rate_all(evaluation_round, codes, *, very_high: dict[int, list[str]] | None = None, inadequate=None, actor=SYSTEM, findings=None):
     very_high = very_high or {1: codes[:1], 2: codes[:1], 3: codes[:1]}
     inadequate = inadequate or {}
     ratings = {}
@@ -65,3 +66,10 @@ def bibliometrics(
         citation_impact=Decimal(impact),
         uncited_share=Decimal(uncited),
     )
+
+
+def basis(evaluation_round, *, period=(2022, 2025)):
+    """A bibliometric basis of `evaluation_round` for every active region (a Ds 2024 round needs one to be finalized)."""
+    from alfadmin.models import Region
+
+    return [bibliometrics(region, period=period, evaluation_round=evaluation_round) for region in Region.objects.filter(is_active=True)]

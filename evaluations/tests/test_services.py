@@ -12,7 +12,7 @@ from allocations.models import RecomputeRequest
 from evaluations import services
 from evaluations.models import Bibliometrics, EvaluationRound, PanelRating, RegionFindings, RoundReopening
 
-from .factories import all_yes, bibliometrics, make_round, rate, rate_all
+from .factories import all_yes, basis, bibliometrics, make_round, rate, rate_all
 
 
 def _fresh(evaluation_round):
@@ -138,6 +138,7 @@ def test_ds2024_has_no_limit_but_needs_the_findings(four_regions, codes, vr):
     problems = " ".join(error.value.message_dict["ratings"])
     assert "findings" in problems and "Panel" not in problems
     services.round_grid_save(actor=vr, evaluation_round=evaluation_round, expected_version=None, cells={}, findings=all_yes(codes), reason="changed in a test")
+    basis(evaluation_round)  # a Ds 2024 round also needs every region's bibliometrics
     assert services.evaluation_round_finalize(actor=vr, evaluation_round=evaluation_round, expected_version=None).status == "finalized"
 
 

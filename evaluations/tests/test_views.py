@@ -90,7 +90,7 @@ def test_edit_links_and_buttons_only_for_editors(login, world, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_only_vr_and_admin_finalize_on_the_page(login, world, role):
-    response = login(role).post(f"/evaluations/rounds/{world.draft.pk}/finalize/", {"version": world.draft.version})
+    response = login(role).post(f"/evaluations/rounds/{world.draft.pk}/finalize/", {"version": world.draft.version, "confirmed": "yes"})
     assert response.status_code == (302 if role in EDITORS else 403)
     assert EvaluationRound.objects.get(pk=world.draft.pk).status == ("finalized" if role in EDITORS else "draft")
 
@@ -189,7 +189,7 @@ def test_the_page_says_which_model_the_round_serves(login, world):
 
 def test_finalize_refused_on_the_page_names_the_panel(login, world):
     rate_all(world.draft, CODES, very_high={1: ["AAA"], 2: CODES, 3: ["BBB"]})
-    response = login("vr").post(f"/evaluations/rounds/{world.draft.pk}/finalize/", {})
+    response = login("vr").post(f"/evaluations/rounds/{world.draft.pk}/finalize/", {"confirmed": "yes"})
     assert response.status_code == 400
     content = response.content.decode()
     assert 'data-testid="finalize-refused"' in content and "Panel 2" in content and "4 regions rated very high" in content
@@ -198,7 +198,9 @@ def test_finalize_refused_on_the_page_names_the_panel(login, world):
 
 
 def test_finalize_on_the_page_explains_the_recompute(login, world):
-    response = login("vr").post(f"/evaluations/rounds/{world.draft.pk}/finalize/", {"version": world.draft.version}, follow=True)
+    response = login("vr").post(
+        f"/evaluations/rounds/{world.draft.pk}/finalize/", {"version": world.draft.version, "confirmed": "yes"}, follow=True
+    )
     content = response.content.decode()
     assert "2028–2031" in content and "recomputed" in content
     assert sorted(RecomputeRequest.objects.filter(year__gte=2028).values_list("year", flat=True)) == [2028, 2029, 2030, 2031]
