@@ -345,7 +345,11 @@ def rating_set(
     if not rating:
         raise ValidationError({"rating": [_("Choose a rating.")]})
     updated_round = _bump_round(evaluation_round, actor=actor, reason=reason or _("rating changed"))
-    existing = PanelRating.objects.filter(evaluation_round=updated_round, region=region, panel=panel).first()
+    existing = PanelRating.objects.select_for_update().filter(evaluation_round=updated_round, region=region, panel=panel).first()
+    if existing is not None:
+        # One rating's write names its version: stale is a 409 even when the values repeat the
+        # stored ones (the grid, which posts every cell, lets unchanged cells pass instead).
+        check_version(existing, expected_version)
     result = _set_rating(
         evaluation_round=updated_round,
         region=region,

@@ -180,7 +180,8 @@ PAGES: dict[str, Page] = {
     "evaluations:round-edit": Page(**EVALUATION_FORM, args={"pk": "draft_round"}),
     "evaluations:round-grid": Page(**EVALUATION_FORM, args={"pk": "draft_round"}),
     "evaluations:round-grid-check": Page(read(405, anonymous=405), post=only(EVALUATORS), args={"pk": "draft_round"}),
-    "evaluations:round-finalize": Page(read(405, anonymous=405), post=only(EVALUATORS, 400), args={"pk": "draft_round"}),
+    # The confirmation page (who forfeits, what is missing); a POST without "confirmed" shows it again.
+    "evaluations:round-finalize": Page(only(EVALUATORS), post=only(EVALUATORS), args={"pk": "draft_round"}),
     "evaluations:round-reopen": Page(read(405, anonymous=405), post=only(ADMIN, 400), args={"pk": "round"}),
     "evaluations:round-follow-up": Page(read(), args={"pk": "round"}),
     "evaluations:region": Page(read(), args={"code": "region"}, scoped=True),
