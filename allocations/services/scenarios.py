@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alfadmin.kernel.history import create_with_history, delete_with_history, versioned_update
+from alfadmin.kernel.writes import authorize, record_create, record_delete, record_update
 
 from ..engine.errors import ScenarioError
 from ..engine.scenario import compute_scenario
@@ -65,8 +65,8 @@ def saved_scenario_create(
     *, actor, name: str, base_year: int, scenario: Any, description: str = "", reason: str = ""
 ) -> SavedScenario:
     """Save a scenario for `actor` with the engine's result for it."""
-    if not can_save_scenarios(actor):
-        raise PermissionDenied
+    # Who first, before the engine runs (the write path checks again as it saves).
+    authorize(actor=actor, permitted=lambda user, row: can_save_scenarios(user))
     document = exact_json(scenario)
     saved = SavedScenario(
         name=name,
@@ -76,7 +76,9 @@ def saved_scenario_create(
         scenario=document,
         result=computed_result(document),
     )
-    return create_with_history(instance=saved, actor=actor, reason=reason or _("Scenario saved"))
+    return record_create(
+        instance=saved, actor=actor, permitted=lambda user, row: can_save_scenarios(user), reason=reason or _("Scenario saved")
+    )
 
 
 @transaction.atomic
@@ -86,8 +88,7 @@ def saved_scenario_update(
     """Change a saved scenario (its owner only); a changed scenario is computed again.
 
     Raises ConcurrentEditError (409) when someone saved since `expected_version`."""
-    if not can_edit_saved_scenario(actor, saved_scenario):
-        raise PermissionDenied
+    authorize(actor=actor, permitted=can_edit_saved_scenario, row=saved_scenario)
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed.")] for name in sorted(unknown)})
@@ -96,14 +97,17 @@ def saved_scenario_update(
         changes["scenario"] = exact_json(changes["scenario"])
         changes["result"] = computed_result(changes["scenario"])
     changes["updated_at"] = timezone.now()
-    return versioned_update(
-        instance=saved_scenario, expected_version=expected_version, changes=changes, actor=actor, reason=reason or _("Scenario changed")
+    return record_update(
+        instance=saved_scenario,
+        actor=actor,
+        permitted=can_edit_saved_scenario,
+        expected_version=expected_version,
+        changes=changes,
+        reason=reason or _("Scenario changed"),
     )
 
 
 @transaction.atomic
 def saved_scenario_delete(*, actor, saved_scenario: SavedScenario, reason: str = "") -> None:
     """Delete a saved scenario (its owner or an administrator); its history stays."""
-    if not can_delete_saved_scenario(actor, saved_scenario):
-        raise PermissionDenied
-    delete_with_history(instance=saved_scenario, actor=actor, reason=reason or _("Scenario deleted"))
+    record_delete(instance=saved_scenario, actor=actor, permitted=can_delete_saved_scenario, reason=reason or _("Scenario deleted"))
