@@ -1,4 +1,4 @@
-"""The only way services write rows: validated, versioned, recorded with who/when/why.
+"""The primitives under the write path (``alfadmin.kernel.writes``): history with who, when, why.
 
 django-simple-history keeps every version of a row (who, when, before/after); these helpers set
 its user and reason, bump the optimistic-concurrency version and report changed allocation
@@ -8,7 +8,6 @@ published year) leaves nothing behind. Callers own the transaction (services are
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -17,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from .inputs import changed_input_fields, declaration_for, report_changes
 from .models import TracksLoadedValues
-from .versions import check_version
 
 M = TypeVar("M", bound=models.Model)
 
@@ -64,12 +62,6 @@ def save_with_history(*, instance: M, actor: Any, reason: str = "", update_field
     return instance
 
 
-def create_with_history(*, instance: M, actor: Any, reason: str = "") -> M:
-    """Validate (``full_clean``) and insert a new row."""
-    instance.full_clean()
-    return save_with_history(instance=instance, actor=actor, reason=reason)
-
-
 def delete_with_history(*, instance: models.Model, actor: Any, reason: str = "") -> None:
     """Delete a row, keeping its last version in the history; a declared input reports its years."""
     declaration = declaration_for(type(instance))
@@ -78,19 +70,3 @@ def delete_with_history(*, instance: models.Model, actor: Any, reason: str = "")
         report_changes(instance=instance, changed=declaration.fields, deleted=True, reason=reason, actor=actor)
     _mark_history(instance, actor=actor, reason=reason)
     instance.delete()
-
-
-def versioned_update(*, instance: M, expected_version: int | None, changes: Mapping[str, Any], actor: Any, reason: str = "") -> M:
-    """Apply `changes` to a locked fresh copy of `instance` if nobody saved since `expected_version`.
-
-    Raises ConcurrentEditError (HTTP 409) naming what changed meanwhile, ValidationError naming
-    the field for bad input; on either nothing is written. Always bumps the version, so a
-    parent row can stand for edits of its children (a share table, an evaluation round).
-    """
-    current = lock_for_update(type(instance), instance.pk)
-    check_version(current, expected_version)
-    for name, value in changes.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.version += 1  # type: ignore[attr-defined]
-    return save_with_history(instance=current, actor=actor, reason=reason)
