@@ -30,6 +30,7 @@ from .forms import NO, YES, BibliometricsForm, CoPublicationForm, EvaluationRoun
 from .models import PANEL_NUMBERS, EvaluationRound
 
 IMPORT_SESSION_KEY = "evaluations.import"
+IMPORT_PREVIEWS_KEPT = 5  # previews open in other tabs stay confirmable; older ones expire
 
 
 def _round(request: HttpRequest, pk: int) -> EvaluationRound:
@@ -542,14 +543,16 @@ def bibliometrics_import(request: HttpRequest) -> HttpResponse:
     evaluation_round = form.cleaned_data.get("evaluation_round")
     checks = imports.check_rows(raw, evaluation_round=evaluation_round)
     token = uuid.uuid4().hex
-    # The parsed rows stay on the server (the session) between preview and confirm; the
-    # confirm step checks them again against the database as it is then.
-    request.session[IMPORT_SESSION_KEY] = {
-        "token": token,
+    # The parsed rows stay on the server (the session) between preview and confirm, one entry
+    # per preview, so each tab confirms exactly the preview it shows; the confirm step checks
+    # them again against the database as it is then.
+    previews = dict(list(request.session.get(IMPORT_SESSION_KEY, {}).items())[-(IMPORT_PREVIEWS_KEPT - 1) :])
+    previews[token] = {
         "round": evaluation_round.pk if evaluation_round else None,
         "name": form.cleaned_data["file"].name,
         "rows": [{"number": r.number, "values": r.values} for r in raw],
     }
+    request.session[IMPORT_SESSION_KEY] = previews
     problems = sum(len(c.problems) for c in checks)
     return render(
         request,
@@ -570,8 +573,10 @@ def bibliometrics_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require(permissions.can_edit_evaluations)
 def bibliometrics_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
-    staged = request.session.get(IMPORT_SESSION_KEY)
-    if not staged or staged.get("token") != request.POST.get("token"):
+    token = request.POST.get("token", "")
+    previews = request.session.get(IMPORT_SESSION_KEY, {})
+    staged = previews.get(token) if isinstance(previews, dict) else None
+    if not staged or "rows" not in staged:
         messages.error(request, _("The preview has expired; upload the file again. Nothing has been saved."))
         return redirect("evaluations:bibliometrics-import")
     # The round from the scoped list: one the user may no longer see is a 404, as if missing.
@@ -590,14 +595,15 @@ def bibliometrics_import_confirm(request: AuthenticatedHttpRequest) -> HttpRespo
             _import_context(
                 request,
                 checks=checks,
-                token=staged["token"],
+                token=token,
                 problems=sum(len(c.problems) for c in checks) or 1,
                 file_name=staged["name"],
                 evaluation_round=evaluation_round,
             ),
             status=409 if isinstance(error, LockedError) else 400,
         )
-    del request.session[IMPORT_SESSION_KEY]
+    previews.pop(token, None)
+    request.session[IMPORT_SESSION_KEY] = previews
     messages.success(
         request,
         _("Imported %(created)s new and %(replaced)s replaced rows from %(name)s.")

@@ -99,3 +99,24 @@ def test_an_import_covering_every_region_does_not_warn(ds_round, vr):
     upload = SimpleUploadedFile("bib.csv", (HEADER + "\n" + rows + "\n").encode(), content_type="text/csv")
     preview = _client(vr).post("/evaluations/bibliometrics/import/", {"file": upload, "evaluation_round": ds_round.pk})
     assert (preview.status_code, preview.context["missing_warning"]) == (200, "")
+
+
+def test_each_tab_confirms_the_import_preview_it_shows(ds_round, vr):
+    from evaluations.models import Bibliometrics
+
+    client = _client(vr)
+
+    def preview(publications: int):
+        rows = "\n".join(f"{code};2022;2025;{publications};120;12;14" for code in ("AAA", "BBB", "CCC", "DDD"))
+        upload = SimpleUploadedFile("bib.csv", (HEADER + "\n" + rows + "\n").encode(), content_type="text/csv")
+        return client.post("/evaluations/bibliometrics/import/", {"file": upload, "evaluation_round": ds_round.pk}).context["token"]
+
+    first_tab, second_tab = preview(1111), preview(2222)
+    done = client.post("/evaluations/bibliometrics/import/confirm/", {"token": first_tab}, follow=True)
+    assert [str(m) for m in done.context["messages"]] == ["Imported 4 new and 0 replaced rows from bib.csv."]
+    assert set(Bibliometrics.objects.values_list("publications", flat=True)) == {1111}
+    again = client.post("/evaluations/bibliometrics/import/confirm/", {"token": first_tab}, follow=True)
+    assert [str(m) for m in again.context["messages"]] == ["The preview has expired; upload the file again. Nothing has been saved."]
+    assert set(Bibliometrics.objects.values_list("publications", flat=True)) == {1111}
+    client.post("/evaluations/bibliometrics/import/confirm/", {"token": second_tab})
+    assert set(Bibliometrics.objects.values_list("publications", flat=True)) == {2222}
