@@ -374,11 +374,20 @@ def rating_delete(*, actor: Actor, rating: PanelRating, reason: str = "", expect
 
 @transaction.atomic
 def findings_set(
-    *, actor: Actor, evaluation_round: EvaluationRound, region: Region, values: Mapping[str, Any], reason: str = ""
+    *,
+    actor: Actor,
+    evaluation_round: EvaluationRound,
+    region: Region,
+    values: Mapping[str, Any],
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> RegionFindings:
-    """Create or change one region's three findings and comments in a draft round (a change needs `reason`)."""
+    """Create or change one region's three findings and comments in a draft round (a change needs
+    `reason`). `expected_version` is the findings' version: stale is a 409 naming what changed."""
     updated = _bump_round(evaluation_round, actor=actor, reason=reason or _("findings changed"))
-    existing = RegionFindings.objects.filter(evaluation_round=updated, region=region).first()
+    existing = RegionFindings.objects.select_for_update().filter(evaluation_round=updated, region=region).first()
+    if existing is not None:
+        check_version(existing, expected_version)
     return _set_findings(evaluation_round=updated, region=region, values=values, existing=existing, actor=actor, reason=reason)
 
 

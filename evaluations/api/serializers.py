@@ -120,6 +120,7 @@ class FindingsSerializer(serializers.ModelSerializer):
     region = SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
     plans_ok = serializers.BooleanField(read_only=True)
     reason = ReasonField()
+    version = serializers.IntegerField(required=False, min_value=1, help_text="The version this change is based on (409 when stale).")
 
     class Meta:
         model = RegionFindings
@@ -136,7 +137,7 @@ class FindingsSerializer(serializers.ModelSerializer):
             "version",
             "reason",
         ]
-        read_only_fields = ["plans_ok", "version"]
+        read_only_fields = ["plans_ok"]
         validators: list = []
 
 

@@ -134,8 +134,9 @@ class EvaluationRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
             region = values.pop("region")
             values.pop("source", None)
             reason = values.pop("reason", "")
+            version = values.pop("version", None)
             saved = services.findings_set(
-                actor=request.user, evaluation_round=evaluation_round, region=region, values=values, reason=reason
+                actor=request.user, evaluation_round=evaluation_round, region=region, values=values, reason=reason, expected_version=version
             )
             return Response(FindingsSerializer(saved).data)
         rows = selectors.findings_list(user=request.user).filter(evaluation_round=evaluation_round)

@@ -267,3 +267,16 @@ def test_list_query_counts_are_constant(as_user, world, url, django_assert_max_n
         response = client.get(url + "?page_size=500")
     assert response.json()["count"] > 0
     assert len(after) == len(before), [q["sql"] for q in after.captured_queries]
+
+
+def test_findings_written_on_a_stale_version_are_409_naming_the_change_and_keep_the_stored_ones(as_user, world):
+    client = as_user("vr")
+    url = f"/api/v1/evaluation-rounds/{world.draft.pk}/findings/"
+    first = client.post(url, {"region": "CCC", "realistic_plans": True, "reason": "test"}, format="json").json()
+    second = client.post(url, {"region": "CCC", "realistic_plans": False, "version": first["version"], "reason": "test"}, format="json")
+    assert second.status_code == 200
+    stale = client.post(url, {"region": "CCC", "realistic_plans": True, "version": first["version"], "reason": "test"}, format="json")
+    assert stale.status_code == 409
+    assert stale.json()["changed"]["realistic_plans"]["new"] == "False"
+    stored = {f["region"]: f for f in client.get(url).json()}["CCC"]
+    assert stored["realistic_plans"] is False
