@@ -26,7 +26,14 @@ class ReasonAdminForm(forms.ModelForm):
     when the kernel would refuse the save (a changed input without a reason)."""
 
     reason = reason_field()
+    # The version the edit is based on: a save after someone else's is refused (409 message).
+    based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     request_user: Any = None  # set by RegistryAdmin.get_form
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["based_on_version"] = self.instance.version
 
     def clean(self):
         cleaned = super().clean() or {}
@@ -79,15 +86,17 @@ class RegistryAdmin(HistoryAdmin):
     def create(self, actor, data: dict):
         raise PermissionDenied
 
-    def update(self, actor, obj, data: dict, reason: str):
+    def update(self, actor, obj, data: dict, reason: str, version: int | None):
         raise PermissionDenied
 
     def save_model(self, request, obj, form, change):
         if change:
-            changed = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data and name != "reason"}
-            saved = self.update(request.user, obj, changed, form.cleaned_data.get("reason", ""))
+            changed = {
+                name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data and name not in ("reason", "based_on_version")
+            }
+            saved = self.update(request.user, obj, changed, form.cleaned_data.get("reason", ""), form.cleaned_data.get("based_on_version"))
         else:
-            saved = self.create(request.user, {k: v for k, v in form.cleaned_data.items() if k != "reason"})
+            saved = self.create(request.user, {k: v for k, v in form.cleaned_data.items() if k not in ("reason", "based_on_version")})
         # The admin goes on with `obj` (redirects, change messages): give it the saved row's state.
         obj.pk, obj.version = saved.pk, saved.version
 
@@ -100,8 +109,8 @@ class UniversityAdmin(RegistryAdmin):
     def create(self, actor, data):
         return services.university_create(actor=actor, data=data)
 
-    def update(self, actor, obj, data, reason):
-        return services.university_update(actor=actor, university=obj, expected_version=None, data=data, reason=reason)
+    def update(self, actor, obj, data, reason, version):
+        return services.university_update(actor=actor, university=obj, expected_version=version, data=data, reason=reason)
 
 
 @admin.register(Region)
@@ -112,8 +121,8 @@ class RegionAdmin(RegistryAdmin):
     def create(self, actor, data):
         return services.region_create(actor=actor, data=data)
 
-    def update(self, actor, obj, data, reason):
-        return services.region_update(actor=actor, region=obj, expected_version=None, data=data, reason=reason)
+    def update(self, actor, obj, data, reason, version):
+        return services.region_update(actor=actor, region=obj, expected_version=version, data=data, reason=reason)
 
 
 @admin.register(AgreementPeriod)
@@ -123,8 +132,8 @@ class AgreementPeriodAdmin(RegistryAdmin):
     def create(self, actor, data):
         return services.agreement_period_create(actor=actor, data=data)
 
-    def update(self, actor, obj, data, reason):
-        return services.agreement_period_update(actor=actor, period=obj, expected_version=None, data=data, reason=reason)
+    def update(self, actor, obj, data, reason, version):
+        return services.agreement_period_update(actor=actor, period=obj, expected_version=version, data=data, reason=reason)
 
 
 @admin.register(BudgetYear)
@@ -144,8 +153,8 @@ class BudgetYearAdmin(RegistryAdmin):
     def create(self, actor, data):
         return services.budget_year_create(actor=actor, data=data)
 
-    def update(self, actor, obj, data, reason):
-        return services.budget_year_update(actor=actor, budget_year=obj, expected_version=None, data=data, reason=reason)
+    def update(self, actor, obj, data, reason, version):
+        return services.budget_year_update(actor=actor, budget_year=obj, expected_version=version, data=data, reason=reason)
 
 
 @admin.register(StudentCount)
@@ -156,8 +165,8 @@ class StudentCountAdmin(RegistryAdmin):
     def create(self, actor, data):
         return services.student_count_create(actor=actor, data=data)
 
-    def update(self, actor, obj, data, reason):
-        return services.student_count_update(actor=actor, student_count=obj, expected_version=None, data=data, reason=reason)
+    def update(self, actor, obj, data, reason, version):
+        return services.student_count_update(actor=actor, student_count=obj, expected_version=version, data=data, reason=reason)
 
 
 class ShareInlineFormSet(BaseInlineFormSet):
@@ -198,7 +207,7 @@ class ShareTableAdmin(RegistryAdmin):
         form.base_fields["reason"] = reason_field(required=True)
         return form
 
-    def update(self, actor, obj, data, reason):
+    def update(self, actor, obj, data, reason, version):
         # Only the shares are editable here; save_related writes them through the service.
         return obj
 
@@ -207,7 +216,11 @@ class ShareTableAdmin(RegistryAdmin):
             f.cleaned_data["region"].code: f.cleaned_data["percent"] for formset in formsets for f in formset.forms if f.cleaned_data
         }
         services.share_table_update(
-            actor=request.user, table=form.instance, expected_version=None, percents=percents, reason=form.cleaned_data.get("reason", "")
+            actor=request.user,
+            table=form.instance,
+            expected_version=form.cleaned_data.get("based_on_version"),
+            percents=percents,
+            reason=form.cleaned_data.get("reason", ""),
         )
         for formset in formsets:
             # The service saved the rows; the admin's change message still reads these.

@@ -118,3 +118,19 @@ def test_admin_deactivating_a_region_in_a_published_year_is_refused_with_a_messa
     assert response.status_code == 200
     assert "2024" in response.content.decode()
     assert Region.objects.get(pk=region.pk).is_active is True
+
+
+def test_an_admin_save_based_on_a_stale_version_is_refused_naming_the_change(admin_client, role_users):
+    from alfadmin import services
+
+    count = StudentCount.objects.get(region__code="STH", year=2024)
+    services.student_count_update(
+        actor=role_users["admin"], student_count=count, expected_version=count.version, data={"planned_hst": 999}, reason="meanwhile"
+    )
+    data = {"region": count.region_id, "year": 2024, "planned_hst": "1234", "actual_hst": "", "source": "entered"}
+    refused = admin_client.post(
+        f"/admin/alfadmin/studentcount/{count.pk}/change/", {**data, "reason": "Corrected", "based_on_version": count.version}, follow=True
+    )
+    shown = [str(m) for m in refused.context["messages"]]
+    assert len(shown) == 1 and "999" in shown[0]
+    assert StudentCount.objects.get(pk=count.pk).planned_hst == 999
