@@ -15,14 +15,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alfadmin import selectors as alfadmin_selectors
 from alfadmin.http import AuthenticatedHttpRequest
 from alfadmin.kernel.errors import ConcurrentEditError, LockedError
-from alfadmin.kernel.views import MINE, THEIRS, add_service_errors, edit_flow, require, section
+from alfadmin.kernel.views import MINE, THEIRS, add_service_errors, conflict_rows, edit_flow, require, section
 from alfadmin.models import AgreementPeriod, Source
 
 from . import imports, permissions, rules, selectors, services
@@ -198,33 +197,6 @@ def _shown_grid_input(form: GridForm, name: str) -> str:
     return services.cell_shown(field, value)
 
 
-def _grid_conflict(form: GridForm, error: ConcurrentEditError) -> dict:
-    """The conflict of a stale grid, per value someone saved since (the kernel's conflict page).
-
-    A value the user left as they loaded it is preselected "take theirs"; only values both
-    changed need a choice. Nothing was saved, and the whole grid keeps the user's input.
-    """
-    rows = []
-    for name, change in error.changed.items():
-        in_form = name in form.fields
-        yours = _shown_grid_input(form, name) if in_form else ""
-        rows.append(
-            {
-                "name": name,
-                "label": change.get("label") or name,
-                "then": change.get("old", ""),
-                "yours": yours,
-                "theirs": change.get("new", ""),
-                "by": change.get("by", ""),
-                "at": parse_datetime(change["at"]) if change.get("at") else None,
-                "choosable": in_form,
-                "choice": THEIRS if in_form and yours == change.get("old", "") else "",
-                "conflicting": in_form and yours not in (change.get("old", ""), change.get("new", "")),
-            }
-        )
-    return {"rows": rows, "version": error.current_version}
-
-
 def _apply_grid_choices(request: HttpRequest, form: GridForm, evaluation_round: EvaluationRound) -> None:
     """After a conflict: "take theirs" puts the stored value into the grid, "keep mine" keeps the user's.
 
@@ -275,7 +247,7 @@ def round_grid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 add_service_errors(form, error)
                 status = 400
             except ConcurrentEditError as error:
-                conflict = _grid_conflict(form, error)
+                conflict = conflict_rows(form, error, shown_input=_shown_grid_input)
                 conflicting = [row["label"] for row in conflict["rows"] if row["conflicting"]]
                 messages.error(
                     request,

@@ -75,17 +75,18 @@ def edit_flow(
 MINE, THEIRS = "mine", "theirs"
 
 
-def conflict_rows(form: Any, error: ConcurrentEditError) -> dict[str, Any]:
+def conflict_rows(form: Any, error: ConcurrentEditError, *, shown_input: Callable[[Any, str], str] | None = None) -> dict[str, Any]:
     """What the conflict page shows: per changed field, yours, theirs, who and when.
 
     A field the user left as it was (their value is the value they loaded) is preselected
     "take theirs": only fields both people changed need a choice. A change outside the form
-    (a state) is shown without a choice.
+    (a state) is shown without a choice. `shown_input(form, name)` renders the user's value as
+    the stored ones are shown (a grid's yes/no findings), when the form's own text does not.
     """
     rows = []
     for name, change in error.changed.items():
         in_form = name in form.fields
-        yours = _shown_input(form, name) if in_form else ""
+        yours = (shown_input or _shown_input)(form, name) if in_form else ""
         rows.append(
             {
                 "name": name,
@@ -97,6 +98,8 @@ def conflict_rows(form: Any, error: ConcurrentEditError) -> dict[str, Any]:
                 "at": parse_datetime(change["at"]) if change.get("at") else None,
                 "choosable": in_form,
                 "choice": THEIRS if in_form and yours == change.get("old", "") else "",
+                # Both changed it, to different values: only these need the user's choice.
+                "conflicting": in_form and yours not in (change.get("old", ""), change.get("new", "")),
             }
         )
     return {"rows": rows, "version": error.current_version}
