@@ -1,6 +1,8 @@
 """Headless Chromium: STH fills in and submits, the administrator returns it with a comment,
 STH fixes and resubmits, the administrator approves; Örebro cannot open Stockholm's report."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -55,8 +57,10 @@ def test_fill_submit_return_fix_approve_and_scoping(page):
     browser_login(page, "sth")
     page.goto(url)
     assert "Ange lokalkostnaderna." in page.get_by_test_id("return-comment").inner_text()
-    received = int(page.input_value("#id-education_received"))
-    page.fill("#id-education_personnel", str(received - 1000))
+    shown = page.input_value("#id-education_received")
+    assert re.fullmatch(r"\d{1,3}( \d{3})+", shown)  # the Swedish page groups kronor as Swedes write them
+    received = int(shown.replace(" ", ""))
+    page.fill("#id-education_personnel", f"{received - 1000:,}".replace(",", " "))
     page.fill("#id-education_premises", "1000")
     page.get_by_test_id("submit").click()
     page.wait_for_load_state("networkidle")

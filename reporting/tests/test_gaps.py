@@ -24,7 +24,7 @@ def test_stale_save_after_a_state_change_alone_names_the_state_and_who(sth_repor
         services.report_update(report=report, values={"education_other": "7"}, expected_version=base, actor=people["sth"])
     state = raised.value.changed["state"]
     assert set(raised.value.changed) == {"state"}
-    assert (state["label"], state["by"], state["old"], state["new"]) == ("läge", "t-admin", "submitted", "returned")
+    assert (state["label"], state["by"], state["old"], state["new"]) == ("status", "t-admin", "submitted", "returned")
     assert state["at"]
 
 
