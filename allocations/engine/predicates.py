@@ -2,7 +2,7 @@
 
 The engine checks its inputs with these; the registry (alfadmin) and the evaluations call the
 same functions for their forms, admin, services and API, so a rule is written once. Each
-function cites its paragraph of /work/shared/spec/allocation-rules.md. No Django, no I/O: the
+function cites the paragraph of the allocation rules it applies. No Django, no I/O: the
 Django side turns a False into its own translated message.
 """
 
