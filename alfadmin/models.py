@@ -16,8 +16,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from allocations.engine.inputs import DEFAULT_INCREMENT_WEIGHTS, DEFAULT_PANEL_WEIGHTS
-from allocations.engine.predicates import DEFAULT_MAX_VERY_HIGH, DEFAULT_MIN_VERY_HIGH
+from alfrules.inputs import DEFAULT_INCREMENT_WEIGHTS, DEFAULT_PANEL_WEIGHTS
+from alfrules.predicates import DEFAULT_MAX_VERY_HIGH, DEFAULT_MIN_VERY_HIGH
 
 from . import rules
 from .kernel.models import TracksLoadedValues, Versioned

@@ -9,8 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from allocations.engine.inputs import INCREMENT_KEYS, PANELS
-from allocations.engine.predicates import guarantees_fit, shares_sum_to_hundred, weights_sum_to_one
+from alfrules.inputs import INCREMENT_KEYS, PANELS
+from alfrules.predicates import guarantees_fit, shares_sum_to_hundred, weights_sum_to_one
 
 HUNDRED = Decimal("100")
 

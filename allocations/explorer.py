@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alfadmin.models import BudgetYear
+from alfrules.errors import ScenarioError
+from alfrules.proposals import NONE as NO_PROPOSALS
+from alfrules.scenario import compute_scenario
 
-from .engine.errors import ScenarioError
-from .engine.proposals import NONE as NO_PROPOSALS
-from .engine.scenario import compute_scenario
 from .inputs import gather_year
 from .labels import LINE_LABELS, MODEL_LABELS, RATING_LABELS
 from .models import AllocationModel

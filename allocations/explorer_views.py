@@ -23,10 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alfadmin.kernel.errors import ConcurrentEditError
 from alfadmin.kernel.views import require, section
 from alfadmin.models import Region
+from alfrules.errors import ScenarioError
 
 from . import explorer, exports, permissions, selectors, services
 from .analysis.differences import scenarios_difference
-from .engine.errors import ScenarioError
 from .forms import SavedScenarioForm
 from .inputs import Unavailable
 from .labels import MODEL_LABELS, unavailable_text

@@ -18,7 +18,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .engine.explain import render_step
+from alfrules.explain import render_step
+
 from .labels import EXPORT_MODEL_NAMES as MODEL_NAMES
 from .labels import EXPORT_RESEARCH_HEADERS as RESEARCH_HEADERS
 from .labels import EXPORT_UNDISTRIBUTED_NAMES as UNDISTRIBUTED_NAMES

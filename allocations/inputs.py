@@ -20,9 +20,9 @@ from fractions import Fraction
 from typing import Any
 
 from alfadmin.models import AgreementPeriod, BudgetYear, EducationBasis, Region, ResearchShare, ShareTable, StudentCount
+from alfrules.proposals import EducationProposals, proposals_in_force, proposed_hst, proposed_rate
 from evaluations import selectors as evaluation_selectors
 
-from .engine.proposals import EducationProposals, proposals_in_force, proposed_hst, proposed_rate
 from .models import AllocationModel
 
 MODELS = (AllocationModel.ALF2015.value, AllocationModel.DS2024.value)

@@ -1,6 +1,6 @@
 """Every label of an allocation line, model and status, in one place.
 
-The line names themselves are the engine's (`allocations.engine.predicates.RESEARCH_LINES`);
+The line names themselves are the engine's (`alfrules.predicates.RESEARCH_LINES`);
 this module only names them for people: translated labels for the pages and the API, and the
 fixed Swedish headers of the CSV/XLSX files (a file format other systems read, so not
 translated). A test asserts that every engine line has a label here.

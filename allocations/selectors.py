@@ -13,8 +13,8 @@ from typing import Any
 from django.db.models import QuerySet, Sum
 
 from alfadmin.models import BudgetYear, Region
+from alfrules.predicates import RESEARCH_LINES as ENGINE_RESEARCH_LINES
 
-from .engine.predicates import RESEARCH_LINES as ENGINE_RESEARCH_LINES
 from .models import AllocationLine, AllocationModel, AllocationRun, CurrentAllocation, RecomputeRequest, SavedScenario, YearPublication
 from .permissions import can_publish, can_view_allocations, can_view_saved_scenario
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from alfrules.proposals import EducationProposals
+
 from .analysis.projections import ProjectionRequest
-from .engine.proposals import EducationProposals
 
 # Field name in forms and query strings -> EducationProposals field.
 PROPOSAL_FIELDS = {

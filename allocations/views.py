@@ -20,10 +20,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from alfadmin import selectors as registry_selectors
 from alfadmin.kernel.views import require, section
+from alfrules.errors import ScenarioError
+from alfrules.explain import render_step
 
 from . import exports, permissions, selectors, services, views_analysis
-from .engine.errors import ScenarioError
-from .engine.explain import render_step
 from .forms import ReopenForm, YearModelForm
 from .labels import MODEL_LABELS, unavailable_text
 from .models import AllocationModel, AllocationRun, CurrentAllocation

@@ -23,16 +23,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alfadmin.kernel.views import require, section
 from alfadmin.models import ShareTable
 from alfadmin.templatetags.alf_format import kr, percent
+from alfrules.errors import ScenarioError
+from alfrules.inputs import Rating
+from alfrules.risk import RatingChange, UndrawableRatings
+from alfrules.shapley import GROUPS
 
 from . import exports, permissions, selectors
 from .analysis.differences import Difference, runs_difference, scenarios_difference
 from .analysis.projections import Assumption, ProjectedYear, project
 from .analysis.reruns import run_rerun
 from .analysis.risk import DEFAULT_SAMPLES, MAX_SAMPLES, RiskUnavailable, year_risk
-from .engine.errors import ScenarioError
-from .engine.inputs import Rating
-from .engine.risk import RatingChange, UndrawableRatings
-from .engine.shapley import GROUPS
 from .forms import RATING_CODES, ProjectionForm, RiskForm
 from .labels import CAUSE_LABELS, MODEL_LABELS, RATING_LABELS, unavailable_text
 from .models import AllocationModel, AllocationRun

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from allocations.engine import Scenario, compute_scenario, compute_year, parse_scenario, render_step  # noqa: E402  (needs the path above)
+from alfrules import Scenario, compute_scenario, compute_year, parse_scenario, render_step  # noqa: E402  (needs the path above)
 
 TARGET_MICROSECONDS = 2_000
 TARGET_TRACE_RATIO = 3

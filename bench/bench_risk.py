@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_engine import demo_year  # noqa: E402
 
-from allocations.engine import Rating, parse_scenario  # noqa: E402  (needs the path above)
-from allocations.engine.risk import default_probabilities, ratings_of, research_for_ratings, simulate_ratings  # noqa: E402
+from alfrules import Rating, parse_scenario  # noqa: E402  (needs the path above)
+from alfrules.risk import default_probabilities, ratings_of, research_for_ratings, simulate_ratings  # noqa: E402
 
 TARGET_SECONDS = 1.0
 TARGET_RATIO = 50

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_engine import demo_year  # noqa: E402
 
-from allocations.engine.shapley import explain_difference  # noqa: E402  (needs the path above)
+from alfrules.shapley import explain_difference  # noqa: E402  (needs the path above)
 
 TARGET_SECONDS = 1.0
 REPEATS = 5

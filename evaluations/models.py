@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 from alfadmin.kernel.models import Freezable, Versioned, shown, who
 from alfadmin.kernel.triggers import frozen
 from alfadmin.models import AgreementPeriod, Region, Source
-from allocations.engine.predicates import findings_all_yes
+from alfrules.predicates import findings_all_yes
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from alfadmin.models import AgreementPeriod
-from allocations.engine.predicates import (
+from alfrules.predicates import (
     DEFAULT_MAX_VERY_HIGH,
     DEFAULT_MIN_VERY_HIGH,
     keeps_quality_amount,

@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from alfadmin.models import AgreementPeriod, Region
-from allocations.engine.inputs import DEFAULT_PANEL_WEIGHTS
+from alfrules.inputs import DEFAULT_PANEL_WEIGHTS
 
 from . import permissions
 from .models import PANEL_NUMBERS, Bibliometrics, CoPublication, EvaluationRound, Panel, PanelRating, RegionFindings, RoundReopening

@@ -24,7 +24,7 @@ from alfadmin.kernel.history import lock_for_update
 from alfadmin.kernel.versions import check_version
 from alfadmin.kernel.writes import SystemActor, record_create, record_delete, record_update, refuse_if_frozen
 from alfadmin.models import Region, Source, User
-from allocations.engine.predicates import findings_all_yes, keeps_quality_amount
+from alfrules.predicates import findings_all_yes, keeps_quality_amount
 
 from . import permissions, rules
 from .imports import RawRow, check_rows

@@ -30,7 +30,7 @@ def test_period_rejects_increment_weights_not_summing_to_one(period):
 
 
 def test_period_panel_weights_are_the_engines_defaults(period):
-    from allocations.engine.inputs import DEFAULT_PANEL_WEIGHTS
+    from alfrules.inputs import DEFAULT_PANEL_WEIGHTS
 
     assert period.panel_weights == DEFAULT_PANEL_WEIGHTS
     period.full_clean()

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..engine.scenario import compute_year, parse_scenario
-from ..engine.shapley import GROUPS, explain_difference
+from alfrules.scenario import compute_year, parse_scenario
+from alfrules.shapley import GROUPS, explain_difference
+
 from ..models import AllocationModel, AllocationRun, CurrentAllocation, SavedScenario
 
 

@@ -16,10 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 from alfadmin.models import BudgetYear
+from alfrules.proposals import EducationProposals
+from alfrules.results import Ds2024Result
+from alfrules.scenario import compute_year, parse_scenario
 
-from ..engine.proposals import EducationProposals
-from ..engine.results import Ds2024Result
-from ..engine.scenario import compute_year, parse_scenario
 from ..inputs import gather_year
 from ..models import AllocationModel
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.errors import ScenarioError
-from ..engine.scenario import ENGINE_VERSION, compute_scenario
+from alfrules.errors import ScenarioError
+from alfrules.scenario import ENGINE_VERSION, compute_scenario
+
 from ..models import AllocationRun
 
 

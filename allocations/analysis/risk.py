@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from alfrules.inputs import Rating
+from alfrules.risk import RatingChanges, RegionRisk, default_probabilities, rating_changes, simulate_ratings
+from alfrules.scenario import ResearchInputs, parse_scenario
 from evaluations import selectors as evaluation_selectors
 
-from ..engine.inputs import Rating
-from ..engine.risk import RatingChanges, RegionRisk, default_probabilities, rating_changes, simulate_ratings
-from ..engine.scenario import ResearchInputs, parse_scenario
 from ..inputs import gather_year
 from ..labels import unavailable_text
 from ..selectors import paying_model

@@ -17,14 +17,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alfadmin.api.permissions import predicate_permission
+from alfrules.errors import ScenarioError
+from alfrules.inputs import Rating
 
 from .. import permissions, selectors
 from ..analysis.differences import Difference, runs_difference, scenarios_difference
 from ..analysis.projections import ProjectedYear, ProjectionRequest, project
 from ..analysis.reruns import run_rerun
 from ..analysis.risk import DEFAULT_SAMPLES, MAX_SAMPLES, RiskUnavailable, year_risk
-from ..engine.errors import ScenarioError
-from ..engine.inputs import Rating
 from ..models import AllocationModel
 from ..switches import projection_request
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 
-from ..engine.errors import ScenarioError
-from ..engine.scenario import load_scenario_json
+from alfrules.errors import ScenarioError
+from alfrules.scenario import load_scenario_json
 
 
 class ExactJSONParser(BaseParser):

@@ -22,10 +22,10 @@ from rest_framework.response import Response
 from alfadmin.api.filters import FilterSet
 from alfadmin.api.permissions import predicate_permission
 from alfadmin.models import User
+from alfrules.errors import ScenarioError
 
 from .. import permissions, selectors, services
 from ..analysis.differences import scenario_baseline_run, scenario_difference
-from ..engine.errors import ScenarioError
 from ..models import SavedScenario
 from .analysis import ScenarioDiffSerializer, difference_body
 from .parsers import ExactJSONParser

@@ -18,10 +18,10 @@ from rest_framework.views import APIView
 from alfadmin.api.filters import INTEGER_RANGES, FilterSet, IntegerFilter, in_integer_range, query_integer
 from alfadmin.api.permissions import predicate_permission
 from alfadmin.api.schema import VALIDATION_ERROR_SCHEMA, AutoSchema, ErrorSerializer
+from alfrules.errors import ScenarioError
+from alfrules.scenario import compute_scenario
 
 from .. import permissions, selectors, services
-from ..engine.errors import ScenarioError
-from ..engine.scenario import compute_scenario
 from ..models import AllocationModel, AllocationRun, CurrentAllocation
 from .parsers import ExactJSONParser, field_errors
 from .serializers import (

@@ -26,10 +26,10 @@ from django.utils.translation import ngettext
 
 from alfadmin.kernel.errors import LockedError
 from alfadmin.kernel.writes import SYSTEM
+from alfrules.errors import ScenarioError
+from alfrules.scenario import ENGINE_VERSION, compute_scenario, scenario_hash
 
 from .. import locks
-from ..engine.errors import ScenarioError
-from ..engine.scenario import ENGINE_VERSION, compute_scenario, scenario_hash
 from ..inputs import Gathered, gather_year
 from ..models import AllocationLine, AllocationRun, CurrentAllocation, RecomputeRequest, YearPublication
 

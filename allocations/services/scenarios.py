@@ -2,7 +2,7 @@
 
 A saved scenario is a what-if calculation, never an allocation input: these services write
 only `SavedScenario` rows (with their history) and never touch runs, current allocations or
-the recompute outbox. The scenario must parse (`allocations.engine.scenario.parse_scenario`);
+the recompute outbox. The scenario must parse (`alfrules.scenario.parse_scenario`);
 the engine's field errors become a `ValidationError` whose keys are the field paths under
 `scenario` (`scenario.research.shares.STH`), so the pages and the API name the field.
 """
@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alfadmin.kernel.writes import authorize, record_create, record_delete, record_update
+from alfrules.errors import ScenarioError
+from alfrules.scenario import compute_scenario
 
-from ..engine.errors import ScenarioError
-from ..engine.scenario import compute_scenario
 from ..models import SavedScenario
 from ..permissions import can_delete_saved_scenario, can_edit_saved_scenario, can_save_scenarios
 

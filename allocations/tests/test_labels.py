@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from alfrules.predicates import GUNS_LINES, RESEARCH_LINES
 from allocations import labels
-from allocations.engine.predicates import GUNS_LINES, RESEARCH_LINES
 from allocations.selectors import allocation_status
 
 

@@ -8,8 +8,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from allocations.engine.errors import ScenarioError
-from allocations.engine.scenario import compute_scenario, load_scenario_json
+from alfrules.errors import ScenarioError
+from alfrules.scenario import compute_scenario, load_scenario_json
 
 EXIT_INVALID_INPUT = 2
 

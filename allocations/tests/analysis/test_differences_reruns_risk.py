@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from alfrules.errors import ScenarioError
+from alfrules.risk import ratings_of, research_for_ratings, simulate_ratings
+from alfrules.shapley import GROUPS
 from allocations.analysis.differences import runs_difference, scenarios_difference
 from allocations.analysis.reruns import run_rerun
 from allocations.analysis.risk import RiskUnavailable, research_inputs, year_risk
-from allocations.engine.errors import ScenarioError
-from allocations.engine.risk import ratings_of, research_for_ratings, simulate_ratings
-from allocations.engine.shapley import GROUPS
 from allocations.models import AllocationRun, CurrentAllocation
 
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from alfadmin.models import BudgetYear, StudentCount
+from alfrules.proposals import EducationProposals
 from allocations.analysis.projections import ProjectionRequest, project
-from allocations.engine.proposals import EducationProposals
 from allocations.models import AllocationRun, CurrentAllocation
 
 

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.test import Client
 from openpyxl import load_workbook
 
+from alfrules.scenario import compute_scenario
 from allocations import services
-from allocations.engine.scenario import compute_scenario
 from allocations.models import CurrentAllocation, SavedScenario
 
 from .helpers import stored_allocations, year_scenario

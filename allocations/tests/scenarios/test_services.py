@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from alfadmin.kernel.errors import ConcurrentEditError
+from alfrules.scenario import compute_scenario
 from allocations import services
-from allocations.engine.scenario import compute_scenario
 from allocations.models import SavedScenario
 
 from .helpers import stored_allocations, year_scenario

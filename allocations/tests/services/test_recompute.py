@@ -9,8 +9,8 @@ from django.db import transaction
 from alfadmin import services as registry
 from alfadmin.kernel.errors import LockedError
 from alfadmin.models import BudgetYear, ResearchShare, StudentCount
+from alfrules.scenario import ENGINE_VERSION
 from allocations import services
-from allocations.engine.scenario import ENGINE_VERSION
 from allocations.models import AllocationLine, AllocationRun, CurrentAllocation, ImmutableError, RecomputeRequest, YearPublication
 from allocations.services.recompute import compute, input_hash
 from testsupport.worker import database_url
@@ -261,7 +261,7 @@ def test_a_publication_waits_for_an_edit_of_the_same_year_being_saved(computed, 
 def test_a_failure_is_tried_again_and_succeeds_once_its_cause_is_fixed(computed, monkeypatch):
     """Same inputs, same engine version: a failed run does not block a later success (e.g. an
     engine fix that did not change ENGINE_VERSION)."""
-    from allocations.engine.errors import ScenarioError
+    from alfrules.errors import ScenarioError
     from allocations.services import recompute as module
 
     good = _current(2024).run

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
+from alfrules.inputs import Rating
 from allocations.analysis.projections import ProjectionRequest, project
 from allocations.analysis.risk import year_risk
-from allocations.engine.inputs import Rating
 from allocations.models import CurrentAllocation
 from conftest import assert_accessible, browser_login
 

@@ -201,8 +201,8 @@ def test_the_run_page_offers_the_rerun_and_the_diff_with_its_predecessor(compute
 
 
 def test_a_rerun_that_differs_lists_each_amount(computed, login, monkeypatch):
+    from alfrules.scenario import compute_scenario
     from allocations.analysis import reruns
-    from allocations.engine.scenario import compute_scenario
 
     run = AllocationRun.objects.get(pk=run_id(2025, "alf2015"))
     code = next(iter(run.result["education"]["regions"]))
@@ -311,8 +311,8 @@ def test_risk_for_a_year_without_research_says_why_in_the_users_language(compute
 def test_a_change_the_model_rejects_is_explained_in_swedish():
     from django.utils import translation
 
-    from allocations.engine.inputs import Rating
-    from allocations.engine.risk import RatingChange, UndrawableRatings
+    from alfrules.inputs import Rating
+    from alfrules.risk import RatingChange, UndrawableRatings
     from allocations.views_analysis import _invalid_change_text, _risk_error_text
 
     too_many = RatingChange("AAA", 2, Rating.GOOD_HIGH, Rating.VERY_HIGH, None, "research.ratings: panel 2 has 4 very_high regions", "research.ratings")

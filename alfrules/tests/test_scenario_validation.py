@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from allocations.engine import ScenarioError, compute_scenario, parse_scenario
+from alfrules import ScenarioError, compute_scenario, parse_scenario
 
 GH, VH, NO = "good_high", "very_high", "inadequate"
 ALL_GOOD = {"1": GH, "2": GH, "3": GH}
@@ -249,8 +249,8 @@ def test_parse_scenario_returns_typed_inputs() -> None:
 def test_a_rate_compounded_exactly_by_plo_is_accepted_but_absurd_precision_is_not():
     from decimal import Decimal, localcontext
 
-    from allocations.engine.errors import ScenarioError
-    from allocations.engine.scenario import compute_scenario
+    from alfrules.errors import ScenarioError
+    from alfrules.scenario import compute_scenario
 
     with localcontext(prec=400):
         rate = Decimal("73007") * Decimal("1.01523") ** 40  # 200 decimals, as the app's gatherer derives it

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from allocations.engine import ScenarioError, compute_scenario
-from allocations.engine.shapley import GROUPS, DifferenceExplained, _hybrid, explain_difference
+from alfrules import ScenarioError, compute_scenario
+from alfrules.shapley import GROUPS, DifferenceExplained, _hybrid, explain_difference
 
 from .strategies import REGION_CODES, alf2015_research, ds2024_research, education
 

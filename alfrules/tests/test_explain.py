@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from allocations.engine.explain import NOTE_TEXTS, STEP_TEXTS, render_note, render_step
+from alfrules.explain import NOTE_TEXTS, STEP_TEXTS, render_note, render_step
 
 
 def test_every_code_has_both_languages() -> None:

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from allocations.engine import Rating, ScenarioError, parse_scenario
-from allocations.engine.risk import (
+from alfrules import Rating, ScenarioError, parse_scenario
+from alfrules.risk import (
     SCALE,
     default_probabilities,
     draw_ratings,
@@ -20,7 +20,7 @@ from allocations.engine.risk import (
     research_for_ratings,
     simulate_ratings,
 )
-from allocations.engine.scenario import ResearchInputs
+from alfrules.scenario import ResearchInputs
 
 from .strategies import REGION_CODES, alf2015_research, ds2024_research
 

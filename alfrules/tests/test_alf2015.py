@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from allocations.engine import (
+from alfrules import (
     Alf2015Inputs,
     Alf2015RegionLines,
     Rating,

@@ -6,8 +6,8 @@ from fractions import Fraction
 
 import pytest
 
-from allocations.engine.formatting import decimal_string
-from allocations.engine.rounding import Line, largest_remainder, round_half_up
+from alfrules.formatting import decimal_string
+from alfrules.rounding import Line, largest_remainder, round_half_up
 
 
 def test_leftover_kronor_go_to_the_largest_remainders() -> None:

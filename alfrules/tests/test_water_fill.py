@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from allocations.engine.water_fill import water_fill
+from alfrules.water_fill import water_fill
 
 
 def test_under_the_caps_the_pot_is_split_by_weight() -> None:

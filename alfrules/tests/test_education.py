@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from allocations.engine import (
+from alfrules import (
     EducationAppropriation,
     EducationInputs,
     RatePerHst,

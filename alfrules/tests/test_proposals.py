@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from allocations.engine import compute_scenario
-from allocations.engine.proposals import EducationProposals, proposals_in_force, proposed_hst, proposed_rate
+from alfrules import compute_scenario
+from alfrules.proposals import EducationProposals, proposals_in_force, proposed_hst, proposed_rate
 
 ORE_ONLY = {"ORE": 688}
 

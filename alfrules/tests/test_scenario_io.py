@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from allocations.engine import (
+from alfrules import (
     ENGINE_VERSION,
     ScenarioError,
     compute_scenario,

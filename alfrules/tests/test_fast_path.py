@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 
-from allocations.engine import compute_scenario, compute_year, parse_scenario
+from alfrules import compute_scenario, compute_year, parse_scenario
 
 from .strategies import scenarios
 

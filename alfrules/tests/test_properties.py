@@ -10,8 +10,8 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from allocations.engine import compute_scenario, load_scenario_json
-from allocations.engine.rounding import Line, largest_remainder, round_half_up
+from alfrules import compute_scenario, load_scenario_json
+from alfrules.rounding import Line, largest_remainder, round_half_up
 
 from .strategies import (
     REGION_CODES,

@@ -6,7 +6,7 @@ increment weights 0.5 / 0.5.
 
 from __future__ import annotations
 
-from allocations.engine import compute_scenario
+from alfrules import compute_scenario
 
 GOOD = {"1": "good_high", "2": "very_high", "3": "good_high"}
 

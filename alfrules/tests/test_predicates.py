@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from allocations.engine import predicates
-from allocations.engine.results import Alf2015RegionLines, Ds2024RegionLines, GunsPot
+from alfrules import predicates
+from alfrules.results import Alf2015RegionLines, Ds2024RegionLines, GunsPot
 
 
 def test_shares_must_sum_to_exactly_hundred_without_rounding():

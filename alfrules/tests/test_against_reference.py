@@ -5,7 +5,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from allocations.engine.scenario import compute_scenario
+from alfrules.scenario import compute_scenario
 
 from . import reference_model
 
