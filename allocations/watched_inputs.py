@@ -1,6 +1,6 @@
 """The allocations app's money inputs: which fields it watches and what answers their change.
 
-This is the one place on the allocations side of the money path. Read it top to bottom:
+This is the one place on the allocations side of the money path. Read it in this order:
 
 1. **What is watched** (``declare``). Every field `allocations.inputs.gather_year` reads is
    declared to the kernel (``alfadmin.kernel.input_changes.declare_input``) with the budget
@@ -51,46 +51,7 @@ def connect() -> None:
     answer_input_changes(answer)
 
 
-# --- 3. what answers a change ------------------------------------------------------------
-
-
-def answer(change: InputChange) -> None:
-    """The kernel's call for every change of a watched input (one per service call)."""
-    recompute_request(years=change.years, reason=change.reason, actor=change.actor)
-
-
-def recompute_request(*, years: Iterable[int], reason: str, actor=SYSTEM) -> list[RecomputeRequest]:
-    """Record, in the caller's transaction, that these years' inputs changed; enqueue on commit.
-
-    Raises LockedError (naming the years) if any of them is published, so the caller's whole
-    change rolls back. A broker that cannot be reached when the transaction commits is logged,
-    not raised: the outbox rows stay unprocessed and the periodic sweep computes them.
-    """
-    wanted = sorted({int(y) for y in years})
-    if not wanted:
-        return []
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
-        refuse_published_years(wanted)
-        rows = RecomputeRequest.objects.bulk_create(
-            [RecomputeRequest(year=year, reason=reason[:REASON_LENGTH], requested_by=user) for year in wanted]
-        )
-        transaction.on_commit(lambda: enqueue_recompute(wanted))
-    return rows
-
-
-def enqueue_recompute(years: list[int]) -> bool:
-    """Send the recompute task; False (logged) if the broker cannot take it now."""
-    try:
-        # retry=False: fail fast, the user's save has committed and the sweep is the fallback.
-        tasks.recompute_years.apply_async(args=[list(years)], retry=False)  # type: ignore[arg-type]  # Celery takes any sequence; the stubs say tuple
-    except Exception:  # noqa: BLE001 - any broker failure; the outbox keeps the request
-        logger.warning("could not enqueue the recompute of %s; the periodic sweep will pick it up", years, exc_info=True)
-        return False
-    return True
-
-
-# --- 1. what is watched ------------------------------------------------------------------
+# --- what is watched (1) ------------------------------------------------------------------
 
 
 def _all_years(row: object, changed: frozenset[str]) -> Iterable[int]:
@@ -217,3 +178,42 @@ def declare() -> None:
         years=lambda b, changed: _round_years(b.evaluation_round),
         label=lambda b: f"{b.region.code} {b.period_label}",
     )
+
+
+# --- what answers a change (3) ------------------------------------------------------------
+
+
+def answer(change: InputChange) -> None:
+    """The kernel's call for every change of a watched input (one per service call)."""
+    recompute_request(years=change.years, reason=change.reason, actor=change.actor)
+
+
+def recompute_request(*, years: Iterable[int], reason: str, actor=SYSTEM) -> list[RecomputeRequest]:
+    """Record, in the caller's transaction, that these years' inputs changed; enqueue on commit.
+
+    Raises LockedError (naming the years) if any of them is published, so the caller's whole
+    change rolls back. A broker that cannot be reached when the transaction commits is logged,
+    not raised: the outbox rows stay unprocessed and the periodic sweep computes them.
+    """
+    wanted = sorted({int(y) for y in years})
+    if not wanted:
+        return []
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        refuse_published_years(wanted)
+        rows = RecomputeRequest.objects.bulk_create(
+            [RecomputeRequest(year=year, reason=reason[:REASON_LENGTH], requested_by=user) for year in wanted]
+        )
+        transaction.on_commit(lambda: enqueue_recompute(wanted))
+    return rows
+
+
+def enqueue_recompute(years: list[int]) -> bool:
+    """Send the recompute task; False (logged) if the broker cannot take it now."""
+    try:
+        # retry=False: fail fast, the user's save has committed and the sweep is the fallback.
+        tasks.recompute_years.apply_async(args=[list(years)], retry=False)  # type: ignore[arg-type]  # Celery takes any sequence; the stubs say tuple
+    except Exception:  # noqa: BLE001 - any broker failure; the outbox keeps the request
+        logger.warning("could not enqueue the recompute of %s; the periodic sweep will pick it up", years, exc_info=True)
+        return False
+    return True
