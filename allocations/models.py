@@ -243,7 +243,8 @@ class YearPublication(Freezable):
 
     Four-eyes: the publisher must not be the last person who changed the year's inputs;
     if they are, the publication waits for a second administrator's confirmation. While
-    published, inputs that would change the year are refused (`recompute_request`).
+    published, inputs that would change the year are refused (`services.publication`, the one
+    place that says how a published year is frozen).
     Every state change is in the history (django-simple-history).
     """
 

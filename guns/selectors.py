@@ -77,7 +77,7 @@ def seat_of(*, user, region: Region, side: str) -> Seat:
     return seat
 
 
-# --- meetings and quorum -----------------------------------------------------------------
+# --- meetings (their quorum: guns/quorum.py) ---------------------------------------------
 
 
 def meeting_list(*, user) -> QuerySet[Meeting]:
