@@ -1,6 +1,7 @@
 """Writes to the core registry. Every write validates, bumps the version and records history
 (who, when, before/after, why) through the kernel; a change to an allocation input requests a
-recompute through the kernel's "inputs changed" hook, and is refused for a published year.
+recompute through the kernel's input changes (``alfadmin.kernel.input_changes``), and is
+refused for a published year.
 """
 
 from __future__ import annotations

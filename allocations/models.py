@@ -337,7 +337,7 @@ class SavedScenario(Versioned):
     (allocation-scenario.md, exact decimals stored as strings) and the engine's output for it.
 
     A saved scenario is a private calculation, never an input: it is not declared to the
-    kernel's "inputs changed" hook and saving it never touches runs or current allocations.
+    kernel's input changes (``watched_inputs``) and saving it never touches runs or current allocations.
     `result` is the output document without the trace, recomputed by the services whenever
     the scenario changes. Every signed-in user reads every saved scenario (its URL is the
     link to share); only the owner edits it; the owner or an administrator deletes it.
