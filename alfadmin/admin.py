@@ -17,7 +17,7 @@ from .kernel.admin import HistoryAdmin
 from .kernel.errors import ConcurrentEditError, LockedError
 from .kernel.forms import reason_field
 from .kernel.history import require_reason
-from .kernel.inputs import declaration_for
+from .kernel.input_changes import declaration_for
 from .models import AgreementPeriod, BudgetYear, Region, ResearchShare, ShareTable, StudentCount, University, User
 
 

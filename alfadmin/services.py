@@ -1,6 +1,7 @@
 """Writes to the core registry. Every write validates, bumps the version and records history
 (who, when, before/after, why) through the kernel; a change to an allocation input requests a
-recompute through the kernel's "inputs changed" hook, and is refused for a published year.
+recompute through the kernel's input changes (``alfadmin.kernel.input_changes``), and is
+refused for a published year.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import permissions, rules
-from .kernel.inputs import collect_input_changes
+from .kernel.input_changes import one_input_change
 from .kernel.writes import SystemActor, record_create, record_update
 from .models import AgreementPeriod, BudgetYear, Region, ResearchShare, ShareTable, StudentCount, University, User
 
@@ -118,7 +119,7 @@ def share_table_update(
     if errors:
         raise ValidationError(errors)
 
-    with collect_input_changes():
+    with one_input_change():
         updated = _update(table, actor=actor, expected_version=expected_version, data={}, reason=reason)
         existing = {s.region.code: s for s in updated.shares.select_related("region")}
         for code, percent in parsed.items():

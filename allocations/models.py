@@ -243,7 +243,8 @@ class YearPublication(Freezable):
 
     Four-eyes: the publisher must not be the last person who changed the year's inputs;
     if they are, the publication waits for a second administrator's confirmation. While
-    published, inputs that would change the year are refused (`recompute_request`).
+    published, inputs that would change the year are refused (`services.publication`, the one
+    place that says how a published year is frozen).
     Every state change is in the history (django-simple-history).
     """
 
@@ -336,7 +337,7 @@ class SavedScenario(Versioned):
     (allocation-scenario.md, exact decimals stored as strings) and the engine's output for it.
 
     A saved scenario is a private calculation, never an input: it is not declared to the
-    kernel's "inputs changed" hook and saving it never touches runs or current allocations.
+    kernel's input changes (``watched_inputs``) and saving it never touches runs or current allocations.
     `result` is the output document without the trace, recomputed by the services whenever
     the scenario changes. Every signed-in user reads every saved scenario (its URL is the
     link to share); only the owner edits it; the owner or an administrator deletes it.

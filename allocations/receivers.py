@@ -1,9 +1,9 @@
-"""How the allocations app plugs into the kernel (called once from ``AppConfig.ready()``).
+"""What the allocations app contributes to the kernel's pages (called once from ``AppConfig.ready()``).
 
-- It declares the fields that feed the engine (``watched_inputs``) and answers the kernel's
-  ``inputs_changed`` with a recompute request in the writer's transaction (refused, with a
-  ``LockedError``, for a published year).
-- It contributes the year's allocation to the landing page.
+- Its publications to the change log.
+- The year's allocation to the landing page.
+
+The money inputs it watches, and what answers their change, are in ``watched_inputs``.
 """
 
 from __future__ import annotations
@@ -17,18 +17,12 @@ from django.utils.translation import gettext as _
 from alfadmin import permissions
 from alfadmin.kernel.changelog import track
 from alfadmin.kernel.dashboard import register_panel
-from alfadmin.kernel.inputs import inputs_changed
 
-from . import selectors, tasks, watched_inputs
+from . import selectors
 from .models import AllocationModel, YearPublication
-from .services import recompute_request
 
 # The landing page shows its registry-only chart of appropriations unless this panel is shown.
 TREND_PANEL = "appropriation_trend"
-
-
-def request_recompute(sender: Any, *, years: list[int], reason: str, actor: Any, **kwargs: Any) -> None:
-    recompute_request(years=years, reason=reason, actor=actor)
 
 
 def overview_panel(request: HttpRequest, year: int) -> dict[str, Any] | None:
@@ -66,10 +60,7 @@ def trend_panel(request: HttpRequest, year: int) -> dict[str, Any] | None:
 
 
 def connect() -> None:
-    """Plug the app into the kernel; `tasks` is imported so that its Celery tasks are registered."""
-    assert tasks.recompute_years.name  # noqa: S101 - registered under the name services enqueue by
-    watched_inputs.declare()
-    inputs_changed.connect(request_recompute, dispatch_uid="allocations.request_recompute")
+    """Track the publications; give the landing page what it shows of the allocation."""
     track(
         YearPublication,
         label=lambda r: str(r.year),

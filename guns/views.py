@@ -37,6 +37,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import Decision, FollowUpEntry, GunsSettings, Minutes, year_error, year_in_agreement
+from .quorum import meeting_quorum
 
 
 def _context(request: HttpRequest, **extra):
@@ -236,7 +237,7 @@ def payment_create(request, pk: int):
 @section("guns")
 @require(permissions.can_view_guns)
 def meeting_list(request):
-    meetings = [(m, selectors.meeting_quorum(m)) for m in selectors.meeting_list(user=request.user)]
+    meetings = [(m, meeting_quorum(m)) for m in selectors.meeting_list(user=request.user)]
     return render(request, "guns/meeting_list.html", _context(request, meetings=meetings))
 
 
@@ -250,7 +251,7 @@ def meeting_detail(request, pk: int):
         _context(
             request,
             meeting=meeting,
-            quorum=selectors.meeting_quorum(meeting),
+            quorum=meeting_quorum(meeting),
             minutes=selectors.minutes_for(user=request.user, meeting=meeting),
             agenda_form=AgendaItemForm() if permissions.can_edit_meetings(request.user) else None,
         ),

@@ -126,8 +126,8 @@ def _render_report(
         "form_version": base_version if base_version is not None else report.version,
         "outcome": outcome,
         "refused": refused,
-        "editable": permissions.can_edit_report(user, report) and report.state in services.EDITABLE_STATES,
-        "can_submit": permissions.can_submit_report(user, report) and report.state in services.EDITABLE_STATES,
+        "editable": permissions.may_edit_report_now(user, report),
+        "can_submit": permissions.may_submit_report_now(user, report),
         "can_review": permissions.can_review_report(user, report),
         "history": selectors.value_history(report=report)[:50],
     }

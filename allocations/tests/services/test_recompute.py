@@ -10,7 +10,7 @@ from alfadmin import services as registry
 from alfadmin.kernel.errors import LockedError
 from alfadmin.models import BudgetYear, ResearchShare, StudentCount
 from alfrules.scenario import ENGINE_VERSION
-from allocations import services
+from allocations import services, watched_inputs
 from allocations.models import AllocationLine, AllocationRun, CurrentAllocation, ImmutableError, RecomputeRequest, YearPublication
 from allocations.services.recompute import compute, input_hash
 from testsupport.worker import database_url
@@ -123,7 +123,7 @@ def test_inputs_the_engine_rejects_give_a_failed_run_and_keep_the_last_good_figu
     good = _current(2024).run
     # Shares of the active regions no longer sum to 100 once a region's share is edited directly
     ResearchShare.objects.filter(region__code="CCC", table__kind="in_force").update(percent=Decimal("19"))
-    services.recompute_request(years=[2024], reason="test", actor=users["admin"])
+    watched_inputs.recompute_request(years=[2024], reason="test", actor=users["admin"])
     services.recompute_years(years=[2024])
     pointer = _current(2024)
     assert pointer.run_id == good.pk
@@ -155,7 +155,7 @@ def test_a_change_reaching_several_published_years_names_them_all(computed, user
     services.year_publish(actor=users["admin2"], year=2026)
     services.year_publish(actor=users["admin2"], year=2027)
     with pytest.raises(LockedError) as error:
-        services.recompute_request(years=[2025, 2026, 2027], reason="x", actor=users["admin"])
+        watched_inputs.recompute_request(years=[2025, 2026, 2027], reason="x", actor=users["admin"])
     assert "2026, 2027" in str(error.value)
     # A PLO change moves every later year: refused too, nothing saved
     budget_year = BudgetYear.objects.get(year=2025)
@@ -201,7 +201,7 @@ def test_only_planned_students_recompute(computed, users):
 
 
 def test_a_year_without_a_budget_year_is_marked_done_without_a_run(computed):
-    services.recompute_request(years=[1999], reason="orphan", actor=None)
+    watched_inputs.recompute_request(years=[1999], reason="orphan", actor=None)
     outcomes, _ = services.recompute_years(years=[1999])
     assert outcomes[0].action == "no_budget_year"
     assert not RecomputeRequest.objects.filter(year=1999, processed_at__isnull=True).exists()
@@ -210,7 +210,7 @@ def test_a_year_without_a_budget_year_is_marked_done_without_a_run(computed):
 def test_recompute_request_inside_a_rolled_back_transaction_leaves_nothing(computed, users, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
-            services.recompute_request(years=[2024], reason="x", actor=users["admin"])
+            watched_inputs.recompute_request(years=[2024], reason="x", actor=users["admin"])
             raise RuntimeError
     assert callbacks == []
     assert not RecomputeRequest.objects.filter(year=2024, processed_at__isnull=True).exists()
@@ -225,7 +225,7 @@ def test_two_workers_never_compute_the_same_year_at_once(computed, users, requir
 
     from allocations import locks
 
-    services.recompute_request(years=[2024, 2025], reason="x", actor=users["admin"])
+    watched_inputs.recompute_request(years=[2024, 2025], reason="x", actor=users["admin"])
     with psycopg.connect(database_url(connection.settings_dict), autocommit=True) as other:
         other.execute("SELECT pg_advisory_lock(%s, %s)", [locks.COMPUTE, 2024])
         with pytest.raises(services.YearBusyError):

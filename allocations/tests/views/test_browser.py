@@ -24,7 +24,7 @@ def page(browser_page, computed, users, require_chromium):
 
 def test_the_overview_refreshes_itself_when_the_new_run_is_current(page, users, monkeypatch):
     # The request stays pending until this test computes it (no task is sent).
-    monkeypatch.setattr("allocations.services.recompute.enqueue_recompute", lambda years: True)
+    monkeypatch.setattr("allocations.watched_inputs.enqueue_recompute", lambda years: True)
     budget_year = BudgetYear.objects.get(year=2025)
     registry.budget_year_update(actor=users["admin"], budget_year=budget_year, expected_version=budget_year.version, data={"research_appropriation": 1_555_000_000}, reason="a browser test")
     browser_login(page, users["viewer"].username, PASSWORD)

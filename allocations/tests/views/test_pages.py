@@ -9,7 +9,7 @@ from django.urls import reverse
 from alfadmin import services as registry
 from alfadmin.models import BudgetYear, Region
 from alfadmin.tests.factories import BudgetYearFactory, StudentCountFactory
-from allocations import services
+from allocations import services, watched_inputs
 from allocations.models import AllocationRun, CurrentAllocation, RecomputeRequest, YearPublication
 from allocations.tests.factories import AllocationRunFactory
 
@@ -217,7 +217,7 @@ def test_four_eyes_through_the_pages(computed, login, users):
 
 
 def test_publishing_a_year_being_recomputed_is_refused_with_a_message(computed, login, users):
-    services.recompute_request(years=[2025], reason="x", actor=users["admin2"])
+    watched_inputs.recompute_request(years=[2025], reason="x", actor=users["admin2"])
     response = login("admin").post("/allocations/2025/publish/", follow=True)
     assert not YearPublication.objects.filter(year=2025).exists()
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
