@@ -81,7 +81,7 @@ def test_the_current_allocation_of_a_year_has_both_models_by_default(computed, a
         assert item["status"] == "current"
         assert item["education"] == run.result["education"]
         assert item["research"] == run.result["research"]
-        assert item["notes"] == run.result["notes"]
+        assert item["notes"] == run.notes_in("en")
         assert item["computed_at"]
     ds = data["allocations"][1]["research"]
     assert set(ds["regions"]["AAA"]) == {"base", "quality", "quality_forfeited", "increment_hst", "increment_citations", "total"}
