@@ -158,7 +158,8 @@ def compute_output(data: object, *, trace: bool = True) -> dict[str, object]:
     The amounts are those of the document; each note is ``{"code", "panel"?, "params"}`` and
     each trace step ``{"step", "amount", "region"?, "panel"?, "line"?, "params"}``, without
     sentences: ``explain.render_output`` turns them into the document in a language, so one
-    computation serves every reader. This is what a stored run keeps and what the golden file
+    computation serves every reader (an undistributed line's ``reason`` is the fixed English
+    wording the scenario format gives it, in every language). This is what a stored run keeps and what the golden file
     pins (``ENGINE_VERSION``). ``trace=False`` leaves the ``trace`` key out and skips
     building it; every other key is as with the trace.
     """
