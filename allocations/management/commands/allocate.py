@@ -1,7 +1,8 @@
 """`manage.py allocate --input FILE|-`: the engine on a scenario file (allocation-scenario.md).
 
-JSON on stdout and exit 0 (notes and trace texts in English, or the language of `--lang`); invalid input: a message naming the field on stderr, nothing on
-stdout, exit 2. Needs no database: it works before `migrate` and with an unreachable one.
+JSON on stdout and exit 0, its notes and trace texts in English or in the language of `--lang`;
+invalid input: a message naming the field on stderr, nothing on stdout, exit 2. Needs no
+database: it works before `migrate` and with an unreachable one.
 """
 import json
 import sys
