@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from alfadmin.kernel.models import Freezable, Versioned
 from alfadmin.kernel.triggers import frozen
 from alfadmin.models import AgreementPeriod
+from alfrules.explain import render_notes
 
 AllocationModel = AgreementPeriod.Model
 
@@ -119,6 +120,9 @@ class AllocationRun(ImmutableModel):
     engine_version = models.CharField(_("engine version"), max_length=32)
     result = models.JSONField(_("result"), null=True, blank=True, help_text=_("The engine's output document without the trace."))
     trace = models.JSONField(_("trace"), default=list)
+    # Runs stored by engine 1.1.0 and earlier only: their notes in Swedish, beside the English
+    # sentences in `result`. Later runs keep codes in `result` and leave this empty; the old
+    # runs are read as they are (see `notes_in`), since a published run may not change.
     notes_sv = models.JSONField(_("notes in Swedish"), default=list)
     error = models.TextField(_("error"), blank=True)
     trigger = models.CharField(_("triggered by"), max_length=16, choices=Trigger.choices, default=Trigger.CHANGE)
@@ -160,6 +164,16 @@ class AllocationRun(ImmutableModel):
     @property
     def succeeded(self) -> bool:
         return self.status == self.Status.SUCCEEDED
+
+    def notes_in(self, lang: str) -> list[str]:
+        """The run's notes as sentences in `lang` ("en" or "sv"), rendered from their codes.
+
+        A run stored before notes were codes holds English sentences in `result` and the
+        Swedish ones in `notes_sv`: it is shown with those."""
+        notes = (self.result or {}).get("notes") or []
+        if lang == "sv" and self.notes_sv and all(isinstance(note, str) for note in notes):
+            return list(self.notes_sv)
+        return render_notes(notes, lang)
 
     @property
     def research_unavailable(self) -> str | None:

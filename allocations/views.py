@@ -80,7 +80,7 @@ def _live_context(request: HttpRequest, allocation: selectors.YearAllocation) ->
         "query": _query(allocation.year, allocation.model),
         "research_unavailable": unavailable_text((allocation.run.input_meta or {}).get("research")) if allocation.run else "",
         "education_unavailable": unavailable_text((allocation.run.input_meta or {}).get("education")) if allocation.run else "",
-        "notes": allocation.notes if _language() == "en" else (allocation.run.notes_sv if allocation.run else []),
+        "notes": allocation.notes_in(_language()),
     }
 
 
@@ -210,7 +210,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     verification = None
     if request.GET.get("verify") and run.succeeded:
         try:
-            result, trace, _notes = compute(run.inputs)
+            result, trace = compute(run.inputs)
             verification = result == run.result and trace == run.trace and input_hash(run) == run.input_hash
         except ScenarioError:
             verification = False
@@ -223,7 +223,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": steps,
             "regions": sorted({s.get("region") for s in run.trace or [] if s.get("region")}),
             "region_filter": region_filter,
-            "notes": (run.result or {}).get("notes", []) if lang == "en" else run.notes_sv,
+            "notes": run.notes_in(lang),
             "is_current": pointer is not None and pointer.run_id == run.pk,
             "paying_model": selectors.paying_model(year=run.year),
             "current_run_id": pointer.run_id if pointer else None,
@@ -296,8 +296,8 @@ def export_csv(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 def export_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     allocation = _export_allocation(request, year)
-    details = AllocationRun.objects.only("trace", "notes_sv").get(pk=allocation.run.pk)  # type: ignore[union-attr]  # _export_allocation 404s without a run
-    content = exports.to_xlsx(allocation, trace=details.trace, notes_sv=details.notes_sv)
+    details = AllocationRun.objects.only("trace", "result", "notes_sv").get(pk=allocation.run.pk)  # type: ignore[union-attr]  # _export_allocation 404s without a run
+    content = exports.to_xlsx(allocation, trace=details.trace, notes_sv=details.notes_in("sv"))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(allocation, "xlsx")}"'
     return response

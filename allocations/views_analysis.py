@@ -271,8 +271,8 @@ def compare(request: HttpRequest) -> HttpResponse:
             "total_difference": sum(ds_totals.values()) - sum(alf_totals.values()) if alf and ds else None,
             "guns": guns,
             "paying": paying,
-            "alf_notes": (alf.notes_sv if _swedish() else (alf.result or {}).get("notes", [])) if alf else [],
-            "ds_notes": (ds.notes_sv if _swedish() else (ds.result or {}).get("notes", [])) if ds else [],
+            "alf_notes": alf.notes_in("sv" if _swedish() else "en") if alf else [],
+            "ds_notes": ds.notes_in("sv" if _swedish() else "en") if ds else [],
             "unavailable": [
                 (MODEL_LABELS[model], unavailable_text((run.input_meta or {}).get("research")))
                 for model, run in sorted(runs.items())

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from alfadmin.kernel.writes import SYSTEM
 from alfrules.errors import ScenarioError
-from alfrules.scenario import ENGINE_VERSION, compute_scenario, scenario_hash
+from alfrules.scenario import ENGINE_VERSION, compute_output, scenario_hash
 
 from .. import locks
 from ..inputs import Gathered, gather_year
@@ -165,14 +165,15 @@ def input_hash(inputs: Gathered | AllocationRun) -> str:
     return scenario_hash({"scenario": inputs.scenario, "meta": inputs.meta})
 
 
-def compute(scenario: dict[str, Any]) -> tuple[dict[str, Any], list[Any], list[str]]:
-    """Run the engine on a stored snapshot: (output without trace, trace, notes in Swedish).
+def compute(scenario: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+    """Run the engine once on a stored snapshot: (output without trace, trace), both free of
+    language (notes and steps are codes with parameters); pages, exports and the API render
+    them in the reader's language when they show them.
 
     Raises ScenarioError for inputs the engine rejects."""
-    output: dict[str, Any] = compute_scenario(copy.deepcopy(scenario), lang="en")
+    output: dict[str, Any] = compute_output(copy.deepcopy(scenario))
     trace = output.pop("trace")
-    notes_sv: Any = compute_scenario(copy.deepcopy(scenario), lang="sv")["notes"] if output.get("notes") else []
-    return output, trace, notes_sv
+    return output, trace
 
 
 def _store_run(inputs: Gathered, *, trigger: str, actor, reason: str) -> tuple[AllocationRun, bool]:
@@ -198,14 +199,14 @@ def _store_run(inputs: Gathered, *, trigger: str, actor, reason: str) -> tuple[A
         "reason": (reason or "")[:REASON_LENGTH],
     }
     try:
-        result, trace, notes_sv = compute(inputs.scenario)
+        result, trace = compute(inputs.scenario)
     except ScenarioError as error:
         text = _error_text(error)
         failed = same_inputs.filter(status=AllocationRun.Status.FAILED, error=text).order_by("-created_at").first()
         if failed is not None:
             return failed, False
         return AllocationRun.objects.create(status=AllocationRun.Status.FAILED, error=text, **common), True
-    run = AllocationRun.objects.create(status=AllocationRun.Status.SUCCEEDED, result=result, trace=trace, notes_sv=notes_sv, **common)
+    run = AllocationRun.objects.create(status=AllocationRun.Status.SUCCEEDED, result=result, trace=trace, **common)
     AllocationLine.objects.bulk_create(lines_of(run))
     return run, True
 

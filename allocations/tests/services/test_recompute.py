@@ -13,6 +13,7 @@ from alfrules.scenario import ENGINE_VERSION
 from allocations import services, watched_inputs
 from allocations.models import AllocationLine, AllocationRun, CurrentAllocation, ImmutableError, RecomputeRequest, YearPublication
 from allocations.services.recompute import compute, input_hash
+from allocations.tests.factories import AllocationRunFactory
 from testsupport.worker import database_url
 
 pytestmark = pytest.mark.django_db
@@ -53,10 +54,9 @@ def test_a_run_stores_exactly_what_the_engine_was_given_and_reproduces_from_it(c
     assert run.status == AllocationRun.Status.SUCCEEDED
     assert run.engine_version == ENGINE_VERSION
     assert run.input_hash == input_hash(run)
-    result, trace, notes_sv = compute(run.inputs)
+    result, trace = compute(run.inputs)
     assert result == run.result
     assert trace == run.trace
-    assert notes_sv == run.notes_sv
     # Lines in integer kronor, and the research lines add up to the appropriation
     research = AllocationLine.objects.filter(run=run, part__in=["research", "guns", "undistributed"], line="total")
     assert sum(line.amount for line in research) == run.result["research"]["appropriation"]
@@ -281,3 +281,60 @@ def test_a_failure_is_tried_again_and_succeeds_once_its_cause_is_fixed(computed,
     pointer = _current(2024)
     assert pointer.failed_run is None
     assert pointer.run.input_hash == failed.input_hash and pointer.run.status == "succeeded"
+
+
+# Panel 2 has no very_high region and panel 3 no eligible one: the engine notes both.
+NOTED_SCENARIO = {
+    "year": 2024,
+    "research": {
+        "model": "alf2015",
+        "appropriation": 1_000_000,
+        "shares": {"AAA": "60", "BBB": "40"},
+        "ratings": {
+            "AAA": {"1": "good_high", "2": "good_high", "3": "inadequate"},
+            "BBB": {"1": "very_high", "2": "good_high", "3": "inadequate"},
+        },
+    },
+}
+
+
+def _stored_run(result, trace, **fields):
+    return AllocationRunFactory(status=AllocationRun.Status.SUCCEEDED, error="", inputs=NOTED_SCENARIO, result=result, trace=trace, **fields)
+
+
+def test_a_run_stores_its_notes_and_steps_as_codes_once_and_shows_them_in_either_language(computed):
+    for run in AllocationRun.objects.filter(status=AllocationRun.Status.SUCCEEDED):
+        assert all(set(note) <= {"code", "panel", "params"} for note in run.result["notes"])
+        assert all("text" not in step for step in run.trace)
+        assert run.notes_sv == []
+    run = _stored_run(*compute(NOTED_SCENARIO), engine_version=ENGINE_VERSION)
+    assert run.result["notes"][0] == {"code": "no_very_high", "panel": 2, "params": {}}
+    assert run.notes_in("en")[0] == "panel 2: warning: no region is rated very_high"
+    assert run.notes_in("sv")[0] == "panel 2: varning: ingen region har omdömet mycket hög"
+
+
+def test_a_run_stored_before_notes_were_codes_shows_the_sentences_it_stored(db):
+    run = _stored_run(
+        {"year": 2024, "notes": ["panel 2: warning: no region is rated very_high"]},
+        [{"step": "base_pool", "amount": "800000", "params": {}, "text": "Base pool: 800000 kr."}],
+        engine_version="1.1.0",
+        notes_sv=["panel 2: varning: ingen region har omdömet mycket hög"],
+    )
+    assert run.notes_in("en") == ["panel 2: warning: no region is rated very_high"]
+    assert run.notes_in("sv") == ["panel 2: varning: ingen region har omdömet mycket hög"]
+
+
+def test_the_engine_is_called_once_per_computed_model(registry, evaluation, monkeypatch):
+    from allocations.services import recompute as module
+
+    calls = []
+    real = module.compute_output
+
+    def counted(scenario, **options):
+        calls.append(scenario["year"])
+        return real(scenario, **options)
+
+    monkeypatch.setattr(module, "compute_output", counted)
+    outcome = services.allocation_year_recompute(year=2024, force=True)
+    assert sorted(outcome.created) == ["alf2015", "ds2024"]
+    assert calls == [2024, 2024]

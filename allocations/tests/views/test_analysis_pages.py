@@ -201,18 +201,18 @@ def test_the_run_page_offers_the_rerun_and_the_diff_with_its_predecessor(compute
 
 
 def test_a_rerun_that_differs_lists_each_amount(computed, login, monkeypatch):
-    from alfrules.scenario import compute_scenario
+    from alfrules.scenario import compute_output
     from allocations.analysis import reruns
 
     run = AllocationRun.objects.get(pk=run_id(2025, "alf2015"))
     code = next(iter(run.result["education"]["regions"]))
 
     def changed_engine(inputs, *, trace):  # today's engine giving one krona less to one region
-        output = compute_scenario(inputs, trace=trace)
+        output = compute_output(inputs, trace=trace)
         output["education"]["regions"][code] -= 1
         return output
 
-    monkeypatch.setattr(reruns, "compute_scenario", changed_engine)
+    monkeypatch.setattr(reruns, "compute_output", changed_engine)
     response = login("viewer").post(f"/allocations/runs/{run.pk}/rerun/", HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert 'data-matches="0"' in body

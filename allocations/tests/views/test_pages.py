@@ -314,3 +314,33 @@ def test_reopening_a_year_that_is_not_published_is_a_404(computed, login):
     # Then both look the same: the scoped list of reopenable years has neither
     assert client.get("/allocations/2024/reopen/").status_code == 404
     assert client.get("/allocations/2031/reopen/").status_code == 404
+
+
+NOTED_SCENARIO = {
+    "year": 2024,
+    "research": {
+        "model": "alf2015",
+        "appropriation": 1_000_000,
+        "shares": {"AAA": "60", "BBB": "40"},
+        "ratings": {"AAA": {"1": "good_high", "2": "good_high", "3": "inadequate"}, "BBB": {"1": "very_high", "2": "good_high", "3": "inadequate"}},
+    },
+}
+
+
+def test_the_why_page_renders_stored_note_codes_and_shows_older_runs_sentences_in_the_users_language(computed, login):
+    from allocations.services.recompute import compute
+
+    result, trace = compute(NOTED_SCENARIO)
+    coded = AllocationRunFactory(status="succeeded", error="", inputs=NOTED_SCENARIO, result=result, trace=trace)
+    old = AllocationRunFactory(
+        status="succeeded", error="", inputs=NOTED_SCENARIO, result={**result, "notes": ["an English note of 1.1.0"]},
+        notes_sv=["en svensk anmärkning från 1.1.0"], trace=[{**step, "text": "An English step of 1.1.0."} for step in trace],
+    )
+    client = login("viewer")
+    assert client.get(f"/allocations/runs/{coded.pk}/").context["notes"][0] == "panel 2: varning: ingen region har omdömet mycket hög"
+    swedish_old = client.get(f"/allocations/runs/{old.pk}/")
+    assert swedish_old.context["notes"] == ["en svensk anmärkning från 1.1.0"]
+    assert "Baspott" in swedish_old.content.decode()  # its steps' codes still render in Swedish
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert client.get(f"/allocations/runs/{coded.pk}/").context["notes"][0] == "panel 2: warning: no region is rated very_high"
+    assert client.get(f"/allocations/runs/{old.pk}/").context["notes"] == ["an English note of 1.1.0"]
