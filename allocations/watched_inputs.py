@@ -1,6 +1,6 @@
 """The fields that feed the engine, declared once, next to the gatherer that reads them.
 
-`allocations.inputs.gather_year` reads exactly these fields; `declare()` hands them to the
+`allocations.gather.gather_year` reads exactly these fields; `declare()` hands them to the
 kernel (``alfadmin.kernel.inputs``), so every service write that changes one of them requests a
 recompute of the years it affects and is refused for a published year, whichever front end
 (page, API, admin) made it. A field added to the gatherer must be added here; the test

@@ -20,7 +20,7 @@ from alfrules.risk import RatingChanges, RegionRisk, default_probabilities, rati
 from alfrules.scenario import ResearchInputs, parse_scenario
 from evaluations import selectors as evaluation_selectors
 
-from ..inputs import gather_year
+from ..gather import gather_year
 from ..labels import unavailable_text
 from ..selectors import paying_model
 

@@ -8,7 +8,7 @@ import pytest
 from alfadmin.kernel.writes import SYSTEM
 from alfadmin.models import BudgetYear, Region, StudentCount
 from alfrules.scenario import parse_scenario
-from allocations.inputs import Unavailable, canonical, gather, gather_year, plo_rate_per_hst, reference_level_in
+from allocations.gather import Unavailable, canonical, gather, gather_year, plo_rate_per_hst, reference_level_in
 
 from .conftest import ALF2015_SHARES, BASE_RATE, IN_FORCE, REFERENCE_LEVEL, research_appropriation
 
