@@ -1,4 +1,4 @@
-"""The gatherer: a year's scenario (allocation-scenario.md) built from the database.
+"""The gatherer: a year's scenario (allocation-scenario.md) read from the database.
 
 `gather_year(year=…)` reads the registry and the year's evaluation round and returns, per
 model, the scenario dict the engine is called with and the provenance of its parts. Nothing
@@ -6,20 +6,24 @@ is guessed: a part whose data is missing is left out of the scenario and the rea
 recorded (a year with no applicable evaluation round computes education only, scenario
 decision 10).
 
+It only reads: every amount it puts in the scenario that is not a stored value comes from the
+rules package (the PLO conversions from `alfrules.indexation`, the education proposals from
+`alfrules.proposals`), so the arithmetic of the money has one home.
+
 Numbers in the scenario are JSON-safe and exact: amounts as integers, fractions, shares and
 rates as decimal strings, counts as integers when whole.
 """
 
 from __future__ import annotations
 
-import decimal
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from alfadmin.models import AgreementPeriod, BudgetYear, EducationBasis, Region, ResearchShare, ShareTable, StudentCount
+from alfrules.indexation import BeforeBaseYear, MissingPlo, plo_rate_per_hst, reference_level_in
 from alfrules.proposals import EducationProposals, proposals_in_force, proposed_hst, proposed_rate
 from evaluations import selectors as evaluation_selectors
 
@@ -72,48 +76,19 @@ def _count(number: Decimal | int) -> int | str:
     return int(value) if value == value.to_integral_value() else canonical(value)
 
 
-def _exact_product(factors: Iterable[Decimal]) -> Decimal:
-    """The exact product of decimals (a terminating decimal); raises if it would be rounded."""
-    with decimal.localcontext() as context:
-        context.prec = 1000
-        context.traps[decimal.Inexact] = True
-        context.traps[decimal.Rounded] = True
-        result = Decimal(1)
-        for factor in factors:
-            result *= factor
-        return result
+def _counts(values: Mapping[str, Decimal | int]) -> dict[str, int | str]:
+    return {code: _count(value) for code, value in values.items()}
 
 
-def _plo_factors(plo: Mapping[int, Decimal], first: int, last: int) -> list[Decimal]:
-    """1 + plo_t for t = first..last (empty if first > last); raises _Missing naming absent years."""
-    missing = [t for t in range(first, last + 1) if t not in plo]
-    if missing:
-        raise _Missing(Unavailable.MISSING_PLO, missing)
-    return [Decimal(1) + plo[t] for t in range(first, last + 1)]
-
-
-def plo_rate_per_hst(*, base_rate: Decimal, base_year: int, year: int, plo: Mapping[int, Decimal]) -> Decimal:
-    """The base year's rate in `year`'s prices: base × Π(1 + plo_t), t = base+1..year, exactly (rules §3)."""
-    if year < base_year:
-        raise _Missing(Unavailable.MISSING_RATE, [year])
-    return _exact_product([Decimal(base_rate), *_plo_factors(plo, base_year + 1, year)])
-
-
-def reference_level_in(*, level: int, reference_year: int, year: int, plo: Mapping[int, Decimal]) -> int:
-    """The reference level converted from `reference_year`'s prices to `year`'s (rules §6.2).
-
-    Exact (later years multiply, earlier years divide), then rounded half up to whole kronor.
-    """
-    if year >= reference_year:
-        exact = Fraction(_exact_product(_plo_factors(plo, reference_year + 1, year))) * level
-    else:
-        exact = Fraction(level) / Fraction(_exact_product(_plo_factors(plo, year + 1, reference_year)))
-    return _half_up(exact)
-
-
-def _half_up(value: Fraction) -> int:
-    """Round half up (away from zero at .5) to an integer, exactly."""
-    return int((value * 2 + 1) // 2) if value >= 0 else -int((-value * 2 + 1) // 2)
+@contextmanager
+def _price_conversion() -> Iterator[None]:
+    """The rules' reasons a PLO conversion cannot be made, as the parts' reasons."""
+    try:
+        yield
+    except MissingPlo as error:
+        raise _Missing(Unavailable.MISSING_PLO, error.years) from None
+    except BeforeBaseYear as error:
+        raise _Missing(Unavailable.MISSING_RATE, [error.year]) from None
 
 
 def _evaluation_data(year: int, *, carry_forward: bool = False) -> dict[str, Any] | None:
@@ -171,6 +146,176 @@ def period_proposals(period: AgreementPeriod) -> EducationProposals:
     )
 
 
+@dataclass(frozen=True)
+class _YearData:
+    """Everything `gather_year` reads for one year, read once and shared by both models."""
+
+    year: int
+    budget_year: BudgetYear
+    period: AgreementPeriod
+    proposals: EducationProposals
+    in_force: list[str]
+    plo: Mapping[int, Decimal]
+    codes: list[str]
+    planned: Mapping[str, Any]  # region → planned hst after the proposals in force (None: not given)
+    shares_by_kind: Mapping[str, Mapping[str, Decimal]]
+    evaluation: dict[str, Any] | None
+
+
+def _read_year(
+    budget_year: BudgetYear,
+    *,
+    proposals: EducationProposals | None,
+    plo_assumption: Mapping[int, Decimal] | None,
+    carry_ratings_forward: bool,
+) -> _YearData:
+    year, period = budget_year.year, budget_year.period
+    proposals = period_proposals(period) if proposals is None else proposals
+    in_force = proposals_in_force(year=year, proposals=proposals)
+    codes = list(Region.objects.filter(is_active=True).order_by("code").values_list("code", flat=True))
+    return _YearData(
+        year=year,
+        budget_year=budget_year,
+        period=period,
+        proposals=proposals,
+        in_force=in_force,
+        plo={**dict(BudgetYear.objects.values_list("year", "plo_rate")), **(plo_assumption or {})},
+        codes=codes,
+        planned=_planned_hst(year=year, codes=codes, proposals=proposals, in_force=bool(in_force)),
+        shares_by_kind=_shares_by_kind(),
+        evaluation=_evaluation_data(year, carry_forward=carry_ratings_forward),
+    )
+
+
+def _planned_hst(*, year: int, codes: list[str], proposals: EducationProposals, in_force: bool) -> dict[str, Any]:
+    """Each active region's planned hst for the year; with proposals in force and every region
+    counted, as the proposals make them (`alfrules.proposals.proposed_hst`)."""
+    counts = list(StudentCount.objects.filter(year=year, region__is_active=True).values_list("region__code", "planned_hst", "actual_hst"))
+    planned: dict[str, Any] = {code: hst for code, hst, _actual in counts}
+    if in_force and set(planned) >= set(codes):
+        educated = {code: actual for code, _hst, actual in counts if actual is not None}
+        planned = dict(proposed_hst({c: planned[c] for c in codes}, year=year, proposals=proposals, educated=educated))
+    return planned
+
+
+def _shares_by_kind() -> dict[str, dict[str, Decimal]]:
+    shares: dict[str, dict[str, Decimal]] = {}
+    for kind, code, percent in ResearchShare.objects.filter(region__is_active=True).values_list("table__kind", "region__code", "percent"):
+        shares.setdefault(kind, {})[code] = percent
+    return shares
+
+
+def _education(data: _YearData) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """The education part (rules §4) and its meta; None with the reason when data is missing."""
+    budget_year = data.budget_year
+    meta: dict[str, Any] = {"basis": budget_year.education_basis}
+    if data.in_force:
+        meta["proposals"] = data.in_force
+    try:
+        hst = _counts(_per_region(data.planned, data.codes, Unavailable.MISSING_STUDENTS))
+        if budget_year.education_basis == EducationBasis.APPROPRIATION:
+            return {"appropriation": int(budget_year.education_appropriation or 0), "hst": hst}, meta
+        rate = proposed_rate(_education_rate(data, meta), year=data.year, proposals=data.proposals)
+        return {"rate_per_hst": canonical(rate), "hst": hst}, meta
+    except _Missing as error:
+        meta.update(_unavailable(error))
+        return None, meta
+
+
+def _education_rate(data: _YearData, meta: dict[str, Any]) -> Decimal:
+    """The year's rate per hst before the proposals: the budget year's, or the period's base
+    rate in the year's prices (`alfrules.indexation`); records which in `meta`."""
+    budget_year, period = data.budget_year, data.period
+    if budget_year.rate_per_hst is not None:
+        meta["rate_source"] = "budget_year"
+        return Decimal(budget_year.rate_per_hst)
+    if not period.base_rate_per_hst:
+        raise _Missing(Unavailable.MISSING_RATE, [period.price_base_year])
+    with _price_conversion():
+        rate = plo_rate_per_hst(base_rate=period.base_rate_per_hst, base_year=period.price_base_year, year=data.year, plo=data.plo)
+    meta["rate_source"] = "plo"
+    meta["price_base_year"] = period.price_base_year
+    return rate
+
+
+def _share_table(data: _YearData, model: str) -> str:
+    """The share table a model splits the year's research by (rules §5, §6.3)."""
+    if model == AllocationModel.ALF2015 or data.year < data.period.ds2024_agreement_shares_from:
+        return ShareTable.Kind.IN_FORCE
+    return ShareTable.Kind.ALF2015
+
+
+def _research(data: _YearData, model: str) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """One model's research part and its meta; None with the reason when data is missing."""
+    meta: dict[str, Any] = {}
+    try:
+        if data.evaluation is None:
+            raise _Missing(Unavailable.NO_ROUND)
+        round_ = data.evaluation["round"]
+        meta["evaluation_round"] = {"id": round_.pk, "name": str(round_)}
+        if data.evaluation["carried_forward"]:
+            meta["ratings_carried_forward"] = True
+        kind = _share_table(data, model)
+        meta["share_table"] = str(kind)
+        shares_in_table = _per_region(data.shares_by_kind.get(kind, {}), data.codes, Unavailable.MISSING_SHARES)
+        shares = {code: canonical(percent) for code, percent in shares_in_table.items()}
+        ratings = _ratings(data.evaluation["ratings"], data.codes)
+        if model == AllocationModel.ALF2015:
+            return _alf2015_research(data, shares, ratings), meta
+        research = _ds2024_research(data, data.evaluation, shares, ratings)
+        meta["reference_year"] = data.period.reference_year
+        return research, meta
+    except _Missing as error:
+        meta.update(_unavailable(error))
+        return None, meta
+
+
+def _alf2015_research(data: _YearData, shares: dict[str, str], ratings: dict[str, dict[str, str]]) -> dict[str, Any]:
+    period = data.period
+    return {
+        "model": AllocationModel.ALF2015.value,
+        "appropriation": int(data.budget_year.research_appropriation),
+        "shares": shares,
+        "params": {
+            "base_fraction": canonical(data.budget_year.effective_base_fraction),
+            "panel_weights": {str(number): canonical(weight) for number, weight in period.panel_weights.items()},
+            "guarantee": canonical(period.guarantee),
+            "cap": canonical(period.cap),
+            "max_very_high": int(period.max_very_high),
+        },
+        "ratings": ratings,
+    }
+
+
+def _ds2024_research(
+    data: _YearData, evaluation: Mapping[str, Any], shares: dict[str, str], ratings: dict[str, dict[str, str]]
+) -> dict[str, Any]:
+    period, codes = data.period, data.codes
+    students = _counts(_per_region(data.planned, codes, Unavailable.MISSING_STUDENTS))
+    plans_ok = {code: bool(v) for code, v in _per_region(evaluation["plans_ok"], codes, Unavailable.MISSING_FINDINGS).items()}
+    cited = _counts(_per_region(evaluation["highly_cited"], codes, Unavailable.MISSING_BIBLIOMETRICS))
+    with _price_conversion():
+        reference_level = reference_level_in(
+            level=period.reference_level, reference_year=period.reference_year, year=data.year, plo=data.plo
+        )
+    return {
+        "model": AllocationModel.DS2024.value,
+        "appropriation": int(data.budget_year.research_appropriation),
+        "reference_level": reference_level,
+        "guns_fraction": canonical(period.guns_fraction),
+        "quality_fraction": canonical(period.quality_fraction),
+        "increment_weights": {
+            "hst": canonical(period.increment_weight_hst),
+            "citations": canonical(period.increment_weight_citations),
+        },
+        "shares": shares,
+        "ratings": ratings,
+        "plans_ok": plans_ok,
+        "hst": students,
+        "highly_cited": cited,
+    }
+
+
 def gather_year(
     *,
     year: int,
@@ -190,113 +335,17 @@ def gather_year(
     budget_year = BudgetYear.objects.select_related("period", "period__educated_hst_region").filter(year=year).first()
     if budget_year is None:
         return None
-    period = budget_year.period
-    proposals = period_proposals(period) if proposals is None else proposals
-    in_force = proposals_in_force(year=year, proposals=proposals)
-    plo = {**dict(BudgetYear.objects.values_list("year", "plo_rate")), **(plo_assumption or {})}
-    codes = list(Region.objects.filter(is_active=True).order_by("code").values_list("code", flat=True))
-    counts = StudentCount.objects.filter(year=year, region__is_active=True).values_list("region__code", "planned_hst", "actual_hst")
-    planned: dict[str, Any] = {code: hst for code, hst, _actual in counts}
-    if in_force and set(planned) >= set(codes):
-        educated = {code: actual for code, _hst, actual in counts if actual is not None}
-        planned = dict(proposed_hst({c: planned[c] for c in codes}, year=year, proposals=proposals, educated=educated))
-    shares_by_kind: dict[str, dict[str, Decimal]] = {}
-    for kind, code, percent in ResearchShare.objects.filter(region__is_active=True).values_list("table__kind", "region__code", "percent"):
-        shares_by_kind.setdefault(kind, {})[code] = percent
-    evaluation = _evaluation_data(year, carry_forward=carry_ratings_forward)
-
-    # Education (rules §4).
-    education: dict[str, Any] | None = None
-    education_meta: dict[str, Any] = {"basis": budget_year.education_basis}
-    if in_force:
-        education_meta["proposals"] = in_force
-    try:
-        hst = {code: _count(value) for code, value in _per_region(planned, codes, Unavailable.MISSING_STUDENTS).items()}
-        if budget_year.education_basis == EducationBasis.APPROPRIATION:
-            education = {"appropriation": int(budget_year.education_appropriation or 0), "hst": hst}
-        else:
-            if budget_year.rate_per_hst is not None:
-                rate = Decimal(budget_year.rate_per_hst)
-                education_meta["rate_source"] = "budget_year"
-            else:
-                if not period.base_rate_per_hst:
-                    raise _Missing(Unavailable.MISSING_RATE, [period.price_base_year])
-                rate = plo_rate_per_hst(base_rate=period.base_rate_per_hst, base_year=period.price_base_year, year=year, plo=plo)
-                education_meta["rate_source"] = "plo"
-                education_meta["price_base_year"] = period.price_base_year
-            rate = proposed_rate(rate, year=year, proposals=proposals)
-            education = {"rate_per_hst": canonical(rate), "hst": hst}
-    except _Missing as error:
-        education_meta.update(_unavailable(error))
-
+    data = _read_year(budget_year, proposals=proposals, plo_assumption=plo_assumption, carry_ratings_forward=carry_ratings_forward)
+    education, education_meta = _education(data)
     gathered: dict[str, Gathered] = {}
     for model in MODELS:
-        research: dict[str, Any] | None = None
-        research_meta: dict[str, Any] = {}
-        try:
-            if evaluation is None:
-                raise _Missing(Unavailable.NO_ROUND)
-            round_ = evaluation["round"]
-            research_meta["evaluation_round"] = {"id": round_.pk, "name": str(round_)}
-            if evaluation["carried_forward"]:
-                research_meta["ratings_carried_forward"] = True
-            if model == AllocationModel.ALF2015:
-                kind = ShareTable.Kind.IN_FORCE
-            else:
-                kind = ShareTable.Kind.IN_FORCE if year < period.ds2024_agreement_shares_from else ShareTable.Kind.ALF2015
-            research_meta["share_table"] = str(kind)
-            shares = {
-                code: canonical(p) for code, p in _per_region(shares_by_kind.get(kind, {}), codes, Unavailable.MISSING_SHARES).items()
-            }
-            ratings = _ratings(evaluation["ratings"], codes)
-            if model == AllocationModel.ALF2015:
-                research = {
-                    "model": model,
-                    "appropriation": int(budget_year.research_appropriation),
-                    "shares": shares,
-                    "params": {
-                        "base_fraction": canonical(budget_year.effective_base_fraction),
-                        "panel_weights": {str(number): canonical(weight) for number, weight in period.panel_weights.items()},
-                        "guarantee": canonical(period.guarantee),
-                        "cap": canonical(period.cap),
-                        "max_very_high": int(period.max_very_high),
-                    },
-                    "ratings": ratings,
-                }
-            else:
-                students = {code: _count(v) for code, v in _per_region(planned, codes, Unavailable.MISSING_STUDENTS).items()}
-                plans_ok = {code: bool(v) for code, v in _per_region(evaluation["plans_ok"], codes, Unavailable.MISSING_FINDINGS).items()}
-                cited = {
-                    code: _count(v) for code, v in _per_region(evaluation["highly_cited"], codes, Unavailable.MISSING_BIBLIOMETRICS).items()
-                }
-                research = {
-                    "model": model,
-                    "appropriation": int(budget_year.research_appropriation),
-                    "reference_level": reference_level_in(
-                        level=period.reference_level, reference_year=period.reference_year, year=year, plo=plo
-                    ),
-                    "guns_fraction": canonical(period.guns_fraction),
-                    "quality_fraction": canonical(period.quality_fraction),
-                    "increment_weights": {
-                        "hst": canonical(period.increment_weight_hst),
-                        "citations": canonical(period.increment_weight_citations),
-                    },
-                    "shares": shares,
-                    "ratings": ratings,
-                    "plans_ok": plans_ok,
-                    "hst": students,
-                    "highly_cited": cited,
-                }
-                research_meta["reference_year"] = period.reference_year
-        except _Missing as error:
-            research_meta.update(_unavailable(error))
-
+        research, research_meta = _research(data, model)
         scenario: dict[str, Any] = {"year": year}
         if education is not None:
             scenario["education"] = education
         if research is not None:
             scenario["research"] = research
-        meta = {"period": period.name, "regions": codes, "education": dict(education_meta), "research": research_meta}
+        meta = {"period": data.period.name, "regions": data.codes, "education": dict(education_meta), "research": research_meta}
         gathered[model] = Gathered(year=year, model=model, scenario=scenario, meta=meta)
     return gathered
 
