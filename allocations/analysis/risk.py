@@ -2,7 +2,7 @@
 
 The year's research inputs are gathered as for the stored allocation (the latest round's
 ratings carried forward when no round covers the year yet), under the model that pays the
-year unless another is asked for. Then the engine answers two questions (`engine.risk`): every
+year unless another is asked for. Then the engine answers two questions (`alfrules.risk`): every
 single-step rating change, exactly, and a seeded Monte Carlo over rating outcomes drawn from
 per-region-and-panel probabilities — by default the frequencies of the last two rounds with
 smoothing, or the user's own.
