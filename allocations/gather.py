@@ -157,7 +157,7 @@ class _YearData:
     in_force: list[str]
     plo: Mapping[int, Decimal]
     codes: list[str]
-    planned: Mapping[str, Any]  # region → planned hst after the proposals in force (None: not given)
+    planned: Mapping[str, Any]  # region → planned hst after the proposals in force; absent: no count
     shares_by_kind: Mapping[str, Mapping[str, Decimal]]
     evaluation: dict[str, Any] | None
 
