@@ -22,7 +22,7 @@ from alfrules.errors import ScenarioError
 from alfrules.proposals import NONE as NO_PROPOSALS
 from alfrules.scenario import compute_scenario
 
-from .inputs import gather_year
+from .gather import gather_year
 from .labels import LINE_LABELS, MODEL_LABELS, RATING_LABELS
 from .models import AllocationModel
 from .services.scenarios import exact_json

@@ -28,7 +28,7 @@ from alfrules.errors import ScenarioError
 from . import explorer, exports, permissions, selectors, services
 from .analysis.differences import scenarios_difference
 from .forms import SavedScenarioForm
-from .inputs import Unavailable
+from .gather import Unavailable
 from .labels import MODEL_LABELS, unavailable_text
 from .models import SavedScenario
 from .views_analysis import difference_context

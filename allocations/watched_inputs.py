@@ -2,7 +2,7 @@
 
 This is the one place on the allocations side of the money path. Read it in this order:
 
-1. **What is watched** (``declare``). Every field `allocations.inputs.gather_year` reads is
+1. **What is watched** (``declare``). Every field `allocations.gather.gather_year` reads is
    declared to the kernel (``alfadmin.kernel.input_changes.declare_input``) with the budget
    years a change to its row affects. A field added to the gatherer must be added here; the
    test `allocations/tests/test_watched_inputs.py` walks this list and checks both behaviours.

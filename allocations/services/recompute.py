@@ -26,7 +26,7 @@ from alfrules.errors import ScenarioError
 from alfrules.scenario import ENGINE_VERSION, compute_output, scenario_hash
 
 from .. import locks
-from ..inputs import Gathered, gather_year
+from ..gather import Gathered, gather_year
 from ..models import AllocationLine, AllocationRun, CurrentAllocation, RecomputeRequest, YearPublication
 
 REASON_LENGTH = 300

@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from alfadmin import services as registry
 from alfadmin.models import BudgetYear, StudentCount
-from allocations.inputs import gather_year
+from allocations.gather import gather_year
 from allocations.models import AllocationRun, CurrentAllocation, RecomputeRequest
 from allocations.services.recompute import compute, input_hash
 from conftest import require_service

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from allocations.inputs import gather_year
+from allocations.gather import gather_year
 from allocations.models import AllocationLine, AllocationRun, CurrentAllocation, RecomputeRequest
 
 

@@ -1,14 +1,13 @@
 """The gatherer: a year's scenario from the database, exactly; nothing guessed."""
 
 from decimal import Decimal
-from fractions import Fraction
 
 import pytest
 
 from alfadmin.kernel.writes import SYSTEM
 from alfadmin.models import BudgetYear, Region, StudentCount
 from alfrules.scenario import parse_scenario
-from allocations.inputs import Unavailable, canonical, gather, gather_year, plo_rate_per_hst, reference_level_in
+from allocations.gather import Unavailable, canonical, gather, gather_year
 
 from .conftest import ALF2015_SHARES, BASE_RATE, IN_FORCE, REFERENCE_LEVEL, research_appropriation
 
@@ -34,13 +33,6 @@ def test_rate_derived_from_the_base_year_by_plo_is_exact(registry):
     assert Decimal(gathered.scenario["education"]["rate_per_hst"]) == expected
     assert gathered.scenario["education"]["rate_per_hst"] == "73197.48625"
     assert gathered.meta["education"]["rate_source"] == "plo"
-
-
-def test_plo_products_beyond_28_digits_stay_exact():
-    plo = {year: Decimal("0.015") for year in range(2016, 2032)}
-    rate = plo_rate_per_hst(base_rate=Decimal("73007"), base_year=2015, year=2031, plo=plo)
-    assert Fraction(rate) == Fraction(73007) * Fraction(1015, 1000) ** 16
-    assert len(canonical(rate).replace(".", "")) > 28
 
 
 def test_missing_plo_leaves_education_out_and_says_which_years(registry):
@@ -105,16 +97,6 @@ def test_ds2024_reference_level_is_converted_by_plo_and_rounded_half_up(registry
     # Later years multiply by PLO; the reference year is the level itself
     assert gather(year=2024, model="ds2024").scenario["research"]["reference_level"] == REFERENCE_LEVEL
     assert gather(year=2026, model="ds2024").scenario["research"]["reference_level"] == 1_030_225_000  # × 1.015²
-
-
-def test_reference_level_for_an_earlier_year_divides_exactly_then_rounds_half_up():
-    plo = {2024: Decimal("0.015")}
-    # 1 000 000 000 / 1.015 = 985 221 674.876… → 985 221 675
-    assert reference_level_in(level=1_000_000_000, reference_year=2024, year=2023, plo=plo) == 985_221_675
-    assert reference_level_in(level=203, reference_year=2024, year=2023, plo=plo) == 200  # exactly 200
-    # Half a krona rounds up, both ways: 1 / 0.4 = 2.5 → 3 and 1 × 1.5 = 1.5 → 2
-    assert reference_level_in(level=1, reference_year=2024, year=2023, plo={2024: Decimal("-0.6")}) == 3
-    assert reference_level_in(level=1, reference_year=2024, year=2025, plo={2025: Decimal("0.5")}) == 2
 
 
 def test_ds2024_uses_the_shares_in_force_until_the_switch_year_then_the_agreements(registry, evaluation):
