@@ -313,7 +313,7 @@ def test_a_change_the_model_rejects_is_explained_in_swedish():
 
     from alfrules.inputs import Rating
     from alfrules.risk import RatingChange, UndrawableRatings
-    from allocations.views_analysis import _invalid_change_text, _risk_error_text
+    from allocations.views.analysis import _invalid_change_text, _risk_error_text
 
     too_many = RatingChange("AAA", 2, Rating.GOOD_HIGH, Rating.VERY_HIGH, None, "research.ratings: panel 2 has 4 very_high regions", "research.ratings")
     with translation.override("sv"):

@@ -23,11 +23,12 @@ from alfadmin.kernel.views import require, section
 from alfrules.errors import ScenarioError
 from alfrules.explain import render_step
 
-from . import exports, permissions, selectors, services, views_analysis
-from .forms import ReopenForm, YearModelForm
-from .labels import MODEL_LABELS, unavailable_text
-from .models import AllocationModel, AllocationRun, CurrentAllocation
-from .services.recompute import compute, input_hash
+from .. import exports, permissions, selectors, services
+from ..forms import ReopenForm, YearModelForm
+from ..labels import MODEL_LABELS, unavailable_text
+from ..models import AllocationModel, AllocationRun, CurrentAllocation
+from ..services.recompute import compute, input_hash
+from .analysis import overview_links
 
 MODELS = [m.value for m in AllocationModel]
 
@@ -111,7 +112,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "is_admin": permissions.can_publish(request.user),
         "publication_history": selectors.publication_history(user=request.user, year=year) if publication else [],
         "reopen_form": ReopenForm(),
-        "analysis_links": views_analysis.overview_links(user=request.user, year=year, model=model),
+        "analysis_links": overview_links(user=request.user, year=year, model=model),
         **_live_context(request, allocation),
     }
     return render(request, "allocations/overview.html", context)

@@ -28,15 +28,15 @@ from alfrules.inputs import Rating
 from alfrules.risk import RatingChange, UndrawableRatings
 from alfrules.shapley import GROUPS
 
-from . import exports, permissions, selectors
-from .analysis.differences import Difference, runs_difference, scenarios_difference
-from .analysis.projections import Assumption, ProjectedYear, project
-from .analysis.reruns import run_rerun
-from .analysis.risk import DEFAULT_SAMPLES, MAX_SAMPLES, RiskUnavailable, year_risk
-from .forms import RATING_CODES, ProjectionForm, RiskForm
-from .labels import CAUSE_LABELS, MODEL_LABELS, RATING_LABELS, unavailable_text
-from .models import AllocationModel, AllocationRun
-from .switches import projection_request
+from .. import exports, permissions, selectors
+from ..analysis.differences import Difference, runs_difference, scenarios_difference
+from ..analysis.projections import Assumption, ProjectedYear, project
+from ..analysis.reruns import run_rerun
+from ..analysis.risk import DEFAULT_SAMPLES, MAX_SAMPLES, RiskUnavailable, year_risk
+from ..forms import RATING_CODES, ProjectionForm, RiskForm
+from ..labels import CAUSE_LABELS, MODEL_LABELS, RATING_LABELS, unavailable_text
+from ..models import AllocationModel, AllocationRun
+from ..switches import projection_request
 
 DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR = 2024, 2031
 

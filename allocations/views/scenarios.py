@@ -25,13 +25,13 @@ from alfadmin.kernel.views import require, section
 from alfadmin.models import Region
 from alfrules.errors import ScenarioError
 
-from . import explorer, exports, permissions, selectors, services
-from .analysis.differences import scenarios_difference
-from .forms import SavedScenarioForm
-from .inputs import Unavailable
-from .labels import MODEL_LABELS, unavailable_text
-from .models import SavedScenario
-from .views_analysis import difference_context
+from .. import explorer, exports, permissions, selectors, services
+from ..analysis.differences import scenarios_difference
+from ..forms import SavedScenarioForm
+from ..inputs import Unavailable
+from ..labels import MODEL_LABELS, unavailable_text
+from ..models import SavedScenario
+from .analysis import difference_context
 
 
 def _language() -> str:
