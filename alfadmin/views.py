@@ -132,7 +132,7 @@ def university_edit(request: AuthenticatedHttpRequest, code: str | None = None) 
         request,
         form=form,
         save=save,
-        template="alfadmin/edit.html",
+        template="alfadmin/record_form.html",
         context={
             "title": university.name if university else _("New university"),
             "back_url": "universities",
@@ -214,7 +214,7 @@ def budget_year_edit(request: AuthenticatedHttpRequest, year: int | None = None)
         request,
         form=form,
         save=save,
-        template="alfadmin/edit.html",
+        template="alfadmin/record_form.html",
         context={
             "title": title,
             "back_url": "budget-years",
@@ -247,7 +247,7 @@ def student_count_edit(request: AuthenticatedHttpRequest, pk: int | None = None)
         request,
         form=form,
         save=save,
-        template="alfadmin/edit.html",
+        template="alfadmin/record_form.html",
         context={
             "title": title,
             "back_url": "students",
@@ -273,7 +273,7 @@ def agreement_period_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         request,
         form=form,
         save=save,
-        template="alfadmin/edit.html",
+        template="alfadmin/record_form.html",
         context={
             "title": str(period),
             "back_url": "agreement-periods",
@@ -300,7 +300,7 @@ def share_table_edit(request: AuthenticatedHttpRequest, kind: str) -> HttpRespon
         request,
         form=form,
         save=save,
-        template="alfadmin/edit.html",
+        template="alfadmin/record_form.html",
         context={
             "title": table.name,
             "back_url": "share-tables",

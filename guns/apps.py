@@ -13,5 +13,5 @@ class GunsConfig(AppConfig):
 
         from .panel import panel_context, university_seat_context
 
-        register_panel(name="guns", template="guns/_panel.html", context=panel_context, order=50)
-        register_record_panel(model=University, name="guns", template="guns/_university_seat.html", context=university_seat_context)
+        register_panel(name="guns", template="guns/partials/panel.html", context=panel_context, order=50)
+        register_record_panel(model=University, name="guns", template="guns/partials/university_seat.html", context=university_seat_context)

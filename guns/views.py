@@ -322,7 +322,7 @@ def minutes_detail(request, pk: int):
         form = MinutesForm(instance=minutes)
     return render(
         request,
-        "guns/minutes.html",
+        "guns/meeting_minutes.html",
         _context(
             request,
             meeting=meeting,
@@ -348,7 +348,7 @@ def minutes_edit(request, pk: int):
         save=lambda f: services.minutes_update(
             actor=request.user, minutes=minutes, changes=f.changed_values(), expected_version=form_version(f)
         ),
-        template="guns/minutes.html",
+        template="guns/meeting_minutes.html",
         context=_context(request, meeting=meeting, minutes=minutes),
         success_url=reverse("guns:minutes", args=[pk]),
     )
@@ -373,7 +373,7 @@ def pot(request):
     }
     return render(
         request,
-        "guns/pot.html",
+        "guns/pot_detail.html",
         _context(
             request,
             ledger=ledger,
@@ -548,7 +548,7 @@ def annual_report(request: HttpRequest, year: int | None = None) -> HttpResponse
     data = selectors.annual_report_data(user=request.user, year=year)
     return render(
         request,
-        "guns/annual_report.html",
+        "guns/annual_report_detail.html",
         _context(
             request,
             data=data,

@@ -135,7 +135,7 @@ def projections(request: HttpRequest) -> HttpResponse:
                 "change_years": [later.year for earlier, later in zip(years, years[1:], strict=False) if later.year == earlier.year + 1],
             }
         )
-    return render(request, "allocations/analysis/projections.html", context, status=200 if years is not None else 400)
+    return render(request, "allocations/projection_list.html", context, status=200 if years is not None else 400)
 
 
 def _projection_query(form: ProjectionForm) -> str:
@@ -161,7 +161,7 @@ def projection_why(request: HttpRequest) -> HttpResponse:
     years = _project(form)
     context: dict[str, Any] = {"year": year, "form": form, "back_query": _projection_query(form), "causes": [(g, CAUSE_LABELS[g]) for g in GROUPS]}
     if years is None:
-        return render(request, "allocations/analysis/projection_why.html", context, status=400)
+        return render(request, "allocations/projection_why.html", context, status=400)
     earlier, later = years
     context.update({"earlier": earlier, "later": later, "research_increase": form.cleaned_data.get("research_increase") or 0})
     try:
@@ -170,9 +170,9 @@ def projection_why(request: HttpRequest) -> HttpResponse:
         # E.g. one of the years has no research part: the page says which and why.
         context["error"] = str(error)
         context["unavailable"] = [f"{y.year}: {unavailable_text({'unavailable': reason})}" for y in years for reason in y.unavailable.values()]
-        return render(request, "allocations/analysis/projection_why.html", context)
+        return render(request, "allocations/projection_why.html", context)
     context.update(difference_context(difference, before_label=str(year - 1), after_label=str(year)))
-    return render(request, "allocations/analysis/projection_why.html", context)
+    return render(request, "allocations/projection_why.html", context)
 
 
 @require(permissions.can_analyse_allocations)
@@ -181,7 +181,7 @@ def projections_xlsx(request: HttpRequest) -> HttpResponse:
     form = _projection_form(request)
     years = _project(form)
     if years is None:
-        return render(request, "allocations/analysis/projections.html", {"form": form, "years": None}, status=400)
+        return render(request, "allocations/projection_list.html", {"form": form, "years": None}, status=400)
     with translation.override("sv"):  # the file's text is Swedish, like the allocation export's headers
         assumptions = {y.year: [assumption_text(a) for a in y.assumptions] for y in years}
     content = exports.projections_to_xlsx(years, assumptions=assumptions)
@@ -259,7 +259,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     paying = selectors.paying_model(year=year)
     return render(
         request,
-        "allocations/analysis/compare.html",
+        "allocations/model_compare.html",
         {
             "year": year,
             "years": years,
@@ -313,9 +313,9 @@ def diff(request: HttpRequest) -> HttpResponse:
         # Not a bad request: the pages link to pairs of runs that may turn out incomparable
         # (e.g. a year without research against one with); the page says why.
         context["error"] = str(error)
-        return render(request, "allocations/analysis/diff.html", context)
+        return render(request, "allocations/run_diff.html", context)
     context.update(difference_context(difference, before_label=_("Before"), after_label=_("After")))
-    return render(request, "allocations/analysis/diff.html", context)
+    return render(request, "allocations/run_diff.html", context)
 
 
 def difference_context(difference: Difference, *, before_label: str, after_label: str) -> dict[str, Any]:
@@ -362,8 +362,8 @@ def rerun(request: HttpRequest, pk: int) -> HttpResponse:
     result = run_rerun(run=run)
     context = {"run": run, "rerun": result, "differences": result.differences[:200]}
     if request.headers.get("HX-Request"):
-        return render(request, "allocations/analysis/_rerun.html", context)
-    return render(request, "allocations/analysis/rerun.html", context)
+        return render(request, "allocations/partials/rerun_result.html", context)
+    return render(request, "allocations/run_rerun.html", context)
 
 
 # Rating risk -----------------------------------------------------------------------------------
@@ -501,8 +501,8 @@ def risk(request: HttpRequest) -> HttpResponse:
         context.update(_risk_context(form, report))
     if request.headers.get("HX-Request"):
         # htmx swaps only 2xx answers: the partial with the errors marked comes as 200.
-        return render(request, "allocations/analysis/_risk_results.html", context)
-    return render(request, "allocations/analysis/risk.html", context, status=status if not error else 400)
+        return render(request, "allocations/partials/risk_results.html", context)
+    return render(request, "allocations/year_risk.html", context, status=status if not error else 400)
 
 
 def _samples(source: Any) -> int:

@@ -129,7 +129,7 @@ def live(request: HttpRequest) -> HttpResponse:
     allocation = selectors.year_allocation(user=request.user, year=year, model=model)
     if allocation is None:
         raise Http404
-    return render(request, "allocations/partials/_live.html", _live_context(request, allocation))
+    return render(request, "allocations/partials/overview_live.html", _live_context(request, allocation))
 
 
 @section("allocations")
@@ -160,7 +160,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     }
     return render(
         request,
-        "allocations/region.html",
+        "allocations/region_detail.html",
         {
             "region": region_obj,
             "model": model,
@@ -361,4 +361,4 @@ def reopen(request: HttpRequest, year: int) -> HttpResponse:
             messages.success(request, _("%(year)s is reopened; its inputs may change again.") % {"year": year})
             return _back(year, request)
     status = 400 if request.method == "POST" else 200
-    return render(request, "allocations/reopen.html", {"form": form, "year": year, "publication": publication}, status=status)
+    return render(request, "allocations/year_reopen.html", {"form": form, "year": year, "publication": publication}, status=status)

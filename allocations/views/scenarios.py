@@ -136,7 +136,7 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
     years = selectors.budget_years(user=request.user)
     return render(
         request,
-        "allocations/scenarios/list.html",
+        "allocations/scenario_list.html",
         {
             "mine": [s for s in scenarios if s.owner_id == request.user.pk],
             "others": [s for s in scenarios if s.owner_id != request.user.pk],
@@ -167,7 +167,7 @@ def scenario_new(request: HttpRequest) -> HttpResponse:
         query["carry"] = "1"
         return redirect(f"{reverse('allocations:scenario-new')}?{query.urlencode()}")
     context = _context(request, scenario=scenario, base_year=year, start=start, meta=meta)
-    return render(request, "allocations/scenarios/explorer.html", context)
+    return render(request, "allocations/scenario_explorer.html", context)
 
 
 @section("allocations")
@@ -177,7 +177,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A saved scenario in the explorer: its URL is the link to share."""
     saved = get_object_or_404(selectors.saved_scenario_list(user=request.user), pk=pk)
     context = _context(request, scenario=saved.scenario, base_year=saved.base_year, start=explorer.Start(), saved=saved)
-    return render(request, "allocations/scenarios/explorer.html", context)
+    return render(request, "allocations/scenario_explorer.html", context)
 
 
 def _posted(request: HttpRequest) -> tuple[dict[str, Any], int | None, explorer.Start, SavedScenario | None]:
@@ -200,8 +200,8 @@ def scenario_compute(request: HttpRequest) -> HttpResponse:
     increase = request.POST.get(explorer.INCREASE, "") if errors else ""
     context = _context(request, scenario=scenario, base_year=base_year, start=start, saved=saved, errors=errors or None, increase=increase)
     if request.headers.get("HX-Request"):
-        return render(request, "allocations/scenarios/_result.html", {**context, "oob": True})
-    return render(request, "allocations/scenarios/explorer.html", context)
+        return render(request, "allocations/partials/scenario_result.html", {**context, "oob": True})
+    return render(request, "allocations/scenario_explorer.html", context)
 
 
 @require(permissions.can_compute_scenarios)
@@ -221,7 +221,7 @@ def scenario_switch(request: HttpRequest) -> HttpResponse:
     if "research" in fresh:
         scenario["research"] = fresh["research"]
     context = _context(request, scenario=scenario, base_year=base_year, start=start, saved=saved, meta=meta)
-    return render(request, "allocations/scenarios/_explorer.html", context)
+    return render(request, "allocations/partials/scenario_explorer.html", context)
 
 
 @require(permissions.can_save_scenarios)
@@ -237,7 +237,7 @@ def scenario_save(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         increase = request.POST.get(explorer.INCREASE, "")
         context = _context(request, scenario=scenario, base_year=base_year, start=start, saved=saved, form=form, errors=helper_errors, increase=increase)
-        return render(request, "allocations/scenarios/explorer.html", context, status=400)
+        return render(request, "allocations/scenario_explorer.html", context, status=400)
     if form.is_valid():
         try:
             if editing is not None:
@@ -263,7 +263,7 @@ def scenario_save(request: HttpRequest) -> HttpResponse:
                 else:
                     form.add_error(name if name in form.fields else None, texts)
             context = _context(request, scenario=scenario, base_year=base_year, start=start, saved=saved, form=form, errors=scenario_errors or None)
-            return render(request, "allocations/scenarios/explorer.html", context, status=400)
+            return render(request, "allocations/scenario_explorer.html", context, status=400)
         except ConcurrentEditError as error:
             messages.error(request, str(error))
             status = 409
@@ -271,7 +271,7 @@ def scenario_save(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The scenario is saved. Its address is the link to share."))
             return redirect("allocations:scenario", pk=result.pk)
     context = _context(request, scenario=scenario, base_year=base_year, start=start, saved=saved, form=form)
-    return render(request, "allocations/scenarios/explorer.html", context, status=status)
+    return render(request, "allocations/scenario_explorer.html", context, status=status)
 
 
 @require(permissions.can_save_scenarios)

@@ -79,7 +79,7 @@ def bibliometrics_edit(request: AuthenticatedHttpRequest, pk: int | None = None)
         request,
         form=form,
         save=save,
-        template="evaluations/edit.html",
+        template="evaluations/record_form.html",
         context={"title": title, "history_of": row, "history": row.history.select_related("history_user")[:20] if row else None},
         success_url="evaluations:bibliometrics",
     )
@@ -97,7 +97,7 @@ def co_publication_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         form=form,
         save=save,
-        template="evaluations/edit.html",
+        template="evaluations/record_form.html",
         context={"title": _("Co-publications between two regions"), "history": None},
         success_url="evaluations:bibliometrics",
     )
@@ -113,14 +113,14 @@ def bibliometrics_import(request: HttpRequest) -> HttpResponse:
     """Upload → a preview listing every row's problems; nothing is saved until confirmed."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method != "POST":
-        return render(request, "evaluations/import.html", _import_context(request, form=form))
+        return render(request, "evaluations/bibliometrics_import.html", _import_context(request, form=form))
     if not form.is_valid():
-        return render(request, "evaluations/import.html", _import_context(request, form=form), status=400)
+        return render(request, "evaluations/bibliometrics_import.html", _import_context(request, form=form), status=400)
     try:
         raw = imports.read_upload(form.cleaned_data["file"])
     except imports.ImportFileError as error:
         form.add_error("file", str(error))
-        return render(request, "evaluations/import.html", _import_context(request, form=form), status=400)
+        return render(request, "evaluations/bibliometrics_import.html", _import_context(request, form=form), status=400)
     evaluation_round = form.cleaned_data.get("evaluation_round")
     checks = imports.check_rows(raw, evaluation_round=evaluation_round)
     token = uuid.uuid4().hex

@@ -288,7 +288,7 @@ def round_grid_check(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation_round = round_or_404(request, pk)
     form = _grid_form(request, evaluation_round, request.POST)
     form.is_valid()  # only to fill cleaned_data; an invalid choice counts as not rated
-    return render(request, "evaluations/partials/_rule_check.html", {"check": _check_for(evaluation_round, form), "live": True})
+    return render(request, "evaluations/partials/rule_check.html", {"check": _check_for(evaluation_round, form), "live": True})
 
 
 @section("evaluations")

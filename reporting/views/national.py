@@ -39,7 +39,7 @@ def rule_edit(request, pk: int | None = None):
         return services.rule_update(rule=rule, data=form.cleaned_data, expected_version=form_version(form), actor=request.user)
 
     return edit_flow(
-        request, form=form, save=save, template="reporting/rule_edit.html", context={"rule": rule}, success_url=reverse("reporting:rules")
+        request, form=form, save=save, template="reporting/rule_form.html", context={"rule": rule}, success_url=reverse("reporting:rules")
     )
 
 
@@ -88,7 +88,7 @@ def comparison(request):
     }
     return render(
         request,
-        "reporting/comparison.html",
+        "reporting/report_comparison.html",
         {
             "data": data,
             "table": table,
@@ -176,7 +176,7 @@ def field_edit(request, year: int, pk: int | None = None):
             messages.error(request, str(error))
             form = FieldForm(instance=form_field, definition=definition)
             context = {"definition": definition, "form_field": form_field, "form": form}
-            return render(request, "reporting/field_edit.html", context, status=409)
+            return render(request, "reporting/field_form.html", context, status=409)
         messages.success(request, _("The field was removed."))
         return redirect(success_url)
     form = FieldForm(request.POST or None, instance=form_field, definition=definition)
@@ -191,7 +191,7 @@ def field_edit(request, year: int, pk: int | None = None):
         request,
         form=form,
         save=save,
-        template="reporting/field_edit.html",
+        template="reporting/field_form.html",
         context={"definition": definition, "form_field": form_field},
         success_url=success_url,
     )

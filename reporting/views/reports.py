@@ -291,7 +291,7 @@ def report_check(request, pk: int):
     values = {c: v.value for c, v in stored.items()} | values
     comments = {c: v.comment for c, v in stored.items()} | comments
     outcome = check(fields=list(report.definition.fields.all()), values=values, comments=comments, rules=rules_for(report.definition.year))
-    return render(request, "reporting/partials/_findings.html", {"outcome": outcome})
+    return render(request, "reporting/partials/findings.html", {"outcome": outcome})
 
 
 @require(permissions.can_view_reports)
@@ -372,7 +372,7 @@ def report_upload(request, pk: int):
         preview = _applied_preview(request, report)
         if preview is None:
             messages.error(request, _("This preview is not valid (expired or not yours): upload the workbook again."))
-            return render(request, "reporting/upload.html", {"report": report, "form": UploadForm()}, status=400)
+            return render(request, "reporting/report_upload.html", {"report": report, "form": UploadForm()}, status=400)
         try:
             services.report_update(
                 report=report,
@@ -384,7 +384,7 @@ def report_upload(request, pk: int):
         except (ValidationError, ConcurrentEditError, LockedError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
             status = 400 if isinstance(error, ValidationError) else 409
-            return render(request, "reporting/upload.html", {"report": report, "form": UploadForm()}, status=status)
+            return render(request, "reporting/report_upload.html", {"report": report, "form": UploadForm()}, status=status)
         messages.success(request, _("The workbook's values were saved."))
         return redirect("reporting:report", pk=report.pk)
     if request.method == "POST" and form.is_valid():
@@ -398,7 +398,7 @@ def report_upload(request, pk: int):
                 form.add_error("file", refusal)
             else:
                 return _preview(request, report, upload)
-    return render(request, "reporting/upload.html", {"report": report, "form": form}, status=400 if request.method == "POST" else 200)
+    return render(request, "reporting/report_upload.html", {"report": report, "form": form}, status=400 if request.method == "POST" else 200)
 
 
 def _preview(request, report: Report, upload: xlsx.Upload):
@@ -409,10 +409,10 @@ def _preview(request, report: Report, upload: xlsx.Upload):
     except ValidationError as error:
         problems = [f"{code}: {problem}" for code, found in error.message_dict.items() for problem in found]
         context = {"report": report, "form": UploadForm(), "problems": problems}
-        return render(request, "reporting/upload.html", context, status=400)
+        return render(request, "reporting/report_upload.html", context, status=400)
     except LockedError as error:
         messages.error(request, str(error))
-        return render(request, "reporting/upload.html", {"report": report, "form": UploadForm()}, status=409)
+        return render(request, "reporting/report_upload.html", {"report": report, "form": UploadForm()}, status=409)
     stored = {v.code: v for v in report.values.all()}
     after = {c: v.value for c, v in stored.items()} | {c.code: c.after for c in changes}
     after_comments = {c: v.comment for c, v in stored.items()} | {c.code: c.comment_after for c in changes}
