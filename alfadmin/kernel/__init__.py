@@ -38,8 +38,8 @@ Public helpers (import them from their modules):
   ``inputs_changed`` signal; the history helpers send it, inside the writer's transaction, for
   every write that changes a declared field. A receiver may refuse the change by raising (a
   published year: ``LockedError``), which rolls the whole write back.
-- ``alfadmin.kernel.dashboard`` / ``alfadmin.kernel.record_panels`` — panels the apps contribute
-  (``register_panel`` for the landing page, ``register_record_panel`` for a registry record's
+- ``alfadmin.kernel.dashboard`` / ``alfadmin.kernel.record_cards`` — cards the apps contribute
+  (``register_card`` for the landing page, ``register_record_card`` for a registry record's
   page such as a university's), so the project shows app data without importing the apps.
 - ``alfadmin.kernel.views`` — the page toolkit: ``require`` (sign-in plus a permission
   predicate), ``section`` (the navigation entry), ``edit_flow`` (form → service → messages,

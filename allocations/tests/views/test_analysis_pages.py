@@ -347,14 +347,14 @@ def test_query_counts_stay_constant_as_runs_grow(computed, login, users, path, l
 def test_the_landing_chart_shows_education_paid_or_projected_in_every_year(computed, login, django_assert_max_num_queries):
     # 2026– are priced by rate (no education appropriation): education is the run's total.
     client = login("viewer")
-    with django_assert_max_num_queries(24):  # the landing page with every app's panel (allocation, trend, GUNS, reports)
+    with django_assert_max_num_queries(24):  # the landing page with every app's card (allocation, trend, GUNS, reports)
         response = client.get("/")
     body = response.content.decode()
-    assert 'data-testid="trend-panel"' in body
+    assert 'data-testid="trend-card"' in body
     assert body.count('id="appropriation-chart"') == 1  # the registry's fallback chart is not shown too
-    panel = next(p for p in response.context["panels"] if p.name == "appropriation_trend")
-    chart = panel.context["chart"]
-    by_year = {t.year: t for t in panel.context["trend"]}
+    card = next(c for c in response.context["cards"] if c.name == "appropriation_trend")
+    chart = card.context["chart"]
+    by_year = {t.year: t for t in card.context["trend"]}
     for year in (2026, 2028):
         assert BudgetYear.objects.get(year=year).education_appropriation is None
         run = AllocationRun.objects.get(pk=run_id(year, BudgetYear.objects.get(year=year).period.research_model))
@@ -364,12 +364,12 @@ def test_the_landing_chart_shows_education_paid_or_projected_in_every_year(compu
     assert chart["datasets"][0]["data"][index] == BudgetYear.objects.get(year=2024).education_appropriation
 
 
-def test_the_landing_page_falls_back_to_the_registry_chart_without_the_panel(computed, login, monkeypatch):
+def test_the_landing_page_falls_back_to_the_registry_chart_without_the_card(computed, login, monkeypatch):
     from alfadmin.kernel import dashboard
 
-    monkeypatch.setattr(dashboard, "_panels", {k: v for k, v in dashboard._panels.items() if k != "appropriation_trend"})
+    monkeypatch.setattr(dashboard, "_cards", {k: v for k, v in dashboard._cards.items() if k != "appropriation_trend"})
     body = login("viewer").get("/").content.decode()
-    assert 'data-testid="trend-panel"' not in body
+    assert 'data-testid="trend-card"' not in body
     assert 'data-chart="appropriations"' in body
 
 

@@ -302,7 +302,7 @@ def test_the_landing_page_summarises_the_years_allocation(computed, login, djang
     year = timezone.localdate().year
     shown = year if BudgetYear.objects.filter(year=year).exists() else BudgetYear.objects.order_by("-year").first().year
     client = login("viewer")
-    with django_assert_max_num_queries(24):  # every app's panel: allocation (with its paying model), trend, GUNS, reports
+    with django_assert_max_num_queries(24):  # every app's card: allocation (with its paying model), trend, GUNS, reports
         content = client.get("/").content.decode()
     assert 'data-testid="overview-allocation-status"' in content
     assert f'href="/allocations/?year={shown}"' in content

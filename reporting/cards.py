@@ -1,4 +1,4 @@
-"""The landing page's panel: this year's reports and one click to the national comparison."""
+"""The landing page's card: this year's reports and one click to the national comparison."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from . import selectors
 
 
-def panel(request: Any, year: int) -> dict[str, Any] | None:
+def landing_card_context(request: Any, year: int) -> dict[str, Any] | None:
     if not request.user.is_authenticated:
         return None
     statuses = selectors.year_status(user=request.user)

@@ -1,4 +1,4 @@
-"""GUNS's panels on project pages: the landing page (the pot this year, the next meeting) and a
+"""GUNS's cards on project pages: the landing page (the pot this year, the next meeting) and a
 university's page (its GUNS seat), registered in GunsConfig.ready()."""
 
 from typing import Any
@@ -11,7 +11,7 @@ from . import permissions, selectors
 from .models import Side
 
 
-def panel_context(request: HttpRequest, year: int) -> dict[str, Any] | None:
+def landing_card_context(request: HttpRequest, year: int) -> dict[str, Any] | None:
     if not permissions.can_view_guns(request.user):
         return None
     return {
