@@ -21,7 +21,7 @@ from alfadmin.kernel.views import conflict_rows, edit_flow, form_version, requir
 from alfadmin.selectors import region_list
 from evaluations import selectors as evaluations_selectors
 
-from . import permissions, selectors, services, xlsx
+from . import exports, permissions, selectors, services
 from .forms import (
     AgendaItemForm,
     AnnualReportForm,
@@ -564,7 +564,7 @@ def annual_report_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     year = _agreement_year_or_404(year)
     data = selectors.annual_report_data(user=request.user, year=year)
     response = HttpResponse(
-        xlsx.annual_report_workbook(data), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        exports.annual_report_workbook(data), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="guns-annual-report-{year}.xlsx"'
     return response

@@ -1,4 +1,4 @@
-"""Registry rules, each in one function that the forms, the admin, the services and the API call."""
+"""Registry validation rules, each in one function that the forms, the admin, the services and the API call."""
 
 from __future__ import annotations
 
