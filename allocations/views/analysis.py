@@ -443,49 +443,16 @@ def risk(request: HttpRequest) -> HttpResponse:
     """Each region's research money over rating outcomes of the next round; POST (htmx) with the
     user's own probabilities recomputes the results."""
     source = request.POST if request.method == "POST" else request.GET
-    try:
-        year = int(source.get("year", ""))
-    except ValueError:
-        year = None
     years = selectors.budget_years(user=request.user)
-    if year is None:
-        year = years[-1] if years else None
-    if year not in years:
-        raise Http404
-    model = source.get("model") or None
-    if model is not None and model not in AllocationModel.values:
-        model = None
-    report = None
-    error = ""
-    regions: list[str] = []
-    increase_field = RiskForm.base_fields["research_increase"]
-    try:
-        # Read before the form (whose probability fields depend on the report): a bad amount is
-        # an error naming the field, not a silent zero.
-        increase = increase_field.clean(source.get("research_increase")) or 0
-        report = year_risk(year=year, samples=_samples(source), model=model, research_increase=increase)
-        regions = [o.region for o in report.regions]
-    except ValidationError as bad:
-        increase, error = 0, f"{increase_field.label}: {' '.join(bad.messages)}"
-    except RiskUnavailable as unavailable:
-        error = str(unavailable)
-    except ValueError as bad:
-        error = _risk_error_text(bad)
+    year, model = _risk_year_and_model(source, years)
+    report, regions, increase, error = _risk_report(source, year=year, model=model)
     data = source.copy()
     data["year"] = str(year)
     data.setdefault("samples", str(DEFAULT_SAMPLES))
     form = RiskForm(data, regions=regions)
     status = 200
     if request.method == "POST" and report is not None:
-        if form.is_valid() and form.cleaned_data["probabilities"]:
-            given = {code: {panel: {Rating(r): p for r, p in ratings.items()} for panel, ratings in panels.items()} for code, panels in form.cleaned_data["probabilities"].items()}
-            try:
-                report = year_risk(year=year, samples=form.cleaned_data["samples"] or DEFAULT_SAMPLES, model=model, probabilities=given, research_increase=increase)
-            except ValueError as bad:
-                form.add_error(None, _risk_error_text(bad))
-                status = 400
-        elif not form.is_valid():
-            status = 400
+        report, status = _risk_with_probabilities(form, report, year=year, model=model, increase=increase)
     context: dict[str, Any] = {
         "year": year,
         "years": years,
@@ -503,6 +470,59 @@ def risk(request: HttpRequest) -> HttpResponse:
         # htmx swaps only 2xx answers: the partial with the errors marked comes as 200.
         return render(request, "allocations/partials/risk_results.html", context)
     return render(request, "allocations/year_risk.html", context, status=status if not error else 400)
+
+
+def _risk_year_and_model(source: Any, years: list[int]) -> tuple[int, str | None]:
+    """The year asked for (else the latest; one not stored is a 404) and the model, if a known one."""
+    try:
+        year = int(source.get("year", ""))
+    except ValueError:
+        year = None
+    if year is None:
+        year = years[-1] if years else None
+    if year is None or year not in years:
+        raise Http404
+    model = source.get("model") or None
+    if model is not None and model not in AllocationModel.values:
+        model = None
+    return year, model
+
+
+def _risk_report(source: Any, *, year: int, model: str | None) -> tuple[Any, list[str], int, str]:
+    """The risk report with the default probabilities, its regions, the research increase and
+    the error shown instead when there is none."""
+    report = None
+    error = ""
+    regions: list[str] = []
+    increase_field = RiskForm.base_fields["research_increase"]
+    try:
+        # Read before the form (whose probability fields depend on the report): a bad amount is
+        # an error naming the field, not a silent zero.
+        increase = increase_field.clean(source.get("research_increase")) or 0
+        report = year_risk(year=year, samples=_samples(source), model=model, research_increase=increase)
+        regions = [o.region for o in report.regions]
+    except ValidationError as bad:
+        increase, error = 0, f"{increase_field.label}: {' '.join(bad.messages)}"
+    except RiskUnavailable as unavailable:
+        error = str(unavailable)
+    except ValueError as bad:
+        error = _risk_error_text(bad)
+    return report, regions, increase, error
+
+
+def _risk_with_probabilities(form: RiskForm, report: Any, *, year: int, model: str | None, increase: int) -> tuple[Any, int]:
+    """The report recomputed with the user's own probabilities, if the form gives valid ones,
+    and the status: 400 when the form or the recomputation refuses them."""
+    if form.is_valid() and form.cleaned_data["probabilities"]:
+        given = {code: {panel: {Rating(r): p for r, p in ratings.items()} for panel, ratings in panels.items()} for code, panels in form.cleaned_data["probabilities"].items()}
+        try:
+            return year_risk(year=year, samples=form.cleaned_data["samples"] or DEFAULT_SAMPLES, model=model, probabilities=given, research_increase=increase), 200
+        except ValueError as bad:
+            form.add_error(None, _risk_error_text(bad))
+            return report, 400
+    if not form.is_valid():
+        return report, 400
+    return report, 200
 
 
 def _samples(source: Any) -> int:

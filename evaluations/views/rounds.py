@@ -210,6 +210,46 @@ def _apply_grid_choices(request: HttpRequest, form: GridForm, evaluation_round: 
     form.cleaned_data["version"] = int(version)
 
 
+def _save_grid(request: AuthenticatedHttpRequest, form: GridForm, evaluation_round: EvaluationRound) -> tuple[int, dict | None]:
+    """Save the posted grid; the status to answer with (302 once saved, else the refusal's) and,
+    on a concurrent edit, the conflict table. The messages say what happened."""
+    try:
+        saved = services.round_grid_save(
+            actor=request.user,
+            evaluation_round=evaluation_round,
+            expected_version=form.cleaned_data.get("version"),
+            cells=form.cells(),
+            findings=form.findings(),
+            reason=(form.cleaned_data.get("reason") or "").strip(),
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return 400, None
+    except ConcurrentEditError as error:
+        conflict = conflict_rows(form, error, shown_input=_shown_grid_input)
+        conflicting = [row["label"] for row in conflict["rows"] if row["conflicting"]]
+        messages.error(
+            request,
+            _(
+                "Someone else saved ratings of this round after you opened it, and you changed some of the same values "
+                "(%(values)s). Nothing of yours was saved; your whole grid is kept below: choose per value, then save again."
+            )
+            % {"values": "; ".join(conflicting)},
+        )
+        return 409, conflict
+    except LockedError as error:
+        messages.error(request, str(error))
+        return 409, None
+    messages.success(request, _("The ratings of round %(name)s are saved.") % {"name": evaluation_round.name})
+    if saved.kept_theirs:
+        messages.info(
+            request,
+            _("Saved meanwhile by someone else, and kept because you did not change them: %(values)s.")
+            % {"values": "; ".join(saved.kept_theirs)},
+        )
+    return 302, None
+
+
 @section("evaluations")
 @require(permissions.can_edit_evaluations)
 def round_grid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -225,46 +265,13 @@ def round_grid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     status = 200
     conflict = None
     if request.method == "POST":
-        if form.is_valid():
-            _apply_grid_choices(request, form, evaluation_round)
-            try:
-                saved = services.round_grid_save(
-                    actor=request.user,
-                    evaluation_round=evaluation_round,
-                    expected_version=form.cleaned_data.get("version"),
-                    cells=form.cells(),
-                    findings=form.findings(),
-                    reason=(form.cleaned_data.get("reason") or "").strip(),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-                status = 400
-            except ConcurrentEditError as error:
-                conflict = conflict_rows(form, error, shown_input=_shown_grid_input)
-                conflicting = [row["label"] for row in conflict["rows"] if row["conflicting"]]
-                messages.error(
-                    request,
-                    _(
-                        "Someone else saved ratings of this round after you opened it, and you changed some of the same values "
-                        "(%(values)s). Nothing of yours was saved; your whole grid is kept below: choose per value, then save again."
-                    )
-                    % {"values": "; ".join(conflicting)},
-                )
-                status = 409
-            except LockedError as error:
-                messages.error(request, str(error))
-                status = 409
-            else:
-                messages.success(request, _("The ratings of round %(name)s are saved.") % {"name": evaluation_round.name})
-                if saved.kept_theirs:
-                    messages.info(
-                        request,
-                        _("Saved meanwhile by someone else, and kept because you did not change them: %(values)s.")
-                        % {"values": "; ".join(saved.kept_theirs)},
-                    )
-                return redirect("evaluations:round-grid", pk=pk)
-        else:
+        if not form.is_valid():
             status = 400
+        else:
+            _apply_grid_choices(request, form, evaluation_round)
+            status, conflict = _save_grid(request, form, evaluation_round)
+            if status == 302:
+                return redirect("evaluations:round-grid", pk=pk)
     return render(
         request,
         "evaluations/round_grid.html",
