@@ -19,7 +19,7 @@ from alfrules.scenario import compute_scenario
 from allocations import services
 from allocations.models import CurrentAllocation, SavedScenario
 
-from .helpers import stored_allocations, year_scenario
+from ..scenario_helpers import stored_allocations, year_scenario
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 from allocations import services
 from allocations.models import SavedScenario
 
-from .helpers import stored_allocations, year_scenario
+from ..scenario_helpers import stored_allocations, year_scenario
 
 pytestmark = pytest.mark.django_db
 
