@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 from alfrules.inputs import DEFAULT_INCREMENT_WEIGHTS, DEFAULT_PANEL_WEIGHTS
 from alfrules.predicates import DEFAULT_MAX_VERY_HIGH, DEFAULT_MIN_VERY_HIGH
 
-from . import rules
+from . import validation
 from .kernel.models import TracksLoadedValues, Versioned
 
 ZERO = Decimal("0")
@@ -284,11 +284,11 @@ class AgreementPeriod(Versioned):
         errors: dict[str, str | Promise] = {}
         if self.end_year is not None and self.start_year is not None and self.end_year < self.start_year:
             errors["end_year"] = _("The last year cannot come before the first year.")
-        # The sum rules are the engine's (allocation-rules §5.2, §5.4, §6.5), through alfadmin.rules.
+        # The sum rules are the engine's (allocation-rules §5.2, §5.4, §6.5), through alfadmin.validation.
         for rule_errors in (
-            rules.panel_weight_errors(self.panel_weights.values(), field="panel_weight_1"),
-            rules.increment_weight_errors((self.increment_weight_hst, self.increment_weight_citations), field="increment_weight_hst"),
-            rules.guarantee_errors(guarantee=self.guarantee, base_fraction=self.base_fraction, field="guarantee"),
+            validation.panel_weight_errors(self.panel_weights.values(), field="panel_weight_1"),
+            validation.increment_weight_errors((self.increment_weight_hst, self.increment_weight_citations), field="increment_weight_hst"),
+            validation.guarantee_errors(guarantee=self.guarantee, base_fraction=self.base_fraction, field="guarantee"),
         ):
             errors.update({name: messages[0] for name, messages in rule_errors.items()})
         if self.min_very_high is not None and self.max_very_high is not None and self.max_very_high < self.min_very_high:

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import permissions, rules
+from . import permissions, validation
 from .kernel.input_changes import one_input_change
 from .kernel.writes import SystemActor, record_create, record_update
 from .models import AgreementPeriod, BudgetYear, Region, ResearchShare, ShareTable, StudentCount, University, User
@@ -109,13 +109,13 @@ def share_table_update(
             errors[field] = [_("Unknown region code %(code)s.") % {"code": code}]
             continue
         try:
-            parsed[code] = rules.parse_percent(value, field=field)
+            parsed[code] = validation.parse_percent(value, field=field)
         except ValidationError as error:
             errors.update(error.message_dict)
     for code in regions.keys() - percents.keys():
         errors[f"shares.{code}"] = [_("A share is missing for region %(code)s.") % {"code": code}]
     if not errors:
-        errors.update(rules.share_sum_errors(parsed.values(), field="shares"))
+        errors.update(validation.share_sum_errors(parsed.values(), field="shares"))
     if errors:
         raise ValidationError(errors)
 

@@ -16,23 +16,23 @@ from django.utils.translation import gettext as _
 
 from alfadmin import permissions
 from alfadmin.kernel.changelog import track
-from alfadmin.kernel.dashboard import register_panel
+from alfadmin.kernel.dashboard import register_card
 
 from . import selectors
 from .models import AllocationModel, YearPublication
 
-# The landing page shows its registry-only chart of appropriations unless this panel is shown.
-TREND_PANEL = "appropriation_trend"
+# The landing page shows its registry-only chart of appropriations unless this card is shown.
+TREND_CARD = "appropriation_trend"
 
 
-def overview_panel(request: HttpRequest, year: int) -> dict[str, Any] | None:
+def allocation_card(request: HttpRequest, year: int) -> dict[str, Any] | None:
     allocation = selectors.year_allocation(user=request.user, year=year, model=AllocationModel.ALF2015)
     if allocation is None or allocation.run is None:
         return None
     return {"allocation": allocation, "year": year}
 
 
-def trend_panel(request: HttpRequest, year: int) -> dict[str, Any] | None:
+def trend_card(request: HttpRequest, year: int) -> dict[str, Any] | None:
     """The landing page's "appropriations over the years" with what is paid or projected: the
     registry's chart leaves out education wherever a year is priced by rate (no appropriation)."""
     trend = selectors.appropriation_trend(user=request.user)
@@ -66,5 +66,5 @@ def connect() -> None:
         label=lambda r: str(r.year),
         scope=lambda user: Q() if permissions.is_signed_in(user) else None,
     )
-    register_panel(name="allocation", template="allocations/partials/overview_panel.html", context=overview_panel, order=10)
-    register_panel(name=TREND_PANEL, template="allocations/partials/trend_panel.html", context=trend_panel, order=90)
+    register_card(name="allocation", template="allocations/partials/allocation_card.html", context=allocation_card, order=10)
+    register_card(name=TREND_CARD, template="allocations/partials/trend_card.html", context=trend_card, order=90)

@@ -40,8 +40,8 @@ Public helpers (import them from their modules):
   declared field reaches the answer inside the writer's transaction (one ``InputChange`` per
   service call wrapped in ``one_input_change()``). The answer may refuse the change by raising
   (a published year: ``LockedError``), which rolls the whole write back.
-- ``alfadmin.kernel.dashboard`` / ``alfadmin.kernel.record_panels`` — panels the apps contribute
-  (``register_panel`` for the landing page, ``register_record_panel`` for a registry record's
+- ``alfadmin.kernel.dashboard`` / ``alfadmin.kernel.record_cards`` — cards the apps contribute
+  (``register_card`` for the landing page, ``register_record_card`` for a registry record's
   page such as a university's), so the project shows app data without importing the apps.
 - ``alfadmin.kernel.views`` — the page toolkit: ``require`` (sign-in plus a permission
   predicate), ``section`` (the navigation entry), ``edit_flow`` (form → service → messages,

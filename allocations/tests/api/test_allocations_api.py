@@ -148,7 +148,7 @@ def test_publishing_through_the_api_follows_the_same_rules(computed, api, users)
 
 
 def test_api_query_counts_stay_constant(computed, api, users):
-    from allocations.tests.views.test_pages import _grow
+    from allocations.tests.views.test_overview import _grow
 
     client = api("viewer")
     urls = ["/api/v1/allocations/?year=2024", "/api/v1/allocation-runs/", "/api/v1/allocation-runs/?year=2024"]
