@@ -117,3 +117,20 @@ def test_quorum_parameters_changed_by_administrators(client, role_users, meeting
     # quorum, the later one is held to the new rule.
     assert 'data-quorum="no"' not in client.get(f"/guns/meetings/{earlier.pk}/").content.decode()
     assert ('data-quorum="no"' in client.get(f"/guns/meetings/{later.pk}/").content.decode()) == (status == 302)
+
+
+def test_the_landing_page_card_shows_the_pot_of_the_year(client, full_demo):
+    from alfadmin.templatetags.alf_format import kr
+    from guns import selectors
+
+    user = full_demo["guns"]
+    client.force_login(user)
+    response = client.get("/")
+    year = response.context["current"].year
+    pot = selectors.pot_year(user=user, year=year)
+    assert pot.income > 0
+    page = response.content.decode()
+    card = page[page.index('id="guns-card-heading"') :]
+    card = card[: card.index("</section>")]
+    assert f"The pot {year}" in card
+    assert f"<strong>{kr(pot.available)}</strong> of {kr(pot.income)}." in card
