@@ -133,6 +133,32 @@ def _allocate_panel(
         explanation.note("no_very_high", panel=panel.number)
 
     good_high_base = sum((bases[region] for region in good_high), Fraction(0))
+    after_guarantees = _after_guarantees(panel, good_high, good_high_base, bases, params, explanation)
+
+    # A very-high region gets no guarantee of its own: only its capped share.
+    fill = water_fill(
+        after_guarantees,
+        {region: bases[region] for region in very_high},
+        {region: panel.cap_per_base * bases[region] for region in very_high},
+    )
+    _explain_water_fill(panel, fill, bases, params, explanation)
+    amounts.update(fill.amounts)
+
+    per_base, unallocated = _good_high_per_base(panel, fill.leftover, good_high, good_high_base, bases, bool(very_high), explanation)
+    for region in good_high:
+        amounts[region] = per_base * bases[region]
+    return amounts, unallocated
+
+
+def _after_guarantees(
+    panel: Panel,
+    good_high: list[str],
+    good_high_base: Fraction,
+    bases: Mapping[str, Fraction],
+    params: Alf2015Params,
+    explanation: Explanation,
+) -> Fraction:
+    """The panel's pot less the good_high regions' guarantees (so much per krona of their base)."""
     guarantees = panel.guarantee_per_base * good_high_base
     if explanation.record_steps:
         for region in good_high:
@@ -153,42 +179,44 @@ def _allocate_panel(
         pot=panel.pot,
         guarantees=guarantees,
     )
+    return after_guarantees
 
-    # A very-high region gets no guarantee of its own: only its capped share.
-    fill = water_fill(
-        after_guarantees,
-        {region: bases[region] for region in very_high},
-        {region: panel.cap_per_base * bases[region] for region in very_high},
-    )
-    _explain_water_fill(panel, fill, bases, params, explanation)
-    amounts.update(fill.amounts)
 
-    # A good_high region's amount is so much per krona of its base: the guarantee, plus its
-    # share of what the very-high regions cannot take (§5.4 decision), when there is any.
+def _good_high_per_base(
+    panel: Panel,
+    leftover: Fraction,
+    good_high: list[str],
+    good_high_base: Fraction,
+    bases: Mapping[str, Fraction],
+    any_very_high: bool,
+    explanation: Explanation,
+) -> tuple[Fraction, Fraction]:
+    """A good_high region's amount per krona of its base, and the amount no region can get.
+
+    The amount per krona is the guarantee, plus a share of what the very-high regions cannot
+    take (§5.4 decision), when there is any.
+    """
     per_base = panel.guarantee_per_base
-    unallocated = Fraction(0)
-    if fill.leftover != 0 and good_high_base == 0:
+    if leftover == 0:
+        return per_base, Fraction(0)
+    if good_high_base == 0:
         # Decision 5: no base to split by (or no good_high region at all).
         explanation.note("leftover_undistributed", panel=panel.number)
-        unallocated = _undistributed(panel, fill.leftover, explanation)
-    elif fill.leftover != 0:
-        explanation.note("leftover_to_good_high" if very_high else "pot_to_good_high", panel=panel.number)
-        leftover_per_base = fill.leftover / good_high_base
-        per_base += leftover_per_base
-        if explanation.record_steps:
-            for region in good_high:
-                explanation.step(
-                    "leftover_to_good_high",
-                    leftover_per_base * bases[region],
-                    region=region,
-                    panel=panel.number,
-                    leftover=fill.leftover,
-                    base=bases[region],
-                    good_high_base=good_high_base,
-                )
-    for region in good_high:
-        amounts[region] = per_base * bases[region]
-    return amounts, unallocated
+        return per_base, _undistributed(panel, leftover, explanation)
+    explanation.note("leftover_to_good_high" if any_very_high else "pot_to_good_high", panel=panel.number)
+    leftover_per_base = leftover / good_high_base
+    if explanation.record_steps:
+        for region in good_high:
+            explanation.step(
+                "leftover_to_good_high",
+                leftover_per_base * bases[region],
+                region=region,
+                panel=panel.number,
+                leftover=leftover,
+                base=bases[region],
+                good_high_base=good_high_base,
+            )
+    return per_base + leftover_per_base, Fraction(0)
 
 
 def _undistributed(panel: Panel, amount: Fraction, explanation: Explanation) -> Fraction:

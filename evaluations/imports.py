@@ -160,51 +160,66 @@ def check_rows(rows: list[RawRow], *, evaluation_round: EvaluationRound | None) 
     """Every row's problems (field, message), and the parsed values of rows without problems."""
     regions = {r.code: r for r in Region.objects.filter(is_active=True)}
     checks = [RowCheck(number=row.number, values=dict(row.values)) for row in rows]
-
     for row in checks:
-        v = row.values
-        code = v["region"].upper()
-        if not code:
-            row.problems.append(("region", _("The region code is missing.")))
-        elif code not in regions:
-            row.problems.append(("region", _("Unknown region code “%(code)s”.") % {"code": v["region"]}))
-        else:
-            row.parsed["region"] = regions[code]
-        for column in YEAR_COLUMNS:
-            text = v[column]
-            if not text:
-                row.problems.append((column, _("The %(field)s is missing.") % {"field": COLUMN_LABELS[column]}))
-                continue
-            year = parse_decimal(text)
-            if year is None or year != year.to_integral_value():
-                row.problems.append((column, _("“%(value)s” is not a year.") % {"value": text}))
-            elif not 2000 <= year <= 2100:
-                row.problems.append((column, _("The year %(value)s lies outside 2000–2100.") % {"value": text}))
-            else:
-                row.parsed[column] = int(year)
-        if "period_start" in row.parsed and "period_end" in row.parsed and row.parsed["period_end"] < row.parsed["period_start"]:
-            row.problems.append(("period_end", _("The period cannot end before it starts.")))
-        for column in COUNT_COLUMNS + SHARE_COLUMNS:
-            text = v[column]
-            label = COLUMN_LABELS[column]
-            if not text:
-                row.problems.append((column, _("The %(field)s is missing.") % {"field": label}))
-                continue
-            number = parse_decimal(text, percent=column in SHARE_COLUMNS)
-            if number is None:
-                row.problems.append((column, _("“%(value)s” is not a number.") % {"value": text}))
-            elif column in SHARE_COLUMNS and not 0 <= number <= 100:
-                row.problems.append((column, _("The share %(value)s lies outside 0–100 %%.") % {"value": text}))
-            elif number < 0:
-                row.problems.append((column, _("The count %(value)s is negative.") % {"value": text}))
-            elif number != number.quantize(Decimal("0.01")):
-                row.problems.append((column, _("“%(value)s” has more than two decimals.") % {"value": text}))
-            else:
-                row.parsed[column] = number
-        if "publications" in row.parsed and "highly_cited" in row.parsed and row.parsed["highly_cited"] > row.parsed["publications"]:
-            row.problems.append(("highly_cited", _("There cannot be more highly cited publications than publications.")))
+        _check_region(row, regions)
+        _check_years(row)
+        _check_numbers(row)
+    _check_duplicates(checks, evaluation_round=evaluation_round)
+    _check_against_stored(checks, evaluation_round=evaluation_round)
+    return checks
 
-    # Duplicates within the file: the same region and period twice, or (with a round) one region twice.
+
+def _check_region(row: RowCheck, regions: dict[str, Region]) -> None:
+    code = row.values["region"].upper()
+    if not code:
+        row.problems.append(("region", _("The region code is missing.")))
+    elif code not in regions:
+        row.problems.append(("region", _("Unknown region code “%(code)s”.") % {"code": row.values["region"]}))
+    else:
+        row.parsed["region"] = regions[code]
+
+
+def _check_years(row: RowCheck) -> None:
+    for column in YEAR_COLUMNS:
+        text = row.values[column]
+        if not text:
+            row.problems.append((column, _("The %(field)s is missing.") % {"field": COLUMN_LABELS[column]}))
+            continue
+        year = parse_decimal(text)
+        if year is None or year != year.to_integral_value():
+            row.problems.append((column, _("“%(value)s” is not a year.") % {"value": text}))
+        elif not 2000 <= year <= 2100:
+            row.problems.append((column, _("The year %(value)s lies outside 2000–2100.") % {"value": text}))
+        else:
+            row.parsed[column] = int(year)
+    if "period_start" in row.parsed and "period_end" in row.parsed and row.parsed["period_end"] < row.parsed["period_start"]:
+        row.problems.append(("period_end", _("The period cannot end before it starts.")))
+
+
+def _check_numbers(row: RowCheck) -> None:
+    for column in COUNT_COLUMNS + SHARE_COLUMNS:
+        text = row.values[column]
+        label = COLUMN_LABELS[column]
+        if not text:
+            row.problems.append((column, _("The %(field)s is missing.") % {"field": label}))
+            continue
+        number = parse_decimal(text, percent=column in SHARE_COLUMNS)
+        if number is None:
+            row.problems.append((column, _("“%(value)s” is not a number.") % {"value": text}))
+        elif column in SHARE_COLUMNS and not 0 <= number <= 100:
+            row.problems.append((column, _("The share %(value)s lies outside 0–100 %%.") % {"value": text}))
+        elif number < 0:
+            row.problems.append((column, _("The count %(value)s is negative.") % {"value": text}))
+        elif number != number.quantize(Decimal("0.01")):
+            row.problems.append((column, _("“%(value)s” has more than two decimals.") % {"value": text}))
+        else:
+            row.parsed[column] = number
+    if "publications" in row.parsed and "highly_cited" in row.parsed and row.parsed["highly_cited"] > row.parsed["publications"]:
+        row.problems.append(("highly_cited", _("There cannot be more highly cited publications than publications.")))
+
+
+def _check_duplicates(checks: list[RowCheck], *, evaluation_round: EvaluationRound | None) -> None:
+    """Duplicates within the file: the same region and period twice, or (with a round) one region twice."""
     seen_period: dict[tuple, int] = {}
     seen_region: dict[str, int] = {}
     for row in checks:
@@ -234,8 +249,10 @@ def check_rows(rows: list[RawRow], *, evaluation_round: EvaluationRound | None) 
             else:
                 seen_region[region.code] = row.number
 
-    # Against the database: a row replacing figures of a finalized round, or a region that
-    # already has another period as this round's basis.
+
+def _check_against_stored(checks: list[RowCheck], *, evaluation_round: EvaluationRound | None) -> None:
+    """Against the database: a row replacing figures of a finalized round, or a region that
+    already has another period as this round's basis."""
     existing = {
         (b.region_id, b.period_start, b.period_end): b
         for b in Bibliometrics.objects.select_related("evaluation_round").filter(
@@ -269,4 +286,3 @@ def check_rows(rows: list[RawRow], *, evaluation_round: EvaluationRound | None) 
                     % {"code": p["region"].code, "period": other.period_label, "round": evaluation_round.name},
                 )
             )
-    return checks

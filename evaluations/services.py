@@ -280,14 +280,40 @@ def round_grid_save(
     findings = findings or {}
     current = lock_for_update(EvaluationRound, evaluation_round.pk)
     refuse_if_frozen(current, changed=())
-    kept_theirs: list[str] = []
+    cells, findings, kept_theirs = _grid_to_save(current, expected_version=expected_version, cells=cells, findings=findings)
+    regions = {r.code: r for r in Region.objects.filter(is_active=True)}
+    errors = _grid_errors(cells, findings, regions)
+    if errors:
+        raise ValidationError(errors)
+
+    updated = _bump_round(current, actor=actor, reason=reason or _("ratings changed"), locked=True)
+    _write_grid(updated, regions=regions, cells=cells, findings=findings, actor=actor, source=source, reason=reason)
+    updated.kept_theirs = tuple(kept_theirs)
+    return updated
+
+
+def _grid_to_save(
+    current: EvaluationRound,
+    *,
+    expected_version: int | None,
+    cells: Mapping[tuple[str, int], CellInput],
+    findings: Mapping[str, Mapping[str, Any]],
+) -> tuple[Mapping[tuple[str, int], CellInput], Mapping[str, Mapping[str, Any]], list[str]]:
+    """The cells and findings to save on the locked round, and the labels of the values others
+    saved since that stand (none when the grid is based on the current version)."""
     try:
         check_version(current, expected_version)
     except ConcurrentEditError as error:
         stored = {(r.region.code, r.panel): r for r in current.ratings.select_related("region")}
-        cells, findings, untouched = _merge_stale_grid(error, cells, findings, stored)
-        kept_theirs = [error.changed[key]["label"] for key in sorted(untouched)]
-    regions = {r.code: r for r in Region.objects.filter(is_active=True)}
+        kept_cells, kept_findings, untouched = _merge_stale_grid(error, cells, findings, stored)
+        return kept_cells, kept_findings, [error.changed[key]["label"] for key in sorted(untouched)]
+    return cells, findings, []
+
+
+def _grid_errors(
+    cells: Mapping[tuple[str, int], CellInput], findings: Mapping[str, Mapping[str, Any]], regions: Mapping[str, Region]
+) -> dict[str, list[str]]:
+    """Each cell or region of the grid that names no active region, no panel or no rating."""
     errors: dict[str, list[str]] = {}
     for (code, panel), cell in cells.items():
         if code not in regions:
@@ -299,10 +325,20 @@ def round_grid_save(
     for code in findings:
         if code not in regions:
             errors[f"findings.{code}"] = [_("Unknown region code %(code)s.") % {"code": code}]
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
-    updated = _bump_round(current, actor=actor, reason=reason or _("ratings changed"), locked=True)
+
+def _write_grid(
+    updated: EvaluationRound,
+    *,
+    regions: Mapping[str, Region],
+    cells: Mapping[tuple[str, int], CellInput],
+    findings: Mapping[str, Mapping[str, Any]],
+    actor: Actor,
+    source: str,
+    reason: str,
+) -> None:
+    """Write the grid's ratings, then its findings, each in region order (only changes write)."""
     existing = {(r.region.code, r.panel): r for r in updated.ratings.select_related("region")}
     for (code, panel), cell in sorted(cells.items()):
         _set_rating(
@@ -326,8 +362,6 @@ def round_grid_save(
             source=source,
             reason=reason,
         )
-    updated.kept_theirs = tuple(kept_theirs)
-    return updated
 
 
 @transaction.atomic

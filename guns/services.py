@@ -386,6 +386,28 @@ def decision_transition(
     if transition is None:
         raise ValidationError({"action": _("Unknown action.")})
     authorize(actor=actor, permitted=transition.allowed, row=decision)
+    current = _lock_for_transition(decision=decision, action=action, transition=transition, expected_version=expected_version)
+    changes: dict[str, Any] = {"state": transition.target}
+    if action == "schedule":
+        changes.update(_schedule(actor=actor, decision=current, meeting=meeting))
+    elif action in ("adopt", "reject"):
+        changes.update(_decide(actor=actor, decision=current, adopt=action == "adopt", consensus=consensus, votes=votes))
+    elif action == "refer_back":
+        changes["meeting"] = None
+    return record_update(
+        instance=current,
+        actor=actor,
+        permitted=transition.allowed,
+        expected_version=expected_version,
+        changes=changes,
+        reason=_(transition.reason),
+        locked=True,
+    )
+
+
+def _lock_for_transition(*, decision: Decision, action: str, transition: Transition, expected_version: int | None) -> Decision:
+    """The decision locked (first in the lock order), at the expected version, not frozen and
+    in a state the transition leaves from."""
     # A revocation or amendment locks the decision it changes too (in the kernel's fixed order),
     # so a payment against the revoked decision waits and then sees it revoked.
     rows = [(Decision, decision.pk)]
@@ -398,47 +420,46 @@ def decision_transition(
         raise ValidationError(
             {"state": _("A decision that is %(state)s cannot be moved this way.") % {"state": current.get_state_display()}}
         )
+    return current
 
-    changes: dict[str, Any] = {"state": transition.target}
-    if action == "schedule":
-        if meeting is None:
-            raise ValidationError({"meeting": _("Name the meeting.")})
-        target = _locked(Meeting, meeting.pk)
-        if target.frozen_reason():
-            raise ValidationError({"meeting": _("The minutes of this meeting are approved.")})
-        changes["meeting"] = target
-        agenda_item_add(actor=actor, meeting=target, title=current.title, decision=current)
-    elif action in ("adopt", "reject"):
-        held_at = current.meeting
-        if held_at is None:
-            raise ValidationError({"meeting": _("The decision is on no meeting's agenda.")})
-        quorum = require_quorum(held_at)
-        counted = _parse_votes(consensus=consensus, votes=votes, present=quorum.present)
-        if counted is not None and action == "adopt" and not counted.adopts:
-            raise ValidationError({"votes": _("These votes reject the motion (yes must outnumber no); it cannot be recorded as adopted.")})
-        if counted is not None and action == "reject" and counted.adopts:
-            raise ValidationError({"votes": _("These votes adopt the motion; it cannot be recorded as rejected.")})
-        if action == "adopt" and current.is_funding:
-            _check_pot(actor=actor, decision=current)
-        if action == "adopt":
-            changes["number_year"] = held_at.date.year
-            changes["number_seq"] = _next_number(held_at.date.year)
-        _lock_minutes_of(held_at)
-        changes["consensus"] = counted is None
-        if counted is not None:
-            changes.update(votes_yes=counted.yes, votes_no=counted.no, votes_abstain=counted.abstain)
-        changes["decided_at"] = timezone.now()
-    elif action == "refer_back":
-        changes["meeting"] = None
-    return record_update(
-        instance=current,
-        actor=actor,
-        permitted=transition.allowed,
-        expected_version=expected_version,
-        changes=changes,
-        reason=_(transition.reason),
-        locked=True,
-    )
+
+def _schedule(*, actor: Actor, decision: Decision, meeting: Meeting | None) -> dict[str, Any]:
+    """Put the locked decision on the agenda of a meeting whose minutes are not approved; the
+    decision's changes that record it."""
+    if meeting is None:
+        raise ValidationError({"meeting": _("Name the meeting.")})
+    target = _locked(Meeting, meeting.pk)
+    if target.frozen_reason():
+        raise ValidationError({"meeting": _("The minutes of this meeting are approved.")})
+    agenda_item_add(actor=actor, meeting=target, title=decision.title, decision=decision)
+    return {"meeting": target}
+
+
+def _decide(*, actor: Actor, decision: Decision, adopt: bool, consensus: bool | None, votes: dict[str, Any] | None) -> dict[str, Any]:
+    """The changes that adopt or reject the locked decision at its meeting: quorum, votes that
+    agree with the outcome, and for an adoption the pot (a funding decision) and the next
+    number, taking the pot year and number counter locks in the lock order, then the minutes'."""
+    held_at = decision.meeting
+    if held_at is None:
+        raise ValidationError({"meeting": _("The decision is on no meeting's agenda.")})
+    quorum = require_quorum(held_at)
+    counted = _parse_votes(consensus=consensus, votes=votes, present=quorum.present)
+    if counted is not None and adopt and not counted.adopts:
+        raise ValidationError({"votes": _("These votes reject the motion (yes must outnumber no); it cannot be recorded as adopted.")})
+    if counted is not None and not adopt and counted.adopts:
+        raise ValidationError({"votes": _("These votes adopt the motion; it cannot be recorded as rejected.")})
+    changes: dict[str, Any] = {}
+    if adopt and decision.is_funding:
+        _check_pot(actor=actor, decision=decision)
+    if adopt:
+        changes["number_year"] = held_at.date.year
+        changes["number_seq"] = _next_number(held_at.date.year)
+    _lock_minutes_of(held_at)
+    changes["consensus"] = counted is None
+    if counted is not None:
+        changes.update(votes_yes=counted.yes, votes_no=counted.no, votes_abstain=counted.abstain)
+    changes["decided_at"] = timezone.now()
+    return changes
 
 
 # --- payments ----------------------------------------------------------------------------

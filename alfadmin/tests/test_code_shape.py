@@ -20,15 +20,6 @@ PACKAGES = ("alfrules", "alfadmin", "allocations", "evaluations", "guns", "repor
 MAX_LINES = 60
 REASON = "Long because"
 
-# Long functions in modules that were being reworked elsewhere when this check came in; each
-# entry is checked to still be long, so one split without being taken off the list fails too.
-PENDING = {
-    ("alfrules/alf2015.py", "_allocate_panel"),
-    ("evaluations/imports.py", "check_rows"),
-    ("evaluations/services.py", "round_grid_save"),
-    ("guns/services.py", "decision_transition"),
-}
-
 
 def long_functions(source: str, *, limit: int = MAX_LINES) -> list[tuple[str, int]]:
     """(name, lines) of each function longer than `limit` whose docstring gives no reason."""
@@ -68,12 +59,8 @@ def test_the_checker_flags_a_long_function_and_accepts_a_reason():
 
 
 def test_no_app_function_is_over_60_lines_without_a_reason():
-    offending = sorted(_all_long() - PENDING)
+    offending = sorted(_all_long())
     assert offending == [], f"split these or say in the docstring why they are long ({REASON} …): {offending}"
-
-
-def test_every_pending_function_is_still_long():
-    assert sorted(PENDING - _all_long()) == [], "these are no longer long: take them off PENDING"
 
 
 # --- templates ---------------------------------------------------------------------------------
