@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from alfadmin.kernel.errors import LockedError
-from alfadmin.kernel.writes import SYSTEM
+from alfadmin.kernel.writes import SYSTEM, SystemActor
+from alfadmin.models import User
 from alfrules.errors import ScenarioError
 from alfrules.scenario import ENGINE_VERSION, compute_scenario, scenario_hash
 
@@ -56,7 +57,7 @@ def locked_years_message(years: list[int]) -> str:
     ) % {"years": listed}
 
 
-def recompute_request(*, years: Iterable[int], reason: str, actor=SYSTEM) -> list[RecomputeRequest]:
+def recompute_request(*, years: Iterable[int], reason: str, actor: User | SystemActor = SYSTEM) -> list[RecomputeRequest]:
     """Record, in the caller's transaction, that these years' inputs changed; enqueue on commit.
 
     Raises LockedError (naming the years) if any of them is published, so the caller's whole
@@ -66,7 +67,7 @@ def recompute_request(*, years: Iterable[int], reason: str, actor=SYSTEM) -> lis
     wanted = sorted({int(y) for y in years})
     if not wanted:
         return []
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = actor if isinstance(actor, User) else None
     with transaction.atomic():
         # Shared with other edits, exclusive against publish/reopen of the same year (locks.py).
         locks.lock_years_shared(locks.PUBLICATION, wanted)
@@ -119,7 +120,7 @@ def allocation_year_recompute(
     year: int,
     force: bool = False,
     trigger: str = AllocationRun.Trigger.CHANGE,
-    actor=SYSTEM,
+    actor: User | SystemActor = SYSTEM,
     reason: str = "",
 ) -> YearOutcome:
     """Compute one year from the database state now, under the year's lock.
@@ -143,7 +144,7 @@ def allocation_year_recompute(
 
 
 def recompute_years(
-    *, years: Iterable[int], force: bool = False, trigger: str = AllocationRun.Trigger.CHANGE, actor=SYSTEM, reason: str = ""
+    *, years: Iterable[int], force: bool = False, trigger: str = AllocationRun.Trigger.CHANGE, actor: User | SystemActor = SYSTEM, reason: str = ""
 ) -> tuple[list[YearOutcome], list[int]]:
     """Recompute each year; returns the outcomes and the years that were busy (to retry)."""
     outcomes: list[YearOutcome] = []
@@ -169,7 +170,7 @@ def recompute_pending(*, older_than: timedelta) -> tuple[list[YearOutcome], list
     return recompute_years(years=pending_years(older_than=older_than))
 
 
-def _recompute_locked(*, year: int, force: bool, trigger: str, actor, reason: str) -> YearOutcome:
+def _recompute_locked(*, year: int, force: bool, trigger: str, actor: User | SystemActor, reason: str) -> YearOutcome:
     pending = list(
         RecomputeRequest.objects.filter(year=year, processed_at__isnull=True).select_related("requested_by").order_by("requested_at", "pk")
     )
@@ -187,7 +188,7 @@ def _recompute_locked(*, year: int, force: bool, trigger: str, actor, reason: st
             outcome.action = "no_budget_year"
         else:
             if pending and trigger == AllocationRun.Trigger.CHANGE:
-                actor = pending[-1].requested_by
+                actor = pending[-1].requested_by or SYSTEM
                 reason = _summary([r.reason for r in pending])
             any_new = False
             for model, inputs in gathered.items():
@@ -229,7 +230,7 @@ def compute(scenario: dict[str, Any]) -> tuple[dict[str, Any], list[Any], list[s
     return output, trace, notes_sv
 
 
-def _store_run(inputs: Gathered, *, trigger: str, actor, reason: str) -> tuple[AllocationRun, bool]:
+def _store_run(inputs: Gathered, *, trigger: str, actor: User | SystemActor, reason: str) -> tuple[AllocationRun, bool]:
     """The run for these inputs: the successful one if they were computed before, else a new one.
 
     A failure is computed again each time (cheap, and the cause may have been fixed); only an
