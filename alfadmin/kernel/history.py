@@ -28,8 +28,8 @@ def lock_for_update(model: type[M], pk: Any) -> M:
 
 def _mark_history(instance: models.Model, *, actor: Actor, reason: str) -> None:
     # Read by simple-history when it writes the historical row.
-    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None  # type: ignore[attr-defined]
-    instance._change_reason = reason or None  # type: ignore[attr-defined]
+    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None  # type: ignore[attr-defined]  # read by django-simple-history as it writes the row
+    instance._change_reason = reason or None  # type: ignore[attr-defined]  # likewise
 
 
 def require_reason(*, changed: frozenset[str], reason: str, actor: Actor) -> None:

@@ -24,7 +24,7 @@ class ReportSerializer(serializers.ModelSerializer):
     comments = serializers.SerializerMethodField()
     # DRF's serializer metaclass pops declared fields off the class, so `Serializer.errors`
     # is not shadowed at run time; the stubs cannot know that.
-    errors = serializers.SerializerMethodField()  # type: ignore[assignment]
+    errors = serializers.SerializerMethodField()  # type: ignore[assignment]  # a field, not Serializer.errors (see above)
     warnings = serializers.SerializerMethodField()
 
     class Meta:
