@@ -46,7 +46,7 @@ def _current_runs(year: int) -> dict[str, AllocationRun]:
     return runs
 
 
-def _may_publish(actor, row) -> bool:
+def _may_publish(actor: User, row: object) -> bool:
     return permissions.can_publish(actor)
 
 
