@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 
-.PHONY: run test test-fast bench lint venv deps dev-deps messages
+.PHONY: run test test-fast bench golden lint venv deps dev-deps messages
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -37,6 +37,10 @@ test-fast: dev-deps
 
 bench: dev-deps
 	$(PY) -m bench
+
+# Regenerate the engine's golden file after bumping ENGINE_VERSION (alfrules/tests/golden).
+golden: dev-deps
+	$(PY) -m alfrules.tests.golden --write
 
 lint: dev-deps
 	$(VENV)/bin/ruff check .

@@ -12,12 +12,12 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions, rules, services
+from . import permissions, services, validation
 from .kernel.admin import HistoryAdmin
 from .kernel.errors import ConcurrentEditError, LockedError
 from .kernel.forms import reason_field
 from .kernel.history import require_reason
-from .kernel.inputs import declaration_for
+from .kernel.input_changes import declaration_for
 from .models import AgreementPeriod, BudgetYear, Region, ResearchShare, ShareTable, StudentCount, University, User
 
 
@@ -173,7 +173,7 @@ class ShareInlineFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
         percents = [f.cleaned_data.get("percent") or Decimal(0) for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        for errors in rules.share_sum_errors(percents, field="shares").values():
+        for errors in validation.share_sum_errors(percents, field="shares").values():
             raise ValidationError(errors)
 
 

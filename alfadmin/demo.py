@@ -68,6 +68,12 @@ def _sync_many(model, key: tuple[str, ...], rows: list[tuple[dict, dict]]) -> No
 
 @transaction.atomic
 def load() -> None:
+    """Load (or bring up to date) the demo registry and the demo users.
+
+    Long because it is one block per table in the order the rows depend on each other
+    (universities, regions, periods, years, share tables, students, users); split, each helper
+    would run once, only in this order, and the reader would have to hop between them.
+    """
     data = figures()
     universities = {
         u["code"]: _upsert(University, {"code": u["code"]}, {"name": u["name"], "source": u["source"]}) for u in data["universities"]

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
+from . import validation
 from .kernel.changelog import ChangeFilter, tracked_models
 from .kernel.forms import VersionedModelForm, reason_field
 from .models import AgreementPeriod, BudgetYear, Region, ShareTable, StudentCount, University, User
@@ -101,7 +101,7 @@ class ShareTableForm(forms.Form):
         cleaned = self.cleaned_data
         values = [v for k, v in cleaned.items() if k.startswith("shares.") and v is not None]
         if len(values) == len([f for f in self.fields if f.startswith("shares.")]):
-            for messages in rules.share_sum_errors(values, field="shares").values():
+            for messages in validation.share_sum_errors(values, field="shares").values():
                 raise forms.ValidationError(messages)
         return cleaned
 

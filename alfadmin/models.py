@@ -27,7 +27,7 @@ from alfrules.inputs import (
 )
 from alfrules.predicates import DEFAULT_MAX_VERY_HIGH, DEFAULT_MIN_VERY_HIGH
 
-from . import rules
+from . import validation
 from .kernel.models import TracksLoadedValues, Versioned
 
 ZERO = Decimal("0")
@@ -292,11 +292,11 @@ class AgreementPeriod(Versioned):
         errors: dict[str, str | Promise] = {}
         if self.end_year is not None and self.start_year is not None and self.end_year < self.start_year:
             errors["end_year"] = _("The last year cannot come before the first year.")
-        # The sum rules are the engine's (allocation-rules §5.2, §5.4, §6.5), through alfadmin.rules.
+        # The sum rules are the engine's (allocation-rules §5.2, §5.4, §6.5), through alfadmin.validation.
         for rule_errors in (
-            rules.panel_weight_errors(self.panel_weights.values(), field="panel_weight_1"),
-            rules.increment_weight_errors((self.increment_weight_hst, self.increment_weight_citations), field="increment_weight_hst"),
-            rules.guarantee_errors(guarantee=self.guarantee, base_fraction=self.base_fraction, field="guarantee"),
+            validation.panel_weight_errors(self.panel_weights.values(), field="panel_weight_1"),
+            validation.increment_weight_errors((self.increment_weight_hst, self.increment_weight_citations), field="increment_weight_hst"),
+            validation.guarantee_errors(guarantee=self.guarantee, base_fraction=self.base_fraction, field="guarantee"),
         ):
             errors.update({name: messages[0] for name, messages in rule_errors.items()})
         if self.min_very_high is not None and self.max_very_high is not None and self.max_very_high < self.min_very_high:
@@ -347,7 +347,7 @@ class BudgetYear(Versioned):
     converted by PLO. With `appropriation`, the education appropriation is split by students.
     """
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=rules.YEAR_VALIDATORS)
+    year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=validation.YEAR_VALIDATORS)
     period = models.ForeignKey(AgreementPeriod, on_delete=models.PROTECT, related_name="years", verbose_name=_("agreement period"))
     education_appropriation = models.BigIntegerField(
         _("education appropriation, GU-ALF (kr)"), null=True, blank=True, validators=[MinValueValidator(0)]
@@ -427,7 +427,7 @@ class StudentCount(Versioned):
     """
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="student_counts", verbose_name=_("region"))
-    year = models.PositiveSmallIntegerField(_("year"), validators=rules.YEAR_VALIDATORS)
+    year = models.PositiveSmallIntegerField(_("year"), validators=validation.YEAR_VALIDATORS)
     planned_hst = models.DecimalField(_("planned full-year students"), max_digits=9, decimal_places=1, validators=[MinValueValidator(ZERO)])
     actual_hst = models.DecimalField(
         _("actual full-year students (UKÄ)"), max_digits=9, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(ZERO)]

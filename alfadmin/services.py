@@ -1,6 +1,7 @@
 """Writes to the core registry. Every write validates, bumps the version and records history
 (who, when, before/after, why) through the kernel; a change to an allocation input requests a
-recompute through the kernel's "inputs changed" hook, and is refused for a published year.
+recompute through the kernel's input changes (``alfadmin.kernel.input_changes``), and is
+refused for a published year.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import permissions, rules
-from .kernel.inputs import collect_input_changes
+from . import permissions, validation
+from .kernel.input_changes import one_input_change
 from .kernel.writes import SystemActor, record_create, record_update
 from .models import AgreementPeriod, BudgetYear, Region, ResearchShare, ShareTable, StudentCount, University, User
 
@@ -108,17 +109,17 @@ def share_table_update(
             errors[field] = [_("Unknown region code %(code)s.") % {"code": code}]
             continue
         try:
-            parsed[code] = rules.parse_percent(value, field=field)
+            parsed[code] = validation.parse_percent(value, field=field)
         except ValidationError as error:
             errors.update(error.message_dict)
     for code in regions.keys() - percents.keys():
         errors[f"shares.{code}"] = [_("A share is missing for region %(code)s.") % {"code": code}]
     if not errors:
-        errors.update(rules.share_sum_errors(parsed.values(), field="shares"))
+        errors.update(validation.share_sum_errors(parsed.values(), field="shares"))
     if errors:
         raise ValidationError(errors)
 
-    with collect_input_changes():
+    with one_input_change():
         updated = _update(table, actor=actor, expected_version=expected_version, data={}, reason=reason)
         existing = {s.region.code: s for s in updated.shares.select_related("region")}
         for code, percent in parsed.items():

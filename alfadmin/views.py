@@ -16,8 +16,8 @@ from .celery import app as celery_app
 from .forms import AgreementPeriodForm, BudgetYearForm, ChangeLogFilterForm, ShareTableForm, StudentCountForm, UniversityForm
 from .http import AuthenticatedHttpRequest
 from .kernel import changelog
-from .kernel.dashboard import panels_for
-from .kernel.record_panels import record_panels_for
+from .kernel.dashboard import cards_for
+from .kernel.record_cards import record_cards_for
 from .kernel.views import edit_flow, form_version, require, section
 from .models import Source
 
@@ -109,7 +109,7 @@ def university_detail(request: HttpRequest, code: str) -> HttpResponse:
             "university": university,
             "region": getattr(university, "region", None),
             # What the apps keep about the university (GUNS: its seat), registered in their ready().
-            "panels": record_panels_for(request, university),
+            "cards": record_cards_for(request, university),
             "can_edit": permissions.can_edit_registry(request.user),
             "history": university.history.select_related("history_user")[:20],
         },
@@ -132,7 +132,7 @@ def university_edit(request: AuthenticatedHttpRequest, code: str | None = None) 
         request,
         form=form,
         save=save,
-        template="alfadmin/edit.html",
+        template="alfadmin/record_form.html",
         context={
             "title": university.name if university else _("New university"),
             "back_url": "universities",
@@ -214,7 +214,7 @@ def budget_year_edit(request: AuthenticatedHttpRequest, year: int | None = None)
         request,
         form=form,
         save=save,
-        template="alfadmin/edit.html",
+        template="alfadmin/record_form.html",
         context={
             "title": title,
             "back_url": "budget-years",
@@ -247,7 +247,7 @@ def student_count_edit(request: AuthenticatedHttpRequest, pk: int | None = None)
         request,
         form=form,
         save=save,
-        template="alfadmin/edit.html",
+        template="alfadmin/record_form.html",
         context={
             "title": title,
             "back_url": "students",
@@ -273,7 +273,7 @@ def agreement_period_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         request,
         form=form,
         save=save,
-        template="alfadmin/edit.html",
+        template="alfadmin/record_form.html",
         context={
             "title": str(period),
             "back_url": "agreement-periods",
@@ -300,7 +300,7 @@ def share_table_edit(request: AuthenticatedHttpRequest, kind: str) -> HttpRespon
         request,
         form=form,
         save=save,
-        template="alfadmin/edit.html",
+        template="alfadmin/record_form.html",
         context={
             "title": table.name,
             "back_url": "share-tables",
@@ -348,27 +348,27 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
-TREND_PANEL = "appropriation_trend"
+TREND_CARD = "appropriation_trend"
 
 
 @section("overview")
 @require(permissions.is_signed_in)
 def overview(request: HttpRequest) -> HttpResponse:
-    """The landing page: this year's appropriations, each app's panel, and where to go next."""
+    """The landing page: this year's appropriations, each app's card, and where to go next."""
     years = list(selectors.budget_year_list(user=request.user))
     this_year = timezone.localdate().year
     current = next((y for y in years if y.year == this_year), years[-1] if years else None)
     totals = selectors.planned_hst_totals(user=request.user)
-    panels = panels_for(request, year=current.year) if current else []
+    cards = cards_for(request, year=current.year) if current else []
     return render(
         request,
         "alfadmin/overview.html",
         {
             "current": current,
-            "panels": panels,
-            # An app may chart what is paid or projected instead (a panel of that name);
+            "cards": cards,
+            # An app may chart what is paid or projected instead (a card of that name);
             # the registry's appropriations stay the fallback.
-            "trend_from_panel": any(panel.name == TREND_PANEL for panel in panels),
+            "trend_from_card": any(card.name == TREND_CARD for card in cards),
             "planned_hst": totals.get(current.year) if current else None,
             "region_count": selectors.region_list(user=request.user).filter(is_active=True).count(),
             "chart": {

@@ -8,7 +8,7 @@ from .alf2015 import compute_alf2015
 from .ds2024 import compute_ds2024
 from .education import compute_education
 from .errors import ScenarioError
-from .explain import render_note, render_step
+from .explain import render_note, render_notes, render_output, render_step
 from .inputs import (
     Alf2015Inputs,
     Alf2015Params,
@@ -32,6 +32,7 @@ from .scenario import (
     ENGINE_VERSION,
     Scenario,
     YearResult,
+    compute_output,
     compute_scenario,
     compute_year,
     load_scenario_json,
@@ -62,12 +63,15 @@ __all__ = [
     "compute_alf2015",
     "compute_ds2024",
     "compute_education",
+    "compute_output",
     "compute_scenario",
     "compute_year",
     "largest_remainder",
     "load_scenario_json",
     "parse_scenario",
     "render_note",
+    "render_notes",
+    "render_output",
     "render_step",
     "scenario_hash",
 ]

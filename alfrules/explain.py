@@ -1,15 +1,18 @@
 """Sentences for trace steps and notes, in English and Swedish (allocation-rules.md §8).
 
-The engine stores codes and values; this catalogue turns them into text, so the Django
-layer can show a stored trace in Swedish without the engine importing Django. Every
-template may use ``{amount}``, ``{region}``, ``{panel}``, ``{line}``, ``{label}`` (region
-and line together) and the step's own ``params``.
+The engine's output holds codes and values only (``compute_output``), so one computation
+serves every language and a stored run is shown in the reader's language when it is shown.
+This catalogue turns the codes into text, pure like the rest of the rules, so the Django
+layer, the API and the ``allocate`` command render a trace without the engine importing
+Django. Rewording a sentence here changes no stored run and needs no new ``ENGINE_VERSION``.
+Every template may use ``{amount}``, ``{region}``, ``{panel}``, ``{line}``, ``{label}``
+(region and line together) and the step's own ``params``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 LANGUAGES = ("en", "sv")
@@ -219,12 +222,27 @@ _NUMBER = re.compile(r"(-?)(\d+)(?:\.(\d+))?")
 _SEPARATORS = {"en": (",", "."), "sv": ("\u00a0", ",")}  # (thousands, decimal)
 
 
+def render_output(output: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """The output document of allocation-scenario.md in ``lang`` from a language-free one
+    (``compute_output``): the notes as sentences, and each trace step with its ``text``."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    shown = dict(output)
+    if "notes" in shown:
+        shown["notes"] = render_notes(shown["notes"], lang)
+    if "trace" in shown:
+        shown["trace"] = [{**step, "text": render_step(step, lang)} for step in shown["trace"]]
+    return shown
+
+
 def render_step(step: Mapping[str, Any], lang: str) -> str:
     """The sentence for one trace step (a dict as in the output's ``trace``).
 
-    A stored step whose values no longer fit the template (stored by an earlier engine
-    version) is shown by the English ``text`` stored with it.
+    A stored step whose code or values no longer fit the catalogue (stored by an earlier
+    engine version, which kept an English ``text`` with each step) is shown by that text.
     """
+    if step["step"] not in STEP_TEXTS and "text" in step:
+        return str(step["text"])
     template = _template(STEP_TEXTS, step["step"], lang)
     values = _values(step, lang)
     region = step.get("region")
@@ -244,6 +262,12 @@ def render_step(step: Mapping[str, Any], lang: str) -> str:
 def render_note(note: Mapping[str, Any], lang: str) -> str:
     """The sentence for one note (``Note.as_dict()``)."""
     return _template(NOTE_TEXTS, note["code"], lang).format_map(_values(note, lang))
+
+
+def render_notes(notes: Sequence[Mapping[str, Any] | str], lang: str) -> list[str]:
+    """The sentences for a document's notes. A note that is already text was stored by an
+    earlier engine version, which wrote its notes as English sentences: it is shown as it is."""
+    return [note if isinstance(note, str) else render_note(note, lang) for note in notes]
 
 
 def _template(catalogue: Mapping[str, Mapping[str, str]], code: str, lang: str) -> str:

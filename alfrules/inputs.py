@@ -49,7 +49,8 @@ DEFAULT_INCREMENT_WEIGHTS: Mapping[str, Decimal] = {
 
 
 class Rating(enum.StrEnum):
-    """A region's rating in one panel (allocation-rules.md §5.3)."""
+    """A region's rating in one panel (allocation-rules.md §5.3), listed in scale order, lowest
+    first (rating risk steps along this order)."""
 
     INADEQUATE = "inadequate"
     GOOD_HIGH = "good_high"

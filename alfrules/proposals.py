@@ -13,7 +13,8 @@ not on the allocation itself, so the same engine computes the result:
   amount per hst, phased in over `rate_raise_phase_years` equal yearly steps (the regions asked
   for 25–45 %, or +16 734 kr in steps of 2 789 kr a year over 2022–2027).
 
-Exact arithmetic throughout; only the 12/11 step rounds, half up, as the memo says.
+Exact arithmetic throughout; only the 12/11 step rounds, half up (``rounding.round_half_up``),
+as the memo says.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+
+from .rounding import round_half_up
 
 TWELFTH_TERM = Fraction(12, 11)
 HUNDRED = Decimal(100)
@@ -58,10 +61,6 @@ class EducationProposals:
 NONE = EducationProposals()
 
 
-def _half_up(value: Fraction) -> int:
-    return int((value * 2 + 1) // 2)
-
-
 def _exact(value: Fraction) -> Decimal | int:
     """An exact fraction as a whole number or a terminating decimal (hst have at most a few decimals)."""
     if value.denominator == 1:
@@ -87,7 +86,7 @@ def proposed_hst(
         if value is not None:
             result[region] = Fraction(Decimal(value))
     if proposals.twelfth_term_from is not None and year >= proposals.twelfth_term_from:
-        result = {code: Fraction(_half_up(value * TWELFTH_TERM)) for code, value in result.items()}
+        result = {code: Fraction(round_half_up(value * TWELFTH_TERM)) for code, value in result.items()}
     return {code: _exact(value) for code, value in result.items()}
 
 

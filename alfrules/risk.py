@@ -1,4 +1,4 @@
-"""Rating risk: how each region's research money depends on its ratings (issue 12, item 8).
+"""Rating risk: how each region's research money depends on its ratings.
 
 Two questions for one year's research inputs (either model):
 
@@ -29,23 +29,45 @@ that are each rounded. Instead:
   lines as ``largest_remainder`` does (largest remainder first, ties by
   ``Line.tie_break_key``), and the first ``leftover`` lines get one krona more.
 
-So each outcome's amounts equal the scalar engine's to the krona, and sum exactly to the
-appropriation (with GUNS and undistributed lines); the tests check this against the scalar
-engine on generated inputs and samples of outcomes, for both models.
+One definition of each rule. What can be taken from the scalar engine is: the rating scale
+(``Rating``, in scale order), the pools and pots (``alf2015_pools``), the ds2024 lines
+(``ds2024_exact_lines``), the very-high limit (``predicates.very_high_count_allowed``) and
+the quality condition (``predicates.keeps_quality_amount``), both tabulated over every value
+they can take and looked up per outcome, the tie-break (``Line.tie_break_key``) and which
+lines make a region's total (read off the results' own ``total``). Two things are restated
+in vectorised form because the scalar functions work one allocation at a time: the alf2015
+panel split (``_alf2015_line_states``, of ``alf2015._allocate_panel``) and the
+largest-remainder rounding (``_round_outcomes``, of ``rounding.largest_remainder``). Their
+equality with the scalar engine is not argued but proved by test:
+``alfrules/tests/test_risk.py::test_vectorised_amounts_equal_the_scalar_engine_on_every_outcome``
+compares every region's amount in every drawn outcome with the scalar engine, over generated
+inputs of both models (any regions, shares, parameters and ratings a scenario may hold), and
+``test_every_rating_outcome_of_two_regions_equals_the_scalar_engine`` does so for every
+outcome there is. Each outcome's amounts sum exactly to the appropriation (with GUNS and
+undistributed lines).
 
 Invalid outcomes. alf2015 allows at most ``max_very_high`` very-high regions per panel and
 the scalar engine rejects more as invalid input (``ScenarioError``). The draw therefore
 redraws the panel columns that break the limit until they do not (rejection sampling: the
 outcomes follow the given probabilities conditioned on being valid input), and reports how
 many columns it redrew. ds2024 has no limit.
+
+Probabilities. One region's three chances in one panel must sum to 1 within
+``PROBABILITY_TOLERANCE`` (``probabilities_sum_to_one``): the one rule the risk page, the API
+and the engine check. The page and the API scale what they are given to sum to 1
+(``probabilities_scaled_to_one``) before they call the engine.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from fractions import Fraction
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -53,19 +75,36 @@ import numpy.typing as npt
 from .alf2015 import alf2015_pools
 from .ds2024 import ds2024_exact_lines
 from .errors import ScenarioError
+from .exact import exact_sum
 from .inputs import PANELS, Alf2015Inputs, Ds2024Inputs, Rating
+from .predicates import keeps_quality_amount, very_high_count_allowed
+from .results import Alf2015RegionLines, Ds2024RegionLines
 from .rounding import Line
 from .scenario import ResearchInputs, compute_research
 from .trace import Explanation
 
-# The rating scale in order; a drawn outcome holds each rating as its index here.
-SCALE: tuple[Rating, ...] = (Rating.INADEQUATE, Rating.GOOD_HIGH, Rating.VERY_HIGH)
+# The rating scale in order (``Rating`` lists it so); a drawn outcome holds each rating as
+# its index here.
+SCALE: tuple[Rating, ...] = tuple(Rating)
 DEFAULT_SMOOTHING = 0.5
-# Lines that make up a region's research total (as ``Alf2015RegionLines.total`` and
-# ``Ds2024RegionLines.total``: a forfeited quality amount is GUNS' money, not the region's).
+
+PROBABILITY_TOLERANCE: Final = Decimal("0.0005")
+"""How far from 1 one region's three chances in one panel may sum. The risk page shows and
+takes them to four decimals (1/7 is 0.1429, and 0.1429 + 0.1429 + 0.7143 = 1.0001): three such
+roundings are off by at most 0.00015, while a mistyped digit is off by 0.001 or more."""
+
+
+def _lines_in_total(lines: type[Alf2015RegionLines | Ds2024RegionLines]) -> frozenset[str]:
+    """The lines a region's ``total`` adds up, read off the results' own ``total`` (each
+    line in turn one krona, the others none): a forfeited ds2024 quality amount is GUNS'
+    money, not the region's."""
+    names = [line.name for line in dataclasses.fields(lines)]
+    return frozenset(name for name in names if lines(**{other: int(other == name) for other in names}).total == 1)
+
+
 _TOTAL_LINES: Mapping[type, frozenset[str]] = {
-    Alf2015Inputs: frozenset({"base", "panel_1", "panel_2", "panel_3"}),
-    Ds2024Inputs: frozenset({"base", "quality", "increment_hst", "increment_citations"}),
+    Alf2015Inputs: _lines_in_total(Alf2015RegionLines),
+    Ds2024Inputs: _lines_in_total(Ds2024RegionLines),
 }
 # Rejection sampling gives up after this many rounds of redrawing: the probabilities then
 # make a valid outcome too unlikely to be a useful model.
@@ -211,9 +250,8 @@ def draw_ratings(
     redrawn = 0
     if max_very_high is None:
         return codes, redrawn
-    very_high = SCALE.index(Rating.VERY_HIGH)
     for _ in range(_MAX_REDRAW_ROUNDS):
-        outcome, panel = np.nonzero((codes == very_high).sum(axis=1) > max_very_high)
+        outcome, panel = np.nonzero(_over_very_high_limit(codes, max_very_high))
         if len(outcome) == 0:
             return codes, redrawn
         redrawn += len(outcome)
@@ -221,6 +259,17 @@ def draw_ratings(
         uniform = rng.random((len(outcome), len(regions)))
         codes[outcome, :, panel] = _draw(uniform, cumulative[:, panel, :].transpose(1, 0, 2))
     raise UndrawableRatings(max_very_high)
+
+
+def _over_very_high_limit(codes: Codes, max_very_high: int) -> npt.NDArray[np.bool_]:
+    """Which panel columns, shape (outcomes, panels), the scalar engine rejects for holding
+    more very-high regions than alf2015 allows: ``very_high_count_allowed`` (as the engine's
+    input check calls it) for every count a column can have, looked up per column."""
+    counts = (codes == SCALE.index(Rating.VERY_HIGH)).sum(axis=1)
+    regions = codes.shape[1]
+    allowed = np.array([very_high_count_allowed(count, min_very_high=None, max_very_high=max_very_high) for count in range(regions + 1)])
+    over: npt.NDArray[np.bool_] = ~allowed[counts]
+    return over
 
 
 class UndrawableRatings(ValueError):
@@ -279,7 +328,9 @@ def _alf2015_line_states(inputs: Alf2015Inputs, codes: Codes, regions: Sequence[
     """alf2015 lines for every outcome: a panel's lines depend on its column of ratings only,
     so they are computed once per distinct column, all columns of a panel at once.
 
-    Vectorised form of ``alf2015._allocate_panel`` (§5.3-5.4), in integers scaled by the
+    A vectorised re-statement of ``alf2015._allocate_panel`` (§5.3-5.4), kept because that
+    function splits one column at a time; equal to it by test (the module docstring names
+    the tests that prove it), not by construction. In integers scaled by the
     common denominator of the panel's pot, bases, guarantees and caps. Caps are the same
     fraction of every base, so the water-fill takes one round: a very-high region's share
     ``after × base / W_V`` exceeds its cap ``κ × base`` exactly when ``after > κ × W_V``,
@@ -287,8 +338,7 @@ def _alf2015_line_states(inputs: Alf2015Inputs, codes: Codes, regions: Sequence[
     either way) and ``after − κ × W_V`` is left over, else nothing is. What is left goes to
     good_high regions by base, or is undistributed when their bases sum to 0.
     """
-    very_high = (codes == SCALE.index(Rating.VERY_HIGH)).sum(axis=1)  # (outcomes, panels)
-    if (very_high > inputs.params.max_very_high).any():
+    if _over_very_high_limit(codes, inputs.params.max_very_high).any():
         # The scalar engine rejects these ratings (ScenarioError); draw_ratings redraws them.
         raise ValueError(f"an outcome has more than {inputs.params.max_very_high} very_high regions in a panel")
     pools = alf2015_pools(inputs, Explanation(record_steps=False))
@@ -339,9 +389,7 @@ def _ds2024_line_states(inputs: Ds2024Inputs, codes: Codes, regions: Sequence[st
     keeping = replace(inputs, plans_ok=dict.fromkeys(regions, True), ratings={r: dict.fromkeys(PANELS, Rating.GOOD_HIGH) for r in regions})
     forfeiting = replace(inputs, plans_ok=dict.fromkeys(regions, False))
     forfeited_lines, kept_lines = ds2024_exact_lines(forfeiting, explanation), ds2024_exact_lines(keeping, explanation)
-    inadequate = SCALE.index(Rating.INADEQUATE)
-    plans_ok = np.array([inputs.plans_ok[region] for region in regions])
-    keeps = (plans_ok[None, :] & (codes != inadequate).all(axis=2)).astype(np.intp)  # (outcomes, regions)
+    keeps = _keeps_quality_amount(codes, [inputs.plans_ok[region] for region in regions])  # (outcomes, regions)
     index = {region: i for i, region in enumerate(regions)}
     lines = []
     for line, forfeited in forfeited_lines.items():
@@ -352,8 +400,29 @@ def _ds2024_line_states(inputs: Ds2024Inputs, codes: Codes, regions: Sequence[st
     return lines
 
 
+def _keeps_quality_amount(codes: Codes, plans_ok: Sequence[bool]) -> npt.NDArray[np.intp]:
+    """Whether each region keeps its quality amount in each outcome (1) or forfeits it (0),
+    shape (outcomes, regions): ``keeps_quality_amount`` (as ``ds2024`` calls it) for both
+    findings and every pattern of a region's ratings in the panels, looked up per outcome."""
+    # Patterns in ``itertools.product`` order: the first panel's rating is the most significant digit.
+    patterns = list(itertools.product(range(len(SCALE)), repeat=len(PANELS)))
+    table = np.array(
+        [[keeps_quality_amount(findings_ok=ok, ratings=(SCALE[code] for code in pattern)) for pattern in patterns] for ok in (False, True)],
+        dtype=np.intp,
+    )
+    place_values = len(SCALE) ** np.arange(len(PANELS) - 1, -1, -1, dtype=np.intp)
+    pattern = codes.astype(np.intp) @ place_values  # (outcomes, regions)
+    findings = np.array(plans_ok, dtype=np.intp)[None, :]
+    keeps: npt.NDArray[np.intp] = table[findings, pattern]
+    return keeps
+
+
 def _round_outcomes(lines: Sequence[_LineStates], total: int, outcomes: int) -> Kronor:
-    """``largest_remainder`` for every outcome at once; ``lines`` in tie-break order.
+    """``largest_remainder`` for every outcome at once; ``lines`` in tie-break order
+    (sorted by ``Line.tie_break_key``, the scalar rule's own key).
+
+    A vectorised re-statement of ``rounding.largest_remainder``, which rounds one allocation
+    at a time; equal to it by test (the module docstring names the tests that prove it).
 
     Shape (outcomes, lines). Each line is floored; the ``total − Σ floors`` kronor left over
     go to the lines with the largest remainders, ties to the earlier line.
@@ -416,6 +485,35 @@ def _remainder_ranks(remainders: Iterable[tuple[int, int]]) -> dict[tuple[int, i
     return {pair: rank for rank, pair in enumerate(ranked)}
 
 
+def probabilities_sum_to_one(probabilities: Iterable[Decimal | float]) -> bool:
+    """One region's chances of the ratings in one panel sum to 1, within
+    ``PROBABILITY_TOLERANCE``: the rule of the risk page, the API and the engine.
+
+    Exact. A float counts as the decimal it is written as (its shortest form, ``str``), so 0.3335
+    typed in the page (a ``Decimal``) and sent as JSON (a float) are the same number and the
+    three agree on the boundary; a chance that is not a finite number never sums to 1.
+    """
+    written = [_as_written(probability) for probability in probabilities]
+    if not all(value.is_finite() for value in written):
+        return False
+    return abs(exact_sum(written) - 1) <= PROBABILITY_TOLERANCE
+
+
+def probabilities_scaled_to_one(probabilities: Sequence[Decimal | float]) -> list[float]:
+    """Chances that pass ``probabilities_sum_to_one`` scaled to sum to 1, for the draw.
+
+    Each is divided by their sum (as decimals written, see ``probabilities_sum_to_one``);
+    chances that already sum to exactly 1 come back unchanged.
+    """
+    written = [_as_written(probability) for probability in probabilities]
+    total = sum(written, Decimal(0))
+    return [float(value / total) for value in written]
+
+
+def _as_written(probability: Decimal | float) -> Decimal:
+    return probability if isinstance(probability, Decimal) else Decimal(str(probability))
+
+
 def _cumulative(probabilities: Probabilities, regions: Sequence[str]) -> npt.NDArray[np.float64]:
     table = np.empty((len(regions), len(PANELS), len(SCALE)), dtype=np.float64)
     for i, region in enumerate(regions):
@@ -426,9 +524,11 @@ def _cumulative(probabilities: Probabilities, regions: Sequence[str]) -> npt.NDA
             if given is None:
                 raise ValueError(f"probabilities: region {region} has none for panel {panel}")
             row = [given.get(rating, 0.0) for rating in SCALE]
-            if min(row) < 0 or abs(sum(row) - 1) > 1e-9:
+            if min(row) < 0 or not probabilities_sum_to_one(row):
                 raise ValueError(f"probabilities of region {region}, panel {panel} must be non-negative and sum to 1")
             table[i, j] = row
+    # Drawn as given: the first ratings' chances set the bounds, the last takes what they
+    # leave (callers that take typed chances scale them first: probabilities_scaled_to_one).
     return np.cumsum(table, axis=2)[:, :, :-1]
 
 

@@ -1,7 +1,10 @@
-"""Rounding to whole kronor: the one place for the rule (allocation-rules.md §1).
+"""Rounding: the one place for both rules (allocation-rules.md §1).
 
 Every allocation is computed exactly and rounded once, at the end, with the
-largest-remainder (Hamilton) method, so that its lines sum to the total to the krona.
+largest-remainder (Hamilton) method, so that its lines sum to the total to the krona
+(``largest_remainder``). A single amount the rules round on its own (the education total
+§4, twelve terms' students §4, the reference level §6.2) is rounded half up
+(``round_half_up``); every module that rounds to whole numbers calls one of the two.
 """
 
 from __future__ import annotations
@@ -30,7 +33,11 @@ class Line(NamedTuple):
 
 
 def round_half_up(amount: Fraction) -> int:
-    """Nearest whole krona, halves upwards (education total, allocation-rules.md §4)."""
+    """The nearest whole number, halves upwards: 2.5 → 3, −2.5 → −2 (the education total and
+    twelve terms' students, §4; the reference level in a year's prices, §6.2). Exact.
+
+    Every amount the rules round this way is non-negative, where halves upwards and halves
+    away from zero are the same rule."""
     return math.floor(amount + _HALF)
 
 

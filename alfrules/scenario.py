@@ -16,7 +16,7 @@ from .alf2015 import compute_alf2015
 from .ds2024 import compute_ds2024
 from .education import compute_education
 from .errors import ScenarioError
-from .explain import VALUE_TEXTS, render_note, render_step
+from .explain import VALUE_TEXTS, render_output
 from .inputs import (
     DEFAULT_BASE_FRACTION,
     DEFAULT_CAP,
@@ -51,8 +51,14 @@ from .reading import (
 from .results import Alf2015Result, Ds2024Result, EducationResult, UndistributedLine
 from .trace import Note, TraceStep
 
-# Part of every stored run: a change to the rules or their rounding is a new version.
-ENGINE_VERSION = "1.1.0"
+# Part of every stored run, which is reused for the same inputs under the same version. It
+# follows what the engine computes, as pinned by the golden file (alfrules/tests/golden):
+# MAJOR when any amount changes, MINOR when the amounts stay and the rest of the output
+# (notes, trace steps, their codes and parameters, the document's form) changes, PATCH for a
+# change with no output change that should still not reuse older runs. Rewording a sentence
+# of explain.py changes no output. Each bump regenerates the golden file and says in the
+# CHANGELOG what changed in the money.
+ENGINE_VERSION = "1.2.0"
 
 ResearchInputs = Alf2015Inputs | Ds2024Inputs
 
@@ -146,12 +152,16 @@ def compute_year(scenario: Scenario, *, trace: bool = True) -> YearResult:
     )
 
 
-def compute_scenario(data: object, *, lang: str = "en", trace: bool = True) -> dict[str, object]:
-    """The output document of allocation-scenario.md for a decoded scenario.
+def compute_output(data: object, *, trace: bool = True) -> dict[str, object]:
+    """The output document of allocation-scenario.md for a decoded scenario, free of language.
 
-    ``lang`` ("en" or "sv") is the language of the notes and of each trace step's ``text``;
-    everything else is the same in both. ``trace=False`` leaves the ``trace`` key out and
-    skips building it; every other key is as with the trace.
+    The amounts are those of the document; each note is ``{"code", "panel"?, "params"}`` and
+    each trace step ``{"step", "amount", "region"?, "panel"?, "line"?, "params"}``, without
+    sentences: ``explain.render_output`` turns them into the document in a language, so one
+    computation serves every reader (an undistributed line's ``reason`` is the fixed English
+    wording the scenario format gives it, in every language). This is what a stored run keeps and what the golden file
+    pins (``ENGINE_VERSION``). ``trace=False`` leaves the ``trace`` key out and skips
+    building it; every other key is as with the trace.
     """
     scenario = parse_scenario(data)
     year = compute_year(scenario, trace=trace)
@@ -165,10 +175,19 @@ def compute_scenario(data: object, *, lang: str = "en", trace: bool = True) -> d
         output["research"] = _research_output(year.research)
         steps.extend(year.research.trace)
         notes.extend(year.research.notes)
-    output["notes"] = [render_note(item.as_dict(), lang) for item in notes]
+    output["notes"] = [item.as_dict() for item in notes]
     if trace:
-        output["trace"] = [_step_output(item, lang) for item in steps]
+        output["trace"] = [item.as_dict() for item in steps]
     return output
+
+
+def compute_scenario(data: object, *, lang: str = "en", trace: bool = True) -> dict[str, object]:
+    """The output document of allocation-scenario.md for a decoded scenario, in ``lang``.
+
+    ``lang`` ("en" or "sv") is the language of the notes and of each trace step's ``text``;
+    everything else is ``compute_output``'s, the same in both.
+    """
+    return render_output(compute_output(data, trace=trace), lang)
 
 
 # Reading.
@@ -339,12 +358,6 @@ def _research_output(result: Alf2015Result | Ds2024Result) -> dict[str, object]:
 def _undistributed_output(line: UndistributedLine) -> dict[str, object]:
     # The output document is English; the reason's text is the catalogue's English one.
     return {"line": line.line, "amount": line.amount, "reason": VALUE_TEXTS["en"][line.reason]}
-
-
-def _step_output(item: TraceStep, lang: str) -> dict[str, object]:
-    shown = item.as_dict()
-    shown["text"] = render_step(shown, lang)
-    return shown
 
 
 def _reject_constant(name: str) -> object:

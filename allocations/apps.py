@@ -8,6 +8,7 @@ class AllocationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: models are loaded only once the registry is ready.
-        from . import receivers
+        from . import receivers, watched_inputs
 
+        watched_inputs.connect()
         receivers.connect()

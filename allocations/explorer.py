@@ -11,6 +11,7 @@ scenario is built, so a saved or downloaded scenario is a plain engine input).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,7 @@ from alfrules.errors import ScenarioError
 from alfrules.proposals import NONE as NO_PROPOSALS
 from alfrules.scenario import compute_scenario
 
-from .inputs import gather_year
+from .gather import gather_year
 from .labels import LINE_LABELS, MODEL_LABELS, RATING_LABELS
 from .models import AllocationModel
 from .services.scenarios import exact_json
@@ -167,6 +168,10 @@ def scenario_regions(scenario: dict[str, Any]) -> list[str]:
     return sorted(set(education.get("hst") or {}) | set(research.get("shares") or {}))
 
 
+# Makes one field of the explorer and keeps it in the order the page lists them.
+Make = Callable[..., Field]
+
+
 def form_sections(scenario: dict[str, Any], errors: dict[str, list[str]] | None = None, *, increase: str = "") -> dict[str, Any]:
     """The explorer's fields for a scenario, each with the errors that name it; errors naming
     no field (a whole map, the document) are returned as `general`."""
@@ -183,80 +188,91 @@ def form_sections(scenario: dict[str, Any], errors: dict[str, list[str]] | None 
 
     sections: dict[str, Any] = {"regions": codes, "year": scenario.get("year"), "education": None, "research": None}
     if education is not None:
-        basis = "appropriation" if "appropriation" in education else "rate"
-        sections["education"] = {
-            "basis": basis,
-            "amount": make(
-                f"education.{'appropriation' if basis == 'appropriation' else 'rate_per_hst'}",
-                _("Education appropriation (kr)") if basis == "appropriation" else _("Rate per full-year student (kr)"),
-                education.get("appropriation" if basis == "appropriation" else "rate_per_hst"),
-            ),
-            "group": make("education", _("Education"), ""),
-            "hst": {code: make(f"education.hst.{code}", _("%(region)s: full-year students") % {"region": code}, (education.get("hst") or {}).get(code)) for code in codes},
-        }
+        sections["education"] = _education_section(make, education, codes)
     if research is not None:
-        model = research.get("model")
-        rating_choices = tuple((value, label) for value, label in RATING_LABELS.items())
-        shares = research.get("shares") or {}
-        ratings = research.get("ratings") or {}
-        rows = []
-        for code in codes:
-            row: dict[str, Any] = {
-                "code": code,
-                "share": make(f"research.shares.{code}", _("%(region)s: share (%%)") % {"region": code}, shares.get(code)),
-                "ratings": [
-                    make(
-                        f"research.ratings.{code}.{p}",
-                        _("%(region)s: panel %(panel)s") % {"region": code, "panel": p},
-                        (ratings.get(code) or {}).get(p),
-                        rating_choices,
-                    )
-                    for p in PANELS
-                ],
-            }
-            if model == AllocationModel.DS2024:
-                row["plans_ok"] = make(
-                    f"research.plans_ok.{code}", _("%(region)s: plans realistic") % {"region": code}, (research.get("plans_ok") or {}).get(code), YES_NO
-                )
-                row["hst"] = make(f"research.hst.{code}", _("%(region)s: planned hst") % {"region": code}, (research.get("hst") or {}).get(code))
-                row["highly_cited"] = make(
-                    f"research.highly_cited.{code}", _("%(region)s: highly cited") % {"region": code}, (research.get("highly_cited") or {}).get(code)
-                )
-            rows.append(row)
-        part: dict[str, Any] = {
-            "model": model,
-            "model_label": MODEL_LABELS.get(model, model),
-            "group": make("research", _("Research"), ""),
-            "appropriation": make("research.appropriation", _("Research appropriation (kr)"), research.get("appropriation")),
-            "increase": make(INCREASE, _("Increase of research money (kr)"), increase),
-            "shares_group": make("research.shares", _("Shares"), ""),
-            "ratings_group": make("research.ratings", _("Ratings"), ""),
-            "rows": rows,
-        }
-        if model == AllocationModel.ALF2015:
-            params = research.get("params") or {}
-            weights = params.get("panel_weights") or {}
-            part["params"] = [make(f"research.params.{name}", label, params.get(name)) for name, label in ALF2015_PARAMS]
-            part["weights"] = [
-                make(f"research.params.panel_weights.{p}", _("Panel %(panel)s weight") % {"panel": p}, weights.get(p)) for p in PANELS
-            ]
-            part["weights_group"] = make("research.params.panel_weights", _("Panel weights"), "")
-        else:
-            weights = research.get("increment_weights") or {}
-            part["params"] = [make(f"research.{name}", label, research.get(name)) for name, label in DS2024_FIELDS]
-            part["weights"] = [
-                make("research.increment_weights.hst", _("Increment weight, students"), weights.get("hst")),
-                make("research.increment_weights.citations", _("Increment weight, highly cited"), weights.get("citations")),
-            ]
-            part["weights_group"] = make("research.increment_weights", _("Increment weights"), "")
-            for key in ("plans_ok", "hst", "highly_cited"):
-                part[f"{key}_group"] = make(f"research.{key}", key, "")
-        sections["research"] = part
+        sections["research"] = _research_section(make, research, codes, increase=increase)
     sections["year_field"] = make("year", _("Year"), scenario.get("year"))
     general = assign_errors(made, errors)
     sections["general_errors"] = general
     sections["fields"] = made
     return sections
+
+
+def _education_section(make: Make, education: dict[str, Any], codes: list[str]) -> dict[str, Any]:
+    basis = "appropriation" if "appropriation" in education else "rate"
+    return {
+        "basis": basis,
+        "amount": make(
+            f"education.{'appropriation' if basis == 'appropriation' else 'rate_per_hst'}",
+            _("Education appropriation (kr)") if basis == "appropriation" else _("Rate per full-year student (kr)"),
+            education.get("appropriation" if basis == "appropriation" else "rate_per_hst"),
+        ),
+        "group": make("education", _("Education"), ""),
+        "hst": {code: make(f"education.hst.{code}", _("%(region)s: full-year students") % {"region": code}, (education.get("hst") or {}).get(code)) for code in codes},
+    }
+
+
+def _research_row(make: Make, research: dict[str, Any], code: str) -> dict[str, Any]:
+    """One region's research fields: share, a rating per panel, and Ds 2024's own inputs."""
+    rating_choices = tuple((value, label) for value, label in RATING_LABELS.items())
+    shares = research.get("shares") or {}
+    ratings = research.get("ratings") or {}
+    row: dict[str, Any] = {
+        "code": code,
+        "share": make(f"research.shares.{code}", _("%(region)s: share (%%)") % {"region": code}, shares.get(code)),
+        "ratings": [
+            make(
+                f"research.ratings.{code}.{p}",
+                _("%(region)s: panel %(panel)s") % {"region": code, "panel": p},
+                (ratings.get(code) or {}).get(p),
+                rating_choices,
+            )
+            for p in PANELS
+        ],
+    }
+    if research.get("model") == AllocationModel.DS2024:
+        row["plans_ok"] = make(
+            f"research.plans_ok.{code}", _("%(region)s: plans realistic") % {"region": code}, (research.get("plans_ok") or {}).get(code), YES_NO
+        )
+        row["hst"] = make(f"research.hst.{code}", _("%(region)s: planned hst") % {"region": code}, (research.get("hst") or {}).get(code))
+        row["highly_cited"] = make(
+            f"research.highly_cited.{code}", _("%(region)s: highly cited") % {"region": code}, (research.get("highly_cited") or {}).get(code)
+        )
+    return row
+
+
+def _research_section(make: Make, research: dict[str, Any], codes: list[str], *, increase: str) -> dict[str, Any]:
+    model: Any = research.get("model")  # unchecked input: may be missing or unknown
+    rows = [_research_row(make, research, code) for code in codes]
+    part: dict[str, Any] = {
+        "model": model,
+        "model_label": MODEL_LABELS.get(model, model),
+        "group": make("research", _("Research"), ""),
+        "appropriation": make("research.appropriation", _("Research appropriation (kr)"), research.get("appropriation")),
+        "increase": make(INCREASE, _("Increase of research money (kr)"), increase),
+        "shares_group": make("research.shares", _("Shares"), ""),
+        "ratings_group": make("research.ratings", _("Ratings"), ""),
+        "rows": rows,
+    }
+    if model == AllocationModel.ALF2015:
+        params = research.get("params") or {}
+        weights = params.get("panel_weights") or {}
+        part["params"] = [make(f"research.params.{name}", label, params.get(name)) for name, label in ALF2015_PARAMS]
+        part["weights"] = [
+            make(f"research.params.panel_weights.{p}", _("Panel %(panel)s weight") % {"panel": p}, weights.get(p)) for p in PANELS
+        ]
+        part["weights_group"] = make("research.params.panel_weights", _("Panel weights"), "")
+    else:
+        weights = research.get("increment_weights") or {}
+        part["params"] = [make(f"research.{name}", label, research.get(name)) for name, label in DS2024_FIELDS]
+        part["weights"] = [
+            make("research.increment_weights.hst", _("Increment weight, students"), weights.get("hst")),
+            make("research.increment_weights.citations", _("Increment weight, highly cited"), weights.get("citations")),
+        ]
+        part["weights_group"] = make("research.increment_weights", _("Increment weights"), "")
+        for key in ("plans_ok", "hst", "highly_cited"):
+            part[f"{key}_group"] = make(f"research.{key}", key, "")
+    return part
 
 
 def assign_errors(fields: list[Field], errors: dict[str, list[str]]) -> list[str]:

@@ -9,7 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alfadmin.kernel.forms import VersionedModelForm
-from alfadmin.rules import FIRST_YEAR, LAST_YEAR
+from alfadmin.validation import FIRST_YEAR, LAST_YEAR
+from alfrules.risk import SCALE, probabilities_scaled_to_one, probabilities_sum_to_one
 
 from .labels import RATING_LABELS
 from .models import AllocationModel, SavedScenario
@@ -52,7 +53,7 @@ class SavedScenarioForm(VersionedModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-# Analyses (issue 12) ------------------------------------------------------------------------
+# Analyses ----------------------------------------------------------------------------------
 
 MODEL_CHOICES_WITH_PAYING = [("", _("Each year's paying model")), *AllocationModel.choices]
 
@@ -94,7 +95,7 @@ class ProjectionForm(forms.Form):
         return cleaned
 
 
-RATING_CODES = ("inadequate", "good_high", "very_high")
+RATING_CODES = tuple(rating.value for rating in SCALE)
 
 
 class RiskForm(forms.Form):
@@ -140,11 +141,10 @@ class RiskForm(forms.Form):
                             self.add_error(name, _("Give all three probabilities of %(region)s panel %(panel)s.") % {"region": code, "panel": panel})
                     continue
                 values: list[Decimal] = [v for v in given_values if v is not None]
-                if abs(sum(values, Decimal(0)) - 1) > Decimal("0.0005"):
+                if not probabilities_sum_to_one(values):
                     self.add_error(names[0], _("The probabilities of %(region)s panel %(panel)s must sum to 1.") % {"region": code, "panel": panel})
                     continue
                 # Shown and typed to four decimals (1/7 is 0.1429): scaled to sum to exactly 1.
-                total = sum(values, Decimal(0))
-                probabilities.setdefault(code, {})[panel] = {rating: float(v / total) for rating, v in zip(RATING_CODES, values, strict=True)}
+                probabilities.setdefault(code, {})[panel] = dict(zip(RATING_CODES, probabilities_scaled_to_one(values), strict=True))
         cleaned["probabilities"] = probabilities
         return cleaned

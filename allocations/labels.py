@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .inputs import Unavailable
+from .gather import Unavailable
 from .models import AllocationModel
 
 LINE_LABELS = {

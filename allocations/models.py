@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from alfadmin.kernel.models import Freezable, Versioned
 from alfadmin.kernel.triggers import frozen
 from alfadmin.models import AgreementPeriod
+from alfrules.explain import render_notes
 
 AllocationModel = AgreementPeriod.Model
 
@@ -119,6 +120,9 @@ class AllocationRun(ImmutableModel):
     engine_version = models.CharField(_("engine version"), max_length=32)
     result = models.JSONField(_("result"), null=True, blank=True, help_text=_("The engine's output document without the trace."))
     trace = models.JSONField(_("trace"), default=list)
+    # Runs stored by engine 1.1.0 and earlier only: their notes in Swedish, beside the English
+    # sentences in `result`. Later runs keep codes in `result` and leave this empty; the old
+    # runs are read as they are (see `notes_in`), since a published run may not change.
     notes_sv = models.JSONField(_("notes in Swedish"), default=list)
     error = models.TextField(_("error"), blank=True)
     trigger = models.CharField(_("triggered by"), max_length=16, choices=Trigger.choices, default=Trigger.CHANGE)
@@ -160,6 +164,16 @@ class AllocationRun(ImmutableModel):
     @property
     def succeeded(self) -> bool:
         return self.status == self.Status.SUCCEEDED
+
+    def notes_in(self, lang: str) -> list[str]:
+        """The run's notes as sentences in `lang` ("en" or "sv"), rendered from their codes.
+
+        A run stored before notes were codes holds English sentences in `result` and the
+        Swedish ones in `notes_sv`: it is shown with those."""
+        notes = (self.result or {}).get("notes") or []
+        if lang == "sv" and self.notes_sv and all(isinstance(note, str) for note in notes):
+            return list(self.notes_sv)
+        return render_notes(notes, lang)
 
     @property
     def research_unavailable(self) -> str | None:
@@ -243,7 +257,8 @@ class YearPublication(Freezable):
 
     Four-eyes: the publisher must not be the last person who changed the year's inputs;
     if they are, the publication waits for a second administrator's confirmation. While
-    published, inputs that would change the year are refused (`recompute_request`).
+    published, inputs that would change the year are refused (`services.publication`, the one
+    place that says how a published year is frozen).
     Every state change is in the history (django-simple-history).
     """
 
@@ -336,7 +351,7 @@ class SavedScenario(Versioned):
     (allocation-scenario.md, exact decimals stored as strings) and the engine's output for it.
 
     A saved scenario is a private calculation, never an input: it is not declared to the
-    kernel's "inputs changed" hook and saving it never touches runs or current allocations.
+    kernel's input changes (``watched_inputs``) and saving it never touches runs or current allocations.
     `result` is the output document without the trace, recomputed by the services whenever
     the scenario changes. Every signed-in user reads every saved scenario (its URL is the
     link to share); only the owner edits it; the owner or an administrator deletes it.

@@ -1,9 +1,9 @@
-"""How the allocations app plugs into the kernel (called once from ``AppConfig.ready()``).
+"""What the allocations app contributes to the kernel's pages (called once from ``AppConfig.ready()``).
 
-- It declares the fields that feed the engine (``watched_inputs``) and answers the kernel's
-  ``inputs_changed`` with a recompute request in the writer's transaction (refused, with a
-  ``LockedError``, for a published year).
-- It contributes the year's allocation to the landing page.
+- Its publications to the change log.
+- The year's allocation to the landing page.
+
+The money inputs it watches, and what answers their change, are in ``watched_inputs``.
 """
 
 from __future__ import annotations
@@ -16,29 +16,23 @@ from django.utils.translation import gettext as _
 
 from alfadmin import permissions
 from alfadmin.kernel.changelog import track
-from alfadmin.kernel.dashboard import register_panel
-from alfadmin.kernel.inputs import inputs_changed
+from alfadmin.kernel.dashboard import register_card
 
-from . import selectors, tasks, watched_inputs
+from . import selectors
 from .models import AllocationModel, YearPublication
-from .services import recompute_request
 
-# The landing page shows its registry-only chart of appropriations unless this panel is shown.
-TREND_PANEL = "appropriation_trend"
-
-
-def request_recompute(sender: Any, *, years: list[int], reason: str, actor: Any, **kwargs: Any) -> None:
-    recompute_request(years=years, reason=reason, actor=actor)
+# The landing page shows its registry-only chart of appropriations unless this card is shown.
+TREND_CARD = "appropriation_trend"
 
 
-def overview_panel(request: HttpRequest, year: int) -> dict[str, Any] | None:
+def allocation_card(request: HttpRequest, year: int) -> dict[str, Any] | None:
     allocation = selectors.year_allocation(user=request.user, year=year, model=AllocationModel.ALF2015)
     if allocation is None or allocation.run is None:
         return None
     return {"allocation": allocation, "year": year}
 
 
-def trend_panel(request: HttpRequest, year: int) -> dict[str, Any] | None:
+def trend_card(request: HttpRequest, year: int) -> dict[str, Any] | None:
     """The landing page's "appropriations over the years" with what is paid or projected: the
     registry's chart leaves out education wherever a year is priced by rate (no appropriation)."""
     trend = selectors.appropriation_trend(user=request.user)
@@ -66,14 +60,11 @@ def trend_panel(request: HttpRequest, year: int) -> dict[str, Any] | None:
 
 
 def connect() -> None:
-    """Plug the app into the kernel; `tasks` is imported so that its Celery tasks are registered."""
-    assert tasks.recompute_years.name  # noqa: S101 - registered under the name services enqueue by
-    watched_inputs.declare()
-    inputs_changed.connect(request_recompute, dispatch_uid="allocations.request_recompute")
+    """Track the publications; give the landing page what it shows of the allocation."""
     track(
         YearPublication,
         label=lambda r: str(r.year),
         scope=lambda user: Q() if permissions.is_signed_in(user) else None,
     )
-    register_panel(name="allocation", template="allocations/partials/overview_panel.html", context=overview_panel, order=10)
-    register_panel(name=TREND_PANEL, template="allocations/partials/trend_panel.html", context=trend_panel, order=90)
+    register_card(name="allocation", template="allocations/partials/allocation_card.html", context=allocation_card, order=10)
+    register_card(name=TREND_CARD, template="allocations/partials/trend_card.html", context=trend_card, order=90)

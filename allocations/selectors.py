@@ -190,9 +190,9 @@ class YearAllocation:
     def undistributed(self) -> list[dict[str, Any]]:
         return (self.research or {}).get("undistributed") or []
 
-    @property
-    def notes(self) -> list[str]:
-        return self.result.get("notes") or []
+    def notes_in(self, lang: str) -> list[str]:
+        """The current run's notes as sentences in `lang` ("en" or "sv")."""
+        return self.run.notes_in(lang) if self.run is not None else []
 
     @property
     def education_total(self) -> int | None:

@@ -1,6 +1,8 @@
 """Celery tasks: thin, ids in, one service each; safe to run twice.
 
-Time limits, `acks_late` and `reject_on_worker_lost` come from settings (CELERY_*).
+`allocations.watched_inputs` imports `recompute_years` and enqueues it when a transaction that
+changed an input commits; Celery beat runs the sweep. Time limits, `acks_late` and
+`reject_on_worker_lost` come from settings (CELERY_*).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from . import services
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name=services.RECOMPUTE_TASK, bind=True, acks_late=True, max_retries=50, autoretry_for=(DatabaseError,), retry_backoff=1, retry_backoff_max=30)
+@shared_task(bind=True, acks_late=True, max_retries=50, autoretry_for=(DatabaseError,), retry_backoff=1, retry_backoff_max=30)
 def recompute_years(self, years: list[int]) -> list[str]:
     """Recompute the years whose inputs changed. A year another worker is computing is retried
     shortly (its computation may have read the state before our change)."""

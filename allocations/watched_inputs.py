@@ -1,19 +1,57 @@
-"""The fields that feed the engine, declared once, next to the gatherer that reads them.
+"""The allocations app's money inputs: which fields it watches and what answers their change.
 
-`allocations.inputs.gather_year` reads exactly these fields; `declare()` hands them to the
-kernel (``alfadmin.kernel.inputs``), so every service write that changes one of them requests a
-recompute of the years it affects and is refused for a published year, whichever front end
-(page, API, admin) made it. A field added to the gatherer must be added here; the test
-`allocations/tests/test_watched_inputs.py` walks this list and checks both behaviours.
+This is the one place on the allocations side of the money path. Read it in this order:
+
+1. **What is watched** (``declare``). Every field `allocations.gather.gather_year` reads is
+   declared to the kernel (``alfadmin.kernel.input_changes.declare_input``) with the budget
+   years a change to its row affects. A field added to the gatherer must be added here; the
+   test `allocations/tests/test_watched_inputs.py` walks this list and checks both behaviours.
+2. **Who reports a change.** No caller does it by hand: the kernel's write path, under every
+   service (page, API, admin, import), reports each row it writes before writing it; a service
+   that writes several rows answers once for the union of their years (``one_input_change``).
+3. **What answers** (``answer``, named to the kernel by ``connect``). Still inside the writer's
+   transaction, ``recompute_request``
+   - refuses the change if a year is published (``services.publication.refuse_published_years``
+     raises ``LockedError``: the whole write rolls back),
+   - records one outbox row per year (``RecomputeRequest``), in that same transaction,
+   - and on commit (``transaction.on_commit``) enqueues ``tasks.recompute_years`` with the
+     years — ids only, so the task is safe to run twice.
+4. **The task** (`allocations.tasks.recompute_years`) calls
+   `allocations.services.recompute.recompute_years`: per year, under the year's lock, it reads
+   the current state, stores a run if the inputs are new, points the year at it and marks the
+   outbox rows processed. A message that never arrives is picked up by the periodic sweep
+   (`tasks.sweep_recompute_requests`).
+
+`docs/money-path.md` draws the same path.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
-from alfadmin.kernel.inputs import declare_input
-from alfadmin.models import AgreementPeriod, BudgetYear, Region, ResearchShare, StudentCount
+from django.db import transaction
+
+from alfadmin.kernel.input_changes import InputChange, answer_input_changes, declare_input
+from alfadmin.kernel.writes import SYSTEM, Actor
+from alfadmin.models import AgreementPeriod, BudgetYear, Region, ResearchShare, StudentCount, User
 from evaluations.models import Bibliometrics, EvaluationRound, PanelRating, RegionFindings
+
+from . import tasks
+from .models import RecomputeRequest
+from .services.publication import refuse_published_years
+from .services.recompute import REASON_LENGTH
+
+logger = logging.getLogger(__name__)
+
+
+def connect() -> None:
+    """Called once from ``AllocationsConfig.ready()``: declare the inputs, name the answer."""
+    declare()
+    answer_input_changes(answer)
+
+
+# --- what is watched (1) ------------------------------------------------------------------
 
 
 def _all_years(row: object, changed: frozenset[str]) -> Iterable[int]:
@@ -85,6 +123,7 @@ PERIOD_PARAMETERS = (
 
 
 def declare() -> None:
+    """Hand the kernel every field the gatherer reads, with the years a change to a row affects."""
     declare_input(Region, fields=["code", "is_active"], years=_all_years, label=lambda r: f"{r.code}")
     declare_input(AgreementPeriod, fields=PERIOD_PARAMETERS, years=_period_years, label=lambda p: p.name)
     declare_input(
@@ -139,3 +178,42 @@ def declare() -> None:
         years=lambda b, changed: _round_years(b.evaluation_round),
         label=lambda b: f"{b.region.code} {b.period_label}",
     )
+
+
+# --- what answers a change (3) ------------------------------------------------------------
+
+
+def answer(change: InputChange) -> None:
+    """The kernel's call for every change of a watched input (one per service call)."""
+    recompute_request(years=change.years, reason=change.reason, actor=change.actor)
+
+
+def recompute_request(*, years: Iterable[int], reason: str, actor: Actor = SYSTEM) -> list[RecomputeRequest]:
+    """Record, in the caller's transaction, that these years' inputs changed; enqueue on commit.
+
+    Raises LockedError (naming the years) if any of them is published, so the caller's whole
+    change rolls back. A broker that cannot be reached when the transaction commits is logged,
+    not raised: the outbox rows stay unprocessed and the periodic sweep computes them.
+    """
+    wanted = sorted({int(y) for y in years})
+    if not wanted:
+        return []
+    user = actor if isinstance(actor, User) else None
+    with transaction.atomic():
+        refuse_published_years(wanted)
+        rows = RecomputeRequest.objects.bulk_create(
+            [RecomputeRequest(year=year, reason=reason[:REASON_LENGTH], requested_by=user) for year in wanted]
+        )
+        transaction.on_commit(lambda: enqueue_recompute(wanted))
+    return rows
+
+
+def enqueue_recompute(years: list[int]) -> bool:
+    """Send the recompute task; False (logged) if the broker cannot take it now."""
+    try:
+        # retry=False: fail fast, the user's save has committed and the sweep is the fallback.
+        tasks.recompute_years.apply_async(args=[list(years)], retry=False)  # type: ignore[arg-type]  # Celery takes any sequence; the stubs say tuple
+    except Exception:  # noqa: BLE001 - any broker failure; the outbox keeps the request
+        logger.warning("could not enqueue the recompute of %s; the periodic sweep will pick it up", years, exc_info=True)
+        return False
+    return True

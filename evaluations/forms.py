@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alfadmin.kernel.forms import VersionedModelForm, reason_field
 from alfadmin.models import Region
-from alfadmin.rules import FIRST_YEAR, LAST_YEAR
+from alfadmin.validation import FIRST_YEAR, LAST_YEAR
 
 from .models import PANEL_NUMBERS, Bibliometrics, EvaluationRound, Finding, PanelRating, Rating, RegionFindings
 from .services import FINDING_FIELDS, CellInput

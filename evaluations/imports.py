@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alfadmin.models import Region
-from alfadmin.rules import FIRST_YEAR, LAST_YEAR
+from alfadmin.validation import FIRST_YEAR, LAST_YEAR
 
 from .models import Bibliometrics, EvaluationRound
 

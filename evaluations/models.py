@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 from alfadmin.kernel.models import Freezable, Versioned, shown, who
 from alfadmin.kernel.triggers import frozen
 from alfadmin.models import AgreementPeriod, Region, Source
-from alfadmin.rules import YEAR_VALIDATORS
+from alfadmin.validation import YEAR_VALIDATORS
 from alfrules.predicates import findings_all_yes
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]

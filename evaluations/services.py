@@ -2,9 +2,11 @@
 
 Every write validates (full_clean plus the rules), records history with the acting user,
 and refuses to change a finalized round (LockedError) until an administrator reopens it.
-Finalizing and reopening change an allocation input (the round's status): the kernel's
-"inputs changed" hook reports every year the round applies to, in the same transaction. Draft
-rounds never drive money, so edits to them request nothing.
+Finalizing and reopening change an allocation input (the round's status): the kernel's write
+path reports it (``alfadmin.kernel.input_changes``) and the allocations app answers for every
+year the round applies to, in the same transaction. Draft rounds never drive money, so edits
+to them request nothing. What finalizing does, in full, is ``evaluation_round_finalize``'s
+docstring: the one place to read it.
 """
 
 from __future__ import annotations
@@ -391,6 +393,9 @@ def findings_set(
     return _set_findings(evaluation_round=updated, region=region, values=values, existing=existing, actor=actor, reason=reason)
 
 
+# Finalizing a round: the checks it runs, then the finalize and reopen services --------------
+
+
 def round_rule_check(*, evaluation_round: EvaluationRound, ratings: Mapping[tuple[str, int], str] | None = None) -> rules.RuleCheck:
     """The rule check of the stored ratings, or of `ratings` (unsaved grid values) when given."""
     regions = list(Region.objects.filter(is_active=True).values_list("code", flat=True))
@@ -459,12 +464,27 @@ def round_forfeits(*, evaluation_round: EvaluationRound) -> list[Forfeit]:
 
 @transaction.atomic
 def evaluation_round_finalize(*, actor: Actor, evaluation_round: EvaluationRound, expected_version: int | None) -> EvaluationRound:
-    """Lock the round and let it drive money: recompute every year it applies to.
+    """Lock the round and let it drive money. This is the one place that says what finalizing does.
 
-    Refused with a ValidationError naming the panel when the ALF 2015 bounds of very-high
-    regions are broken, naming the regions when a rating (or, for Ds 2024, a finding) is
-    missing, and under `bibliometrics` naming the regions a Ds 2024 round has no bibliometric
-    basis for. A published year makes recompute_request raise LockedError; nothing is saved.
+    In this order, all in one transaction (any refusal writes nothing):
+
+    1. **Who** — ``permissions.can_edit_evaluations``, checked by the kernel's
+       write path with the row locked and `expected_version` checked (a stale one is a 409).
+    2. **Checks** (``validate`` below) — refused with a ValidationError under ``ratings`` naming
+       the panel when the ALF 2015 bounds of very-high regions are broken and the regions when
+       a rating (or, for Ds 2024, a finding) is missing (``round_rule_check``, the rules in
+       ``evaluations.rules``); and under ``bibliometrics`` naming the regions a Ds 2024 round
+       has no bibliometric basis for (``regions_without_bibliometrics``).
+    3. **The round** — status ``finalized``, ``finalized_at`` and ``finalized_by`` set, saved
+       with history and the reason "evaluation round … finalized".
+    4. **Frozen from then on** — the round, its panels, ratings, findings and bibliometric basis
+       refuse every change (``frozen_reason`` on ``evaluations.models``, and the database
+       triggers declared there) until an administrator reopens it (``evaluation_round_reopen``,
+       with a reason).
+    5. **Money** — ``status`` is a declared allocation input, so the write path reports the
+       round's years and the allocations app answers (``allocations/watched_inputs.py``): a
+       recompute request for every year the round applies to, or, when one of them is
+       published, a LockedError that rolls all of the above back.
     """
 
     def finalize(row: EvaluationRound) -> None:

@@ -7,11 +7,11 @@ class GunsConfig(AppConfig):
     verbose_name = _("GUNS")
 
     def ready(self) -> None:
-        from alfadmin.kernel.dashboard import register_panel
-        from alfadmin.kernel.record_panels import register_record_panel
+        from alfadmin.kernel.dashboard import register_card
+        from alfadmin.kernel.record_cards import register_record_card
         from alfadmin.models import University
 
-        from .panel import panel_context, university_seat_context
+        from .cards import landing_card_context, university_seat_context
 
-        register_panel(name="guns", template="guns/_panel.html", context=panel_context, order=50)
-        register_record_panel(model=University, name="guns", template="guns/_university_seat.html", context=university_seat_context)
+        register_card(name="guns", template="guns/partials/guns_card.html", context=landing_card_context, order=50)
+        register_record_card(model=University, name="guns", template="guns/partials/university_seat_card.html", context=university_seat_context)

@@ -44,6 +44,12 @@ def _members() -> None:
 
 
 def _meetings() -> None:
+    """The demo's meetings, decisions, payments and minutes, made through the services.
+
+    Long because it tells the demo's year as one story, in order: each decision is scheduled at
+    a meeting made above it, and the minutes are of that meeting; split, the story would be
+    spread over helpers that each run once.
+    """
     admin = User.objects.get(username="admin")
     if Meeting.objects.filter(title__startswith="GUNS demo").exists():
         return

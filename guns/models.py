@@ -21,16 +21,7 @@ from alfadmin.kernel.triggers import frozen
 from alfadmin.models import AgreementPeriod, Region
 from evaluations.models import EvaluationRound
 
-
-class Side(models.TextChoices):
-    REGION = "region", _("Region")
-    UNIVERSITY = "university", _("University")
-
-
-def seat_count() -> tuple[int, int]:
-    """(all seats, seats per side): two seats for every active ALF region (14 and 7 today)."""
-    regions = Region.objects.filter(is_active=True).count()
-    return 2 * regions, regions
+from .quorum import Side, quorum_errors
 
 
 def agreement_years() -> tuple[int, int] | None:
@@ -52,18 +43,6 @@ def year_error(year: int | None) -> str:
     if years is None:
         return str(_("No agreement period is registered yet."))
     return str(_("The year must be within the agreement's years, %(first)s–%(last)s.") % {"first": years[0], "last": years[1]})
-
-
-def quorum_errors(*, quorum_seats: int | None, quorum_per_side: int | None) -> dict[str, str]:
-    """guns.md: at least N of the seats and at least M from each side. Both at least 1 (0/0 would
-    let a meeting with nobody present decide), N at most the seats, M at most a side's seats."""
-    seats, per_side = seat_count()
-    errors: dict[str, str] = {}
-    if quorum_seats is None or not 1 <= quorum_seats <= seats:
-        errors["quorum_seats"] = str(_("Between 1 and %(seats)s seats (the seats of GUNS).") % {"seats": seats})
-    if quorum_per_side is None or not 1 <= quorum_per_side <= per_side:
-        errors["quorum_per_side"] = str(_("Between 1 and %(per_side)s seats (the seats of one side).") % {"per_side": per_side})
-    return errors
 
 
 class GunsSettings(Versioned):
@@ -162,7 +141,7 @@ class GunsMember(Versioned):
 
 
 def settings_quorum_seats() -> int:
-    """A new meeting's quorum rule is the one in force when it is created."""
+    """A new meeting's quorum rule is the one in force when it is created (guns/quorum.py)."""
     return GunsSettings.load().quorum_seats
 
 

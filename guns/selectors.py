@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from alfadmin.models import Region
 from allocations.models import AllocationLine, AllocationModel
@@ -78,58 +77,7 @@ def seat_of(*, user, region: Region, side: str) -> Seat:
     return seat
 
 
-# --- meetings and quorum -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Quorum:
-    holds: bool
-    present: int
-    region_side: int
-    university_side: int
-    required_seats: int
-    required_per_side: int
-
-    @property
-    def reason(self) -> str:
-        figures = {
-            "present": self.present,
-            "region": self.region_side,
-            "university": self.university_side,
-            "seats": self.required_seats,
-            "per_side": self.required_per_side,
-        }
-        if self.holds:
-            return (
-                _(
-                    "Quorum: %(present)s seats present (at least %(seats)s needed), %(region)s from the regions and %(university)s from the universities (at least %(per_side)s from each side)."
-                )
-                % figures
-            )
-        if self.present < self.required_seats:
-            return _("No quorum: %(present)s seats present, at least %(seats)s needed.") % figures
-        return (
-            _(
-                "No quorum: %(region)s seats from the regions and %(university)s from the universities present; at least %(per_side)s from each side needed."
-            )
-            % figures
-        )
-
-
-def quorum_of(present_seats: set[tuple[int, str]], *, seats: int, per_side: int) -> Quorum:
-    """Seats present (region id, side) → quorum; a substitute and a member of one seat count once."""
-    region_side = sum(1 for _r, side in present_seats if side == Side.REGION)
-    university_side = sum(1 for _r, side in present_seats if side == Side.UNIVERSITY)
-    present = region_side + university_side
-    # Nobody present never decides, whatever rule an old meeting carries.
-    holds = present >= max(seats, 1) and min(region_side, university_side) >= per_side
-    return Quorum(holds, present, region_side, university_side, seats, per_side)
-
-
-def meeting_quorum(meeting: Meeting) -> Quorum:
-    """Judged with the rule in force at the meeting (stored with it), not today's settings.
-    Uses prefetched attendees when present (list pages), else one query."""
-    return quorum_of({(m.region_id, m.side) for m in meeting.attendees.all()}, seats=meeting.quorum_seats, per_side=meeting.quorum_per_side)
+# --- meetings (their quorum: guns/quorum.py) ---------------------------------------------
 
 
 def meeting_list(*, user) -> QuerySet[Meeting]:

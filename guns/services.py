@@ -42,7 +42,8 @@ from .models import (
     year_error,
     year_in_agreement,
 )
-from .selectors import meeting_quorum, pot_ledger
+from .quorum import meeting_quorum, require_quorum
+from .selectors import pot_ledger
 
 # Whoever calls a service: a person signed in, or SYSTEM (demo data, commands).
 Actor = User | SystemActor
@@ -64,7 +65,7 @@ def _only(predicate: Callable[[Any], bool]) -> Callable[[Any, Any], bool]:
 
 @transaction.atomic
 def settings_update(*, actor: Actor, changes: dict[str, Any], expected_version: int | None = None) -> GunsSettings:
-    """Quorum and carry-over; quorum within the seats (guns.md), refused naming the field otherwise."""
+    """Quorum and carry-over; quorum within the seats (guns/quorum.py), refused naming the field otherwise."""
     permitted = _only(permissions.can_edit_settings)
     authorize(actor=actor, permitted=permitted)
     current = GunsSettings.objects.filter(pk=1).first()
@@ -410,9 +411,7 @@ def decision_transition(
         held_at = current.meeting
         if held_at is None:
             raise ValidationError({"meeting": _("The decision is on no meeting's agenda.")})
-        quorum = meeting_quorum(held_at)
-        if not quorum.holds:
-            raise ValidationError({"meeting": quorum.reason})
+        quorum = require_quorum(held_at)
         counted = _parse_votes(consensus=consensus, votes=votes, present=quorum.present)
         if counted is not None and action == "adopt" and not counted.adopts:
             raise ValidationError({"votes": _("These votes reject the motion (yes must outnumber no); it cannot be recorded as adopted.")})

@@ -21,7 +21,7 @@ from alfadmin.kernel.views import conflict_rows, edit_flow, form_version, requir
 from alfadmin.selectors import region_list
 from evaluations import selectors as evaluations_selectors
 
-from . import permissions, selectors, services, xlsx
+from . import exports, permissions, selectors, services
 from .forms import (
     AgendaItemForm,
     AnnualReportForm,
@@ -37,6 +37,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import Decision, FollowUpEntry, GunsSettings, Minutes, year_error, year_in_agreement
+from .quorum import meeting_quorum
 
 
 def _context(request: HttpRequest, **extra):
@@ -236,7 +237,7 @@ def payment_create(request, pk: int):
 @section("guns")
 @require(permissions.can_view_guns)
 def meeting_list(request):
-    meetings = [(m, selectors.meeting_quorum(m)) for m in selectors.meeting_list(user=request.user)]
+    meetings = [(m, meeting_quorum(m)) for m in selectors.meeting_list(user=request.user)]
     return render(request, "guns/meeting_list.html", _context(request, meetings=meetings))
 
 
@@ -250,7 +251,7 @@ def meeting_detail(request, pk: int):
         _context(
             request,
             meeting=meeting,
-            quorum=selectors.meeting_quorum(meeting),
+            quorum=meeting_quorum(meeting),
             minutes=selectors.minutes_for(user=request.user, meeting=meeting),
             agenda_form=AgendaItemForm() if permissions.can_edit_meetings(request.user) else None,
         ),
@@ -322,7 +323,7 @@ def minutes_detail(request, pk: int):
         form = MinutesForm(instance=minutes)
     return render(
         request,
-        "guns/minutes.html",
+        "guns/meeting_minutes.html",
         _context(
             request,
             meeting=meeting,
@@ -348,7 +349,7 @@ def minutes_edit(request, pk: int):
         save=lambda f: services.minutes_update(
             actor=request.user, minutes=minutes, changes=f.changed_values(), expected_version=form_version(f)
         ),
-        template="guns/minutes.html",
+        template="guns/meeting_minutes.html",
         context=_context(request, meeting=meeting, minutes=minutes),
         success_url=reverse("guns:minutes", args=[pk]),
     )
@@ -373,7 +374,7 @@ def pot(request):
     }
     return render(
         request,
-        "guns/pot.html",
+        "guns/pot_detail.html",
         _context(
             request,
             ledger=ledger,
@@ -548,7 +549,7 @@ def annual_report(request: HttpRequest, year: int | None = None) -> HttpResponse
     data = selectors.annual_report_data(user=request.user, year=year)
     return render(
         request,
-        "guns/annual_report.html",
+        "guns/annual_report_detail.html",
         _context(
             request,
             data=data,
@@ -564,7 +565,7 @@ def annual_report_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     year = _agreement_year_or_404(year)
     data = selectors.annual_report_data(user=request.user, year=year)
     response = HttpResponse(
-        xlsx.annual_report_workbook(data), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        exports.annual_report_workbook(data), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="guns-annual-report-{year}.xlsx"'
     return response

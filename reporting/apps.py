@@ -7,8 +7,8 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Annual reporting")
 
     def ready(self) -> None:
-        from alfadmin.kernel.dashboard import register_panel
+        from alfadmin.kernel.dashboard import register_card
 
-        from .dashboard import panel
+        from .cards import landing_card_context
 
-        register_panel(name="reporting", template="reporting/partials/dashboard_panel.html", context=panel, order=40)
+        register_card(name="reporting", template="reporting/partials/report_card.html", context=landing_card_context, order=40)

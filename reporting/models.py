@@ -22,7 +22,7 @@ from simple_history.models import HistoricalRecords
 from alfadmin.kernel.models import Freezable, Versioned, who
 from alfadmin.kernel.triggers import FROZEN_ERROR_PREFIX, frozen
 from alfadmin.models import Region
-from alfadmin.rules import YEAR_VALIDATORS
+from alfadmin.validation import YEAR_VALIDATORS
 
 from .expressions import ExpressionError, parse_comparison, parse_expression
 

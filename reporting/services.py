@@ -43,8 +43,6 @@ from .models import (
 )
 from .validation import Outcome, check, parse_value, rules_for, type_error_message
 
-EDITABLE_STATES = (Report.State.DRAFT, Report.State.RETURNED)
-
 
 class SubmissionRefused(ValidationError):
     """Errors (or warnings without a comment) block a submission; carries the findings."""
@@ -220,11 +218,6 @@ def _write_values(*, report: Report, writes: Mapping[str, Mapping[str, Any]], ac
             record_update(instance=row, actor=actor, permitted=may, expected_version=None, changes=columns, reason=reason)
 
 
-def _refuse_unless_editable(report: Report) -> None:
-    if report.state not in EDITABLE_STATES:
-        raise LockedError(_("This report is %(state)s and cannot be edited.") % {"state": report.get_state_display()})
-
-
 @transaction.atomic
 def report_open(*, region: Region, year: int, actor: User | SystemActor, allocation: Any = _UNSET) -> Report:
     """The region's report for `year`, created (prefilled) if missing; idempotent (administrators)."""
@@ -267,7 +260,7 @@ def report_update(
     planned: dict[str, dict[str, dict[str, Any]]] = {}
 
     def validate(current: Report) -> None:
-        _refuse_unless_editable(current)
+        permissions.refuse_unless_editable(current)
         planned["writes"] = _prepared_writes(current, values=values, comments=comments or {}, fields=fields)
 
     current = record_update(
@@ -312,7 +305,7 @@ def report_update_preview(
     Refuses like the save: ``PermissionDenied``, ``LockedError`` or ``ValidationError`` naming fields."""
     authorize(actor=actor, permitted=_may_edit, row=report)
     current = Report.objects.select_related("definition").get(pk=report.pk)
-    _refuse_unless_editable(current)
+    permissions.refuse_unless_editable(current)
     fields = {f.code: f for f in current.definition.fields.all()}
     writes = _prepared_writes(current, values=values, comments=comments or {}, fields=fields)
     stored = _values_of(current)
@@ -382,7 +375,7 @@ def report_submit(*, report: Report, actor: User | SystemActor, expected_version
         report=report,
         actor=actor,
         permitted=_may_submit,
-        allowed=EDITABLE_STATES,
+        allowed=permissions.EDITABLE_STATES,
         expected_version=expected_version,
         reason=_("Submitted"),
         move=move,
@@ -464,7 +457,7 @@ def reminders_send(*, today: datetime.date) -> int:
     for definition in FormDefinition.objects.all():
         if today not in reminder_dates(definition.deadline):
             continue
-        due = Report.objects.filter(definition=definition, state__in=EDITABLE_STATES).select_related("region")
+        due = Report.objects.filter(definition=definition, state__in=permissions.EDITABLE_STATES).select_related("region")
         for report in due:
             with transaction.atomic():
                 lock_rows((Report, report.pk))
@@ -604,7 +597,7 @@ def year_open(*, year: int, actor: User | SystemActor, deadline: datetime.date |
 
 def fields_locked(definition: FormDefinition) -> bool:
     """Once a report of the year has been submitted its questions are fixed (annual-report.md)."""
-    return Report.objects.filter(definition=definition).filter(Q(first_submitted_at__isnull=False) | ~Q(state__in=EDITABLE_STATES)).exists()
+    return Report.objects.filter(definition=definition).filter(Q(first_submitted_at__isnull=False) | ~Q(state__in=permissions.EDITABLE_STATES)).exists()
 
 
 def _refuse_if_fields_locked(definition: FormDefinition) -> None:

@@ -24,7 +24,7 @@ Public helpers (import them from their modules):
 - ``alfadmin.kernel.history`` — the primitives under the write path: ``lock_for_update``,
   ``save_with_history``, ``delete_with_history``. Each records who, when, before/after and a
   reason (django-simple-history) and reports changed allocation inputs through
-  ``alfadmin.kernel.inputs``. A signed-in user's change to an existing row's declared input
+  ``alfadmin.kernel.input_changes``. A signed-in user's change to an existing row's declared input
   fields (or deletion of such a row) needs a reason: without one they raise
   ``ValidationError({"reason": …})`` and write nothing (``require_reason``). Creating a row
   (a first rating in a draft round) and system writes need none.
@@ -33,13 +33,15 @@ Public helpers (import them from their modules):
   ``change_page`` lists changes across them, filtered and paged in a fixed number of queries, and
   ``change_detail`` shows one change field by field. ``{% load alf_history %}{% history_url obj %}``
   links an object's page to its history.
-- ``alfadmin.kernel.inputs`` — the "inputs changed" hook. The allocations app declares, in one
-  place, which model fields feed the engine (``declare_input``) and connects the
-  ``inputs_changed`` signal; the history helpers send it, inside the writer's transaction, for
-  every write that changes a declared field. A receiver may refuse the change by raising (a
-  published year: ``LockedError``), which rolls the whole write back.
-- ``alfadmin.kernel.dashboard`` / ``alfadmin.kernel.record_panels`` — panels the apps contribute
-  (``register_panel`` for the landing page, ``register_record_panel`` for a registry record's
+- ``alfadmin.kernel.input_changes`` — the fields that feed the money and the one answer to
+  their change. The allocations app declares, in one place (``allocations/watched_inputs.py``),
+  which model fields feed the engine (``declare_input``) and names its answer
+  (``answer_input_changes``); the history helpers report every write, and a change of a
+  declared field reaches the answer inside the writer's transaction (one ``InputChange`` per
+  service call wrapped in ``one_input_change()``). The answer may refuse the change by raising
+  (a published year: ``LockedError``), which rolls the whole write back.
+- ``alfadmin.kernel.dashboard`` / ``alfadmin.kernel.record_cards`` — cards the apps contribute
+  (``register_card`` for the landing page, ``register_record_card`` for a registry record's
   page such as a university's), so the project shows app data without importing the apps.
 - ``alfadmin.kernel.views`` — the page toolkit: ``require`` (sign-in plus a permission
   predicate), ``section`` (the navigation entry), ``edit_flow`` (form → service → messages,

@@ -1,7 +1,7 @@
-"""The landing page's panels: each app contributes its own from ``AppConfig.ready()``.
+"""The landing page's cards: each app contributes its own from ``AppConfig.ready()``.
 
 The overview page belongs to the project, but what a region gets, what GUNS decides or which
-reports are due belongs to the apps; they register a panel (a template and a function giving
+reports are due belongs to the apps; they register a card (a template and a function giving
 its context for the user and the year shown) instead of the project importing them.
 """
 
@@ -13,36 +13,36 @@ from typing import Any
 
 from django.http import HttpRequest
 
-PanelContext = Callable[[HttpRequest, int], dict[str, Any] | None]
+CardContext = Callable[[HttpRequest, int], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
-class DashboardPanel:
+class DashboardCard:
     name: str
     template: str
-    context: PanelContext
+    context: CardContext
     order: int = 100
 
 
 @dataclass(frozen=True)
-class RenderedPanel:
+class RenderedCard:
     name: str
     template: str
     context: dict[str, Any]
 
 
-_panels: dict[str, DashboardPanel] = {}
+_cards: dict[str, DashboardCard] = {}
 
 
-def register_panel(*, name: str, template: str, context: PanelContext, order: int = 100) -> None:
-    """Add (or replace) a landing-page panel; `context` returning None hides it for that user."""
-    _panels[name] = DashboardPanel(name=name, template=template, context=context, order=order)
+def register_card(*, name: str, template: str, context: CardContext, order: int = 100) -> None:
+    """Add (or replace) a landing-page card; `context` returning None hides it for that user."""
+    _cards[name] = DashboardCard(name=name, template=template, context=context, order=order)
 
 
-def panels_for(request: HttpRequest, *, year: int) -> list[RenderedPanel]:
+def cards_for(request: HttpRequest, *, year: int) -> list[RenderedCard]:
     shown = []
-    for panel in sorted(_panels.values(), key=lambda p: (p.order, p.name)):
-        context = panel.context(request, year)
+    for card in sorted(_cards.values(), key=lambda c: (c.order, c.name)):
+        context = card.context(request, year)
         if context is not None:
-            shown.append(RenderedPanel(name=panel.name, template=panel.template, context=context))
+            shown.append(RenderedCard(name=card.name, template=card.template, context=context))
     return shown

@@ -2,7 +2,7 @@
 
 django-simple-history keeps every version of a row (who, when, before/after); these helpers set
 its user and reason, bump the optimistic-concurrency version and report changed allocation
-inputs (``alfadmin.kernel.inputs``) before the row is written, so that a refused change (a
+inputs (``alfadmin.kernel.input_changes``) before the row is written, so that a refused change (a
 published year) leaves nothing behind. Callers own the transaction (services are atomic).
 """
 
@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from .actors import Actor
-from .inputs import changed_input_fields, declaration_for, report_changes
+from .input_changes import changed_input_fields, declaration_for, report_changes
 from .models import TracksLoadedValues
 
 M = TypeVar("M", bound=models.Model)
@@ -39,7 +39,7 @@ def require_reason(*, changed: frozenset[str], reason: str, actor: Actor) -> Non
     Creating a row needs no reason (there is no value to change; a rating entered for the first
     time in a draft round is a new row), nor does a system write (``actor`` None: demo data,
     imports and recomputes that pass their own reason). Changing or deleting an existing row
-    whose declared input fields (``alfadmin.kernel.inputs``) change does.
+    whose declared input fields (``alfadmin.kernel.input_changes``) change does.
     """
     if changed and getattr(actor, "is_authenticated", False) and not (reason or "").strip():
         raise ValidationError({"reason": [_("Give the reason for the change: it is kept in the history.")]})

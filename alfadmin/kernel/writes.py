@@ -14,7 +14,7 @@ Each write does, in this order and nowhere else:
    refuses it too (``alfadmin.kernel.triggers``), this check gives the clear message.
 5. **validation** — ``full_clean`` and the app's own rules (``validate(row)``).
 6. **history** — the row is saved with who, when and why (django-simple-history), the version
-   bumped, and changed allocation inputs reported (``alfadmin.kernel.inputs``) inside the
+   bumped, and changed allocation inputs reported (``alfadmin.kernel.input_changes``) inside the
    writer's transaction.
 
 Callers own the transaction (services are ``@transaction.atomic``).

@@ -1,6 +1,6 @@
 """Universities as registry records: pages and `/api/v1/universities/` (access matrix, 409,
 filters, pagination, query counts) and GUNS's seat shown on the university page through the
-kernel's record-panel hook (the registry does not import guns)."""
+kernel's record-card hook (the registry does not import guns)."""
 
 import pytest
 from django.urls import reverse

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from alfrules.explain import NOTE_TEXTS, STEP_TEXTS, render_note, render_step
+from alfrules.explain import NOTE_TEXTS, STEP_TEXTS, render_note, render_notes, render_output, render_step
+from alfrules.scenario import compute_output, compute_scenario
 
 
 def test_every_code_has_both_languages() -> None:
@@ -48,3 +49,40 @@ def test_a_step_stored_by_an_earlier_engine_falls_back_to_its_stored_text() -> N
     assert render_step(step, "sv") == "Rounding A x."
     with pytest.raises(KeyError):
         render_step({key: value for key, value in step.items() if key != "text"}, "sv")
+
+
+def test_a_step_whose_code_an_earlier_engine_used_is_shown_by_its_stored_text() -> None:
+    step = {"step": "base pool", "amount": "800000000", "text": "Base pool: 800000000 kr."}
+    assert render_step(step, "sv") == "Base pool: 800000000 kr."
+
+
+def test_notes_stored_as_sentences_by_an_earlier_engine_are_shown_as_they_are() -> None:
+    coded = {"code": "no_very_high", "panel": 2, "params": {}}
+    assert render_notes([coded, "panel 1: an old sentence"], "sv") == [
+        "panel 2: varning: ingen region har omdömet mycket hög",
+        "panel 1: an old sentence",
+    ]
+
+
+def test_one_language_free_output_renders_in_every_language() -> None:
+    scenario = {
+        "year": 2024,
+        "research": {
+            "model": "alf2015",
+            "appropriation": 1_000_000,
+            "shares": {"A": "60", "B": "40"},
+            "ratings": {"A": {"1": "good_high", "2": "good_high", "3": "inadequate"}, "B": {"1": "very_high", "2": "good_high", "3": "inadequate"}},
+        },
+    }
+    output = compute_output(scenario)
+    assert output["notes"] == [
+        {"code": "no_very_high", "panel": 2, "params": {}},
+        {"code": "pot_to_good_high", "panel": 2, "params": {}},
+        {"code": "no_eligible_region", "panel": 3, "params": {}},
+    ]
+    assert all("text" not in step for step in output["trace"])
+    for lang in ("en", "sv"):
+        assert render_output(output, lang) == compute_scenario(scenario, lang=lang)
+    assert render_output(output, "sv")["notes"][0] == "panel 2: varning: ingen region har omdömet mycket hög"
+    with pytest.raises(ValueError, match="language"):
+        render_output({"year": 2024, "notes": []}, "de")

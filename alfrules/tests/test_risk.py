@@ -1,7 +1,13 @@
-"""Rating risk (issue 12 item 8): the vectorised amounts equal the scalar engine's."""
+"""Rating risk: the vectorised amounts equal the scalar engine's.
+
+``alfrules.risk`` restates two scalar rules in vectorised form (the alf2015 panel split and the
+largest-remainder rounding); the first two tests here are the proof that the restatement
+computes what the scalar engine does, over the whole input space a scenario allows.
+"""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import numpy as np
@@ -10,7 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alfrules import Rating, ScenarioError, parse_scenario
+from alfrules.results import Alf2015RegionLines, Ds2024RegionLines
 from alfrules.risk import (
+    _TOTAL_LINES,
     SCALE,
     default_probabilities,
     draw_ratings,
@@ -23,6 +31,8 @@ from alfrules.risk import (
 from alfrules.scenario import ResearchInputs
 
 from .strategies import REGION_CODES, alf2015_research, ds2024_research
+
+TWO_REGION_CODES = st.lists(st.text(alphabet="ABRSTZ0129", min_size=1, max_size=3), min_size=2, max_size=2, unique=True)
 
 GH, VH, NO = Rating.GOOD_HIGH, Rating.VERY_HIGH, Rating.INADEQUATE
 
@@ -47,12 +57,48 @@ def assert_equal_to_scalar(inputs: ResearchInputs, codes: np.ndarray, research: 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data(), st.sampled_from(["alf2015", "ds2024"]))
 def test_vectorised_amounts_equal_the_scalar_engine_on_every_outcome(data: st.DataObject, model: str) -> None:
+    """The proof that the vectorised path is the scalar engine: generated inputs of both models
+    (1-10 regions, any shares, parameters, findings and counts a scenario may hold) and
+    outcomes drawn with every rating possible, each region compared to the krona."""
     regions = data.draw(REGION_CODES)
     research = alf2015_research(regions) if model == "alf2015" else ds2024_research(regions)
     inputs = research_inputs(data.draw(research))
     simulation = simulate_ratings(inputs, uniform_probabilities(inputs), outcomes=40, seed=data.draw(st.integers(0, 2**32)))
 
     assert_equal_to_scalar(inputs, simulation.codes, simulation.research)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), st.sampled_from(["alf2015", "ds2024"]))
+def test_every_rating_outcome_of_two_regions_equals_the_scalar_engine(data: st.DataObject, model: str) -> None:
+    """The proof, exhaustively over the ratings: for two regions every one of the 3⁶ outcomes;
+    the outcomes the scalar engine rejects are rejected by the vectorised path too."""
+    regions = data.draw(TWO_REGION_CODES)
+    research = alf2015_research(regions) if model == "alf2015" else ds2024_research(regions)
+    inputs = research_inputs(data.draw(research))
+    every = np.array(list(itertools.product(range(len(SCALE)), repeat=2 * 3)), dtype=np.int8).reshape(-1, 2, 3)
+    valid, rejected = [], []
+    for codes in every:
+        try:
+            research_for_ratings(inputs, ratings_of(codes, regions))
+            valid.append(codes)
+        except ScenarioError:
+            rejected.append(codes)
+
+    if valid:
+        assert_equal_to_scalar(inputs, np.array(valid), research_by_outcome(inputs, np.array(valid)))
+    for codes in rejected[:5]:
+        with pytest.raises(ValueError, match="very_high"):
+            research_by_outcome(inputs, codes[None])
+
+
+def test_the_scale_and_the_lines_of_a_total_are_the_engines_own() -> None:
+    assert SCALE == (NO, GH, VH)
+    assert _TOTAL_LINES[type(demo_inputs("alf2015"))] == {"base", "panel_1", "panel_2", "panel_3"}
+    # A forfeited quality amount is GUNS' money, not the region's (Ds2024RegionLines.total).
+    assert _TOTAL_LINES[type(demo_inputs("ds2024"))] == {"base", "quality", "increment_hst", "increment_citations"}
+    assert Alf2015RegionLines(1, 2, 3, 4).total == 10
+    assert Ds2024RegionLines(1, 2, 4, 8, 16).total == 27
 
 
 def demo_inputs(model: str) -> ResearchInputs:

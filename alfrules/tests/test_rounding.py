@@ -5,6 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from alfrules.formatting import decimal_string
 from alfrules.rounding import Line, largest_remainder, round_half_up
@@ -69,10 +71,18 @@ def test_an_unreachable_total_is_a_programming_error() -> None:
 
 @pytest.mark.parametrize(
     ("amount", "rounded"),
-    [(Fraction(5, 2), 3), (Fraction(7, 3), 2), (Fraction(1, 2), 1), (Fraction(0), 0)],
+    [(Fraction(5, 2), 3), (Fraction(7, 3), 2), (Fraction(1, 2), 1), (Fraction(0), 0), (Fraction(-5, 2), -2), (Fraction(-7, 3), -2)],
 )
 def test_round_half_up(amount: Fraction, rounded: int) -> None:
     assert round_half_up(amount) == rounded
+
+
+@given(st.fractions(), st.integers(min_value=-(10**12), max_value=10**12))
+def test_round_half_up_is_the_nearest_whole_number_halves_upwards(amount: Fraction, whole: int) -> None:
+    rounded = round_half_up(amount)
+    assert -Fraction(1, 2) < rounded - amount <= Fraction(1, 2)
+    assert round_half_up(amount + whole) == rounded + whole
+    assert round_half_up(whole + Fraction(1, 2)) == whole + 1
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from alfrules import (
-    ENGINE_VERSION,
     ScenarioError,
     compute_scenario,
     load_scenario_json,
@@ -136,7 +135,3 @@ def test_the_hash_is_canonical_and_exact() -> None:
     changed = load_scenario_json(SPEC_EXAMPLE.replace('"0.15"', '"0.150"'))
     assert scenario_hash(changed) != scenario_hash(data)
     assert scenario_hash({"x": Decimal("0.80")}) == scenario_hash({"x": "0.80"})
-
-
-def test_the_engine_has_a_version() -> None:
-    assert ENGINE_VERSION

@@ -1,7 +1,7 @@
 """Projections: what each region gets per year under a chosen model and the memo's proposals.
 
 A projection never stores anything. For each year it gathers the inputs as the allocation does
-(`inputs.gather_year`), with the projection's assumptions — the research model, the education
+(`gather.gather_year`), with the projection's assumptions — the research model, the education
 proposals, an assumed PLO for projected years, more research money, and for years no
 evaluation round covers yet the latest round's results carried forward — then runs the engine
 without its trace. Every assumption that shaped a year is listed with it.
@@ -20,7 +20,7 @@ from alfrules.proposals import EducationProposals
 from alfrules.results import Ds2024Result
 from alfrules.scenario import compute_year, parse_scenario
 
-from ..inputs import gather_year
+from ..gather import gather_year
 from ..models import AllocationModel
 
 

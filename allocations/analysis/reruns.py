@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from alfrules.errors import ScenarioError
-from alfrules.scenario import ENGINE_VERSION, compute_scenario
+from alfrules.explain import render_notes
+from alfrules.scenario import ENGINE_VERSION, compute_output
 
 from ..models import AllocationRun
 
@@ -40,10 +41,10 @@ def run_rerun(*, run: AllocationRun) -> Rerun:
     """Recompute `run` from its snapshot; nothing is stored."""
     error_now = ""
     try:
-        output: dict[str, Any] | None = compute_scenario(run.inputs, trace=False)
+        output: dict[str, Any] | None = _english_notes(compute_output(run.inputs, trace=False))
     except ScenarioError as error:
         output, error_now = None, str(error)
-    stored = run.result if run.status == AllocationRun.Status.SUCCEEDED else None
+    stored = _english_notes(run.result) if run.status == AllocationRun.Status.SUCCEEDED else None
     differences = tuple(_differences(stored, output, path=""))
     return Rerun(
         run_id=run.pk,
@@ -54,6 +55,14 @@ def run_rerun(*, run: AllocationRun) -> Rerun:
         error_then=run.error,
         error_now=error_now,
     )
+
+
+def _english_notes(output: dict[str, Any] | None) -> dict[str, Any] | None:
+    # Runs stored before notes were codes hold English sentences: compare notes as sentences,
+    # so such a run still matches when only the form of its notes differs.
+    if output is None:
+        return None
+    return {**output, "notes": render_notes(output.get("notes") or [], "en")}
 
 
 def _differences(then: Any, now: Any, *, path: str) -> list[AmountDifference]:

@@ -2,7 +2,7 @@
 
 The year's research inputs are gathered as for the stored allocation (the latest round's
 ratings carried forward when no round covers the year yet), under the model that pays the
-year unless another is asked for. Then the engine answers two questions (`engine.risk`): every
+year unless another is asked for. Then the engine answers two questions (`alfrules.risk`): every
 single-step rating change, exactly, and a seeded Monte Carlo over rating outcomes drawn from
 per-region-and-panel probabilities — by default the frequencies of the last two rounds with
 smoothing, or the user's own.
@@ -20,7 +20,7 @@ from alfrules.risk import RatingChanges, RegionRisk, default_probabilities, rati
 from alfrules.scenario import ResearchInputs, parse_scenario
 from evaluations import selectors as evaluation_selectors
 
-from ..inputs import gather_year
+from ..gather import gather_year
 from ..labels import unavailable_text
 from ..selectors import paying_model
 

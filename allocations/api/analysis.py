@@ -17,9 +17,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alfadmin.api.permissions import predicate_permission
-from alfadmin.rules import FIRST_YEAR, LAST_YEAR
+from alfadmin.validation import FIRST_YEAR, LAST_YEAR
 from alfrules.errors import ScenarioError
 from alfrules.inputs import Rating
+from alfrules.risk import PROBABILITY_TOLERANCE, probabilities_scaled_to_one, probabilities_sum_to_one
 
 from .. import permissions, selectors
 from ..analysis.differences import Difference, runs_difference, scenarios_difference
@@ -289,7 +290,10 @@ class RiskQuery(serializers.Serializer):
 class RiskBody(RiskQuery):
     probabilities = serializers.DictField(
         child=serializers.DictField(child=serializers.DictField(child=serializers.FloatField(min_value=0, max_value=1))),
-        help_text='region → panel ("1"–"3") → rating → probability; each panel\'s three sum to 1',
+        help_text=(
+            f'region → panel ("1"–"3") → rating → probability; each panel\'s three sum to 1 '
+            f"(within {PROBABILITY_TOLERANCE}, then scaled to exactly 1)"
+        ),
     )
 
     def validate_probabilities(self, value: dict[str, Any]) -> dict[str, dict[int, dict[Rating, float]]]:
@@ -303,9 +307,10 @@ class RiskBody(RiskQuery):
                     chances = {Rating(code): chance for code, chance in ratings.items()}
                 except ValueError:
                     raise serializers.ValidationError(f"{region} panel {panel}: ratings are inadequate, good_high, very_high") from None
-                if abs(sum(chances.values()) - 1) > 1e-9:  # noqa: PLR2004 - probabilities, not money
+                if not probabilities_sum_to_one(chances.values()):
                     raise serializers.ValidationError(f"{region} panel {panel}: the probabilities must sum to 1")
-                parsed[region][int(panel)] = chances
+                # As the risk page does: within the tolerance, scaled to sum to exactly 1.
+                parsed[region][int(panel)] = dict(zip(chances, probabilities_scaled_to_one(list(chances.values())), strict=True))
         return parsed
 
 

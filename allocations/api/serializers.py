@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rest_framework import serializers
+
+from alfrules.explain import render_step
 
 from ..models import AllocationRun, CurrentAllocation, YearPublication
 
@@ -43,11 +45,23 @@ class AllocationRunSerializer(serializers.ModelSerializer):
 
 
 class AllocationRunDetailSerializer(AllocationRunSerializer):
-    """A run in full: the exact inputs it used, where they came from, the result and the trace."""
+    """A run in full: the exact inputs it used, where they came from, the result and the trace.
+
+    The run stores its notes and steps as codes with parameters; they are shown as in the
+    output of `manage.py allocate`, in the language of the context's `lang`: the result's
+    notes as sentences, each step with its `text`."""
 
     class Meta(AllocationRunSerializer.Meta):
         fields = [*AllocationRunSerializer.Meta.fields, "inputs", "input_meta", "result", "trace"]
         read_only_fields = fields
+
+    def to_representation(self, instance: AllocationRun) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        lang = self.context.get("lang", "en")
+        if data.get("result") is not None:
+            data["result"] = {**data["result"], "notes": instance.notes_in(lang)}
+        data["trace"] = [{**step, "text": render_step(step, lang)} for step in data.get("trace") or []]
+        return data
 
     def get_is_current(self, run: AllocationRun) -> bool:
         return CurrentAllocation.objects.filter(run_id=run.pk).exists()

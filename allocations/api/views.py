@@ -35,6 +35,8 @@ from .serializers import (
 AllocationPermission = predicate_permission(read=permissions.can_view_allocations, write=permissions.can_publish)
 ScenarioPermission = predicate_permission(read=permissions.can_compute_scenarios, write=permissions.can_compute_scenarios)
 MODELS = [m.value for m in AllocationModel]
+LANGUAGES = ["en", "sv"]
+LANG_PARAMETER = OpenApiParameter("lang", str, enum=LANGUAGES, required=False, description="Language of notes and trace texts (default en).")
 # Years are PositiveSmallIntegerFields: a year outside their range is invalid (query) or missing (path).
 YEAR_MIN, YEAR_MAX = INTEGER_RANGES["PositiveSmallIntegerField"]
 YEAR_SCHEMA = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
@@ -95,7 +97,7 @@ class ScenarioComputeView(APIView):
             "`?lang=sv` gives the notes and the trace's texts in Swedish."
         ),
         request={"application/json": OpenApiTypes.OBJECT},
-        parameters=[OpenApiParameter("lang", str, enum=["en", "sv"], required=False, description="Language of notes and trace texts.")],
+        parameters=[LANG_PARAMETER],
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="The allocation (allocation-scenario.md, Output)."),
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors: field path → messages."),
@@ -112,17 +114,22 @@ class ScenarioComputeView(APIView):
         ],
     )
     def post(self, request):
-        lang = request.query_params.get("lang", "en")
-        if lang not in ("en", "sv"):
-            raise ValidationError({"lang": [_("Use en or sv.")]})
         try:
-            output = compute_scenario(request.data, lang=lang)
+            output = compute_scenario(request.data, lang=_lang(request))
         except ScenarioError as error:
             return Response(field_errors(error), status=status.HTTP_400_BAD_REQUEST)
         return Response(_jsonable(output))
 
 
-def _allocation_item(allocation: selectors.YearAllocation) -> dict[str, Any]:
+def _lang(request) -> str:
+    """The language the caller asks for with `?lang=` (notes and trace texts); English by default."""
+    lang = request.query_params.get("lang", "en")
+    if lang not in LANGUAGES:
+        raise ValidationError({"lang": [_("Use en or sv.")]})
+    return lang
+
+
+def _allocation_item(allocation: selectors.YearAllocation, *, lang: str) -> dict[str, Any]:
     run = allocation.run
     assert run is not None  # noqa: S101 - callers pass only allocations with a run
     return {
@@ -137,7 +144,7 @@ def _allocation_item(allocation: selectors.YearAllocation) -> dict[str, Any]:
         "research": allocation.research,
         "research_unavailable": run.research_unavailable,
         "evaluation_round": (run.input_meta.get("research") or {}).get("evaluation_round"),
-        "notes": allocation.notes,
+        "notes": allocation.notes_in(lang),
         "failed_run": allocation.failed_run.pk if allocation.failed_run else None,
     }
 
@@ -159,6 +166,7 @@ class YearAllocationView(APIView):
         parameters=[
             OpenApiParameter("year", YEAR_SCHEMA, required=True),
             OpenApiParameter("model", str, enum=MODELS, required=False, description="Default: both models."),
+            LANG_PARAMETER,
         ],
         responses={
             200: YearAllocationsSerializer,
@@ -173,6 +181,7 @@ class YearAllocationView(APIView):
         )
         assert year is not None  # noqa: S101 - required=True
         model = request.query_params.get("model")
+        lang = _lang(request)
         if model is not None and model not in MODELS:
             raise ValidationError({"model": [_("Choose one of %(models)s.") % {"models": ", ".join(MODELS)}]})
         items = []
@@ -185,7 +194,7 @@ class YearAllocationView(APIView):
             if allocation is None or allocation.run is None:
                 continue
             publication = allocation.publication
-            items.append(_allocation_item(allocation))
+            items.append(_allocation_item(allocation, lang=lang))
         if not items and failed is not None:
             raise NotFound(
                 _("The inputs of %(year)s could not be computed (run %(run)s): %(error)s") % {"year": year, "run": failed.pk, "error": failed.error}
@@ -224,6 +233,14 @@ class AllocationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     def get_serializer_class(self):
         return AllocationRunDetailSerializer if self.action == "retrieve" else AllocationRunSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        return {**context, "lang": _lang(self.request)} if self.action == "retrieve" else context
+
+    @extend_schema(parameters=[LANG_PARAMETER])
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())

@@ -1,11 +1,28 @@
-"""Publishing a year's allocation, four-eyes, and reopening it with a reason.
+"""How a published year is frozen: the one place (publish, four-eyes, reopen, and what is refused).
 
-A published year is locked: `recompute_request` refuses changes to its inputs. Each service
-takes the year's publication lock exclusively (locks.py), so an edit that is being saved and
-a publication of the same year never interleave. Each service checks its actor itself
-(`allocations.permissions`: administrators publish and reopen, a second one confirms), whoever
-calls it, and writes through the kernel's write path; a published publication is frozen (the
-database refuses any change but its reopening).
+A year is published in two steps or one (``year_publish``; a second administrator confirms with
+``year_confirm`` when the publisher made the last change to the year's inputs) and reopened only
+with a reason (``year_reopen``). While it is published, nothing that decides its money changes:
+
+1. **Its inputs.** Every change of a declared engine input reaches
+   ``allocations.watched_inputs.recompute_request``, which calls ``refuse_published_years``
+   below: a change touching a published year raises ``LockedError`` naming the years, and the
+   writer's whole transaction rolls back (page, API and admin alike).
+2. **No interleaving.** ``refuse_published_years`` holds the years' publication lock shared,
+   and publish / confirm / reopen take it exclusively (``allocations.locks``), so an edit being
+   saved and a publication of the same year are serialised: the edit commits first, or sees
+   the year published and is refused.
+3. **Its rows.** The publication row and the runs it names are ``Freezable``: the kernel's
+   write path refuses them with ``YearPublication.frozen_reason`` and PostgreSQL triggers
+   refuse any other UPDATE or DELETE (``publication_frozen_when_published``,
+   ``run_frozen_when_published``, ``line_frozen_when_published``). Django reads triggers from
+   the models' ``Meta``, so those declarations stay in ``allocations/models.py``.
+4. **Its runs.** A recompute of a published year stores nothing and keeps its pointer
+   (``allocations.services.recompute``: the "published" outcome).
+
+Each service checks its actor itself (``allocations.permissions.can_publish``: administrators
+publish and reopen, a second one confirms), whoever calls it, and writes through the kernel's
+write path.
 """
 
 from __future__ import annotations
@@ -14,12 +31,35 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from alfadmin.kernel.errors import LockedError
 from alfadmin.kernel.writes import authorize, record_create, record_update
 from alfadmin.models import User
 
 from .. import locks, permissions, selectors
 from ..models import AllocationModel, AllocationRun, CurrentAllocation, RecomputeRequest, YearPublication
+
+
+def locked_years_message(years: list[int]) -> str:
+    listed = ", ".join(str(y) for y in sorted(years))
+    return ngettext(
+        "Year %(years)s is published; an administrator must reopen it before its inputs change.",
+        "Years %(years)s are published; an administrator must reopen them before their inputs change.",
+        len(years),
+    ) % {"years": listed}
+
+
+def refuse_published_years(years: list[int]) -> None:
+    """``LockedError`` naming the published ones among `years`; call inside the writer's transaction.
+
+    Holds the years' publication lock shared until that transaction ends, so no publication of
+    them can start before the change commits (or rolls back).
+    """
+    locks.lock_years_shared(locks.PUBLICATION, years)
+    published = list(YearPublication.objects.filter(year__in=years, state=YearPublication.State.PUBLISHED).values_list("year", flat=True))
+    if published:
+        raise LockedError(locked_years_message(published))
 
 
 def last_input_changer(*, year: int):

@@ -1,7 +1,7 @@
-"""Recomputing allocations: the outbox, the per-year recompute, stored runs.
+"""Recomputing allocations: the per-year recompute of the outbox's requests, stored runs.
 
-Flow: an input change calls `recompute_request` in its own transaction (refused if a year is
-published; otherwise an outbox row per year and, on commit, a task). The task calls
+Flow: an input change records its request in the outbox and enqueues the task on commit
+(`allocations.watched_inputs.recompute_request`, refused for a published year). The task calls
 `recompute_years`, which per year takes the year's lock, reads the *current* database state
 (so a burst of edits coalesces into one computation), stores a run if the inputs are new,
 moves the year's current pointer and marks the outbox rows it covered as processed — all in
@@ -12,32 +12,25 @@ periodic sweep (`recompute_pending`).
 from __future__ import annotations
 
 import copy
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from celery import current_app
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from alfadmin.kernel.errors import LockedError
 from alfadmin.kernel.writes import SYSTEM, SystemActor
 from alfadmin.models import User
 from alfrules.errors import ScenarioError
-from alfrules.scenario import ENGINE_VERSION, compute_scenario, scenario_hash
+from alfrules.scenario import ENGINE_VERSION, compute_output, scenario_hash
 
 from .. import locks
-from ..inputs import Gathered, gather_year
+from ..gather import Gathered, gather_year
 from ..models import AllocationLine, AllocationRun, CurrentAllocation, RecomputeRequest, YearPublication
 
-logger = logging.getLogger(__name__)
-
 REASON_LENGTH = 300
-RECOMPUTE_TASK = "allocations.tasks.recompute_years"
 
 
 class YearBusyError(Exception):
@@ -46,53 +39,6 @@ class YearBusyError(Exception):
     def __init__(self, year: int):
         self.year = year
         super().__init__(f"year {year} is being computed by another worker")
-
-
-def locked_years_message(years: list[int]) -> str:
-    listed = ", ".join(str(y) for y in sorted(years))
-    return ngettext(
-        "Year %(years)s is published; an administrator must reopen it before its inputs change.",
-        "Years %(years)s are published; an administrator must reopen them before their inputs change.",
-        len(years),
-    ) % {"years": listed}
-
-
-def recompute_request(*, years: Iterable[int], reason: str, actor: User | SystemActor = SYSTEM) -> list[RecomputeRequest]:
-    """Record, in the caller's transaction, that these years' inputs changed; enqueue on commit.
-
-    Raises LockedError (naming the years) if any of them is published, so the caller's whole
-    change rolls back. A broker that cannot be reached when the transaction commits is logged,
-    not raised: the outbox rows stay unprocessed and the periodic sweep computes them.
-    """
-    wanted = sorted({int(y) for y in years})
-    if not wanted:
-        return []
-    user = actor if isinstance(actor, User) else None
-    with transaction.atomic():
-        # Shared with other edits, exclusive against publish/reopen of the same year (locks.py).
-        locks.lock_years_shared(locks.PUBLICATION, wanted)
-        published = list(
-            YearPublication.objects.filter(year__in=wanted, state=YearPublication.State.PUBLISHED).values_list("year", flat=True)
-        )
-        if published:
-            raise LockedError(locked_years_message(published))
-        rows = RecomputeRequest.objects.bulk_create(
-            [RecomputeRequest(year=year, reason=reason[:REASON_LENGTH], requested_by=user) for year in wanted]
-        )
-        transaction.on_commit(lambda: enqueue_recompute(wanted))
-    return rows
-
-
-def enqueue_recompute(years: list[int]) -> bool:
-    """Send the recompute task; False (logged) if the broker cannot take it now."""
-    try:
-        # retry=False: fail fast, the user's save has committed and the sweep is the fallback.
-        # By name: the task module calls these services, so they cannot import it back.
-        current_app.tasks[RECOMPUTE_TASK].apply_async(args=[list(years)], retry=False)  # type: ignore[arg-type]  # Celery takes any sequence; the stubs say tuple
-    except Exception:  # noqa: BLE001 - any broker failure; the outbox keeps the request
-        logger.warning("could not enqueue the recompute of %s; the periodic sweep will pick it up", years, exc_info=True)
-        return False
-    return True
 
 
 @dataclass
@@ -180,7 +126,7 @@ def _recompute_locked(*, year: int, force: bool, trigger: str, actor: User | Sys
         return outcome
     publication = YearPublication.objects.filter(year=year).first()
     if publication is not None and publication.is_published:
-        # Inputs of a published year cannot change (recompute_request refuses), so its runs stay.
+        # Inputs of a published year cannot change (publication.refuse_published_years), so its runs stay.
         outcome.action = "published"
     else:
         gathered = gather_year(year=year)
@@ -220,14 +166,15 @@ def input_hash(inputs: Gathered | AllocationRun) -> str:
     return scenario_hash({"scenario": inputs.scenario, "meta": inputs.meta})
 
 
-def compute(scenario: dict[str, Any]) -> tuple[dict[str, Any], list[Any], list[str]]:
-    """Run the engine on a stored snapshot: (output without trace, trace, notes in Swedish).
+def compute(scenario: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+    """Run the engine once on a stored snapshot: (output without trace, trace), both free of
+    language (notes and steps are codes with parameters); pages, exports and the API render
+    them in the reader's language when they show them.
 
     Raises ScenarioError for inputs the engine rejects."""
-    output: dict[str, Any] = compute_scenario(copy.deepcopy(scenario), lang="en")
+    output: dict[str, Any] = compute_output(copy.deepcopy(scenario))
     trace = output.pop("trace")
-    notes_sv: Any = compute_scenario(copy.deepcopy(scenario), lang="sv")["notes"] if output.get("notes") else []
-    return output, trace, notes_sv
+    return output, trace
 
 
 def _store_run(inputs: Gathered, *, trigger: str, actor: User | SystemActor, reason: str) -> tuple[AllocationRun, bool]:
@@ -253,14 +200,14 @@ def _store_run(inputs: Gathered, *, trigger: str, actor: User | SystemActor, rea
         "reason": (reason or "")[:REASON_LENGTH],
     }
     try:
-        result, trace, notes_sv = compute(inputs.scenario)
+        result, trace = compute(inputs.scenario)
     except ScenarioError as error:
         text = _error_text(error)
         failed = same_inputs.filter(status=AllocationRun.Status.FAILED, error=text).order_by("-created_at").first()
         if failed is not None:
             return failed, False
         return AllocationRun.objects.create(status=AllocationRun.Status.FAILED, error=text, **common), True
-    run = AllocationRun.objects.create(status=AllocationRun.Status.SUCCEEDED, result=result, trace=trace, notes_sv=notes_sv, **common)
+    run = AllocationRun.objects.create(status=AllocationRun.Status.SUCCEEDED, result=result, trace=trace, **common)
     AllocationLine.objects.bulk_create(lines_of(run))
     return run, True
 

@@ -42,6 +42,19 @@ def test_valid_scenario_prints_the_allocation_without_a_database():
     ) == 1_000_000_000
 
 
+def test_notes_and_trace_texts_are_english_unless_swedish_is_asked_for():
+    english = json.loads(run_allocate(json.dumps(SCENARIO)).stdout)
+    swedish = json.loads(run_allocate(json.dumps(SCENARIO), "--input", "-", "--lang", "sv").stdout)
+    assert english["notes"][0] == "panel 2: warning: no region is rated very_high"
+    assert swedish["notes"][0] == "panel 2: varning: ingen region har omdömet mycket hög"
+    assert english["trace"][0]["text"].startswith("STH: 70,400 kr per full-year student")
+    assert swedish["trace"][0]["text"].startswith("STH: 70\u00a0400 kr per helårsstudent")
+    # Only the words differ.
+    assert {**swedish, "notes": [], "trace": [{**s, "text": ""} for s in swedish["trace"]]} == {
+        **english, "notes": [], "trace": [{**s, "text": ""} for s in english["trace"]]
+    }
+
+
 def test_input_from_a_file(tmp_path):
     path = tmp_path / "scenario.json"
     path.write_text(json.dumps(SCENARIO), encoding="utf-8")

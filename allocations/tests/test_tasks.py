@@ -5,14 +5,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from allocations import services, tasks
+from allocations import services, tasks, watched_inputs
 from allocations.models import AllocationRun, CurrentAllocation, RecomputeRequest
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 
 
 def test_the_task_recomputes_the_years_asked_for_and_is_safe_to_run_twice(computed, users):
-    services.recompute_request(years=[2024, 2025], reason="test", actor=users["admin"])
+    watched_inputs.recompute_request(years=[2024, 2025], reason="test", actor=users["admin"])
     first = tasks.recompute_years.delay([2024, 2025]).get()
     assert [line.split(":")[0] for line in first] == ["2024", "2025"]
     count = AllocationRun.objects.count()
@@ -40,8 +40,8 @@ def test_a_busy_year_is_retried_until_it_is_free(computed, monkeypatch):
 
 def test_the_sweep_computes_only_requests_that_waited_too_long(computed, users, settings):
     settings.ALLOCATIONS_SWEEP_AFTER_SECONDS = 60
-    fresh = services.recompute_request(years=[2024], reason="fresh", actor=users["admin"])[0]
-    stale = services.recompute_request(years=[2025], reason="stale", actor=users["admin"])[0]
+    fresh = watched_inputs.recompute_request(years=[2024], reason="fresh", actor=users["admin"])[0]
+    stale = watched_inputs.recompute_request(years=[2025], reason="stale", actor=users["admin"])[0]
     RecomputeRequest.objects.filter(pk=stale.pk).update(requested_at=timezone.now() - timedelta(minutes=5))
     done = tasks.sweep_recompute_requests.delay().get()
     assert [line.split(":")[0] for line in done] == ["2025"]
@@ -60,6 +60,6 @@ def test_tasks_take_only_primitives(computed, users, django_capture_on_commit_ca
     sent = []
     monkeypatch.setattr(tasks.recompute_years, "apply_async", lambda args, **kw: sent.append(args))
     with django_capture_on_commit_callbacks(execute=True):
-        services.recompute_request(years=[2026, 2024, 2024], reason="x", actor=users["admin"])
+        watched_inputs.recompute_request(years=[2026, 2024, 2024], reason="x", actor=users["admin"])
     assert sent == [[[2024, 2026]]]
     assert CurrentAllocation.objects.filter(year=2024).count() == 2

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from alfadmin.kernel.errors import LockedError
 from alfadmin.kernel.history import save_with_history
-from alfadmin.kernel.inputs import declared_inputs
+from alfadmin.kernel.input_changes import declared_inputs
 from alfadmin.models import AgreementPeriod, BudgetYear, Region, ResearchShare, ShareTable, StudentCount, University, User
 from allocations.models import RecomputeRequest, YearPublication
 from evaluations.models import Bibliometrics, EvaluationRound, PanelRating, RegionFindings

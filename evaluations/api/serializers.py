@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from alfadmin.api.fields import SlugRelatedField
 from alfadmin.models import AgreementPeriod, Region, Source, User
-from alfadmin.rules import FIRST_YEAR, LAST_YEAR
+from alfadmin.validation import FIRST_YEAR, LAST_YEAR
 
 from ..models import PANEL_NUMBERS, Bibliometrics, EvaluationRound, Panel, PanelRating, Rating, RegionFindings
 

@@ -155,7 +155,7 @@ def test_finalize_locks_and_requests_a_recompute_of_every_year(draft, codes, vr,
 
 def test_a_published_year_refuses_the_finalize_and_nothing_changes(draft, codes, vr):
     rate_all(draft, codes, actor=vr)
-    with mock.patch("allocations.receivers.recompute_request", side_effect=LockedError("2029 is published")):
+    with mock.patch("allocations.watched_inputs.recompute_request", side_effect=LockedError("2029 is published")):
         with pytest.raises(LockedError):
             services.evaluation_round_finalize(actor=vr, evaluation_round=draft, expected_version=None)
     assert _fresh(draft).status == "draft"

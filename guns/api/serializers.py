@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from alfadmin.models import Region
 from guns.models import Decision, GunsMember, Meeting
-from guns.selectors import Quorum, meeting_quorum
+from guns.quorum import Quorum, meeting_quorum
 
 
 class GunsMemberSerializer(serializers.ModelSerializer):

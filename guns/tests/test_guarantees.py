@@ -16,7 +16,8 @@ from alfadmin.kernel.errors import LockedError
 from alfadmin.kernel.writes import SYSTEM
 from guns import services
 from guns.models import AgendaItem, Decision, GunsMember, GunsSettings, Meeting, Minutes, Payment
-from guns.selectors import meeting_quorum, pot_year
+from guns.quorum import meeting_quorum
+from guns.selectors import pot_year
 
 from .factories import DecisionFactory, funding, pot_income
 

@@ -3,7 +3,7 @@
 import pytest
 
 from guns.models import GunsMember, GunsSettings
-from guns.selectors import meeting_quorum
+from guns.quorum import meeting_quorum
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from alfadmin.rules import FIRST_YEAR, LAST_YEAR
+from alfadmin.validation import FIRST_YEAR, LAST_YEAR
 from reporting.models import Report, ValidationRule
 from reporting.services import report_check
 from reporting.validation import Outcome, rules_for

@@ -136,3 +136,16 @@ def test_access_matrix(api_client, people, sth_report, ore_report, role, action,
         response = api_client.post(f"{url}{action}/", payload, format="json")
     expected = MATRIX[role][action][0 if which == "own" else 1]
     assert response.status_code == expected, (role, action, which, response.content[:200])
+
+
+def test_api_warnings_say_whether_they_are_commented(api_client, sth_report, people):
+    report = fill(sth_report, people["sth"], enrolled_hst="150")
+    api_client.force_authenticate(people["sth"])
+    url = f"/api/v1/reports/{report.pk}/"
+    before = api_client.get(url).json()["warnings"]
+    assert [(w["fields"], w["commented"]) for w in before] == [(["enrolled_hst"], False)]
+    report = services.report_update(
+        report=report, values={}, comments={"enrolled_hst": "New programme"}, expected_version=report.version, actor=people["sth"]
+    )
+    warning = api_client.get(url).json()["warnings"][0]
+    assert warning["fields"] == ["enrolled_hst"] and warning["commented"] is True

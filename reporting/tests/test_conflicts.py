@@ -6,8 +6,11 @@ nobody else touched."""
 import pytest
 from django.urls import reverse
 
+from alfadmin.kernel.errors import ConcurrentEditError
 from reporting import services
 from reporting.models import ReportValue
+
+from .conftest import fill
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +171,37 @@ def test_the_swedish_page_shows_numbers_as_swedes_type_them_and_saving_them_back
     before = stored(sth_report)
     assert client.post(url, page).status_code == 302
     assert stored(sth_report) == before
+
+
+def test_stale_save_after_a_state_change_alone_names_the_state_and_who(sth_report, people):
+    report = services.report_submit(report=fill(sth_report, people["sth"]), actor=people["sth"])
+    base = report.version
+    services.report_return(report=report, actor=people["admin"], comment="Check premises")
+    with pytest.raises(ConcurrentEditError) as raised:
+        services.report_update(report=report, values={"education_other": "7"}, expected_version=base, actor=people["sth"])
+    state = raised.value.changed["state"]
+    assert set(raised.value.changed) == {"state"}
+    assert (state["label"], state["by"], state["old"], state["new"]) == ("status", "t-admin", "submitted", "returned")
+    assert state["at"]
+
+
+def test_stale_api_save_after_a_state_change_is_409_naming_the_state(api_client, sth_report, people):
+    report = services.report_submit(report=fill(sth_report, people["sth"]), actor=people["sth"])
+    base = report.version
+    services.report_return(report=report, actor=people["admin"], comment="Check premises")
+    api_client.force_authenticate(people["sth"])
+    stale = api_client.patch(f"/api/v1/reports/{report.pk}/", {"values": {"doctoral_degrees": "8"}, "version": base}, format="json")
+    assert stale.status_code == 409
+    state = stale.json()["changed"]["state"]
+    assert {k: state[k] for k in ("by", "old", "new")} == {"by": "t-admin", "old": "submitted", "new": "returned"}
+
+
+def test_stale_page_save_after_a_state_change_shows_who(client, sth_report, people):
+    report = services.report_submit(report=fill(sth_report, people["sth"]), actor=people["sth"])
+    base = report.version
+    services.report_return(report=report, actor=people["admin"], comment="Check premises")
+    client.force_login(people["sth"])
+    response = client.post(reverse("reporting:report", args=[report.pk]), {"version": base, "value-doctoral_degrees": "6"})
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert 'data-testid="state-conflict"' in body and "t-admin" in body

@@ -1,7 +1,8 @@
-"""The demo: every region's 2024 report approved, 2025 drafts partly filled (table 1.2)."""
+"""The demo: every region's 2024 report approved, 2025 drafts partly filled (table 1.2), reporters with addresses."""
 
 import pytest
 
+from alfadmin.models import Role, User
 from reporting import services
 from reporting.models import Report
 
@@ -35,3 +36,15 @@ def test_demo_reports_and_idempotence(demo, client):
     assert "av 7 inskickade" in overview and 'data-testid="comparison-link"' in overview
     comparison = client.get("/reporting/comparison/?year=2024")
     assert comparison.content.decode().count('data-testid="comparison-row"') == 7
+
+
+def test_demo_reporters_get_example_org_addresses(db, people):
+    from reporting.demo import _reporter_addresses
+
+    User.objects.filter(role=Role.REPORTER).update(email="")
+    User.objects.filter(username="t-ore").update(email="kept@region.example")
+    _reporter_addresses(actor=people["admin"])
+    _reporter_addresses(actor=people["admin"])  # idempotent
+    emails = dict(User.objects.filter(role=Role.REPORTER).values_list("username", "email"))
+    assert emails["t-ore"] == "kept@region.example"
+    assert emails["t-sth"].endswith("@example.org") and "@" in emails["t-sth"]

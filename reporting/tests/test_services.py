@@ -5,13 +5,15 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from alfadmin.kernel.errors import ConcurrentEditError, LockedError
-from alfadmin.models import StudentCount
+from alfadmin.models import Role, StudentCount
 from reporting import selectors, services
 from reporting.models import FormDefinition, FormField, ReminderSent, ReportValue
 
 from .conftest import fill
+from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +168,16 @@ def test_completeness_and_timeliness(sth_report, ore_report, people):
     status = {s.year: s for s in selectors.year_status(user=people["viewer"])}[2024]
     assert (status.submitted, status.on_time) == (1, 1)
     assert status.timeliness == pytest.approx(1 / 7)
+
+
+def test_reminders_reach_reporters_with_addresses_and_show_in_the_log(client, people, region_pair):
+    opened = services.year_open(year=2026, actor=people["admin"])
+    deadline = opened.definition.deadline
+    UserFactory(username="t-sth-no-mail", role=Role.REPORTER, region=region_pair[0], email="")
+    sent = services.reminders_send(today=services.reminder_dates(deadline)[0])
+    assert sent == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["t-ore@example.se", "t-sth@example.se"]
+    client.force_login(people["admin"])
+    body = client.get(reverse("reporting:year", args=[2026])).content.decode()
+    assert body.count('data-testid="reminder-row"') == 2
+    assert ReminderSent.objects.filter(report__definition=opened.definition, recipients=1).count() == 2

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from alfadmin.models import Role
-from reporting import services, xlsx
+from reporting import permissions, services, xlsx
 from reporting.models import Report, ReportValue
 
 from .conftest import GOOD
@@ -125,7 +125,7 @@ class TwoEditors(RuleBasedStateMachine):
         conflict = response.context.get("conflict")
         if conflict is None:
             # Refused without a conflict: the report is not editable now (approved or submitted).
-            assert Report.objects.get(pk=self.report.pk).state not in services.EDITABLE_STATES
+            assert Report.objects.get(pk=self.report.pk).state not in permissions.EDITABLE_STATES
             editor.reload(self.report)
             return
         # The page keeps the input and the version it posts back; the conflict table showed

@@ -191,7 +191,7 @@ def test_comparison_counts_only_approved_reports(client, people, sth_report, ore
     assert [c.value for c in sheet[2]][:2] == [2024, "STH"]
 
 
-def test_landing_page_panel_links_to_the_comparison(client, role_users):
+def test_landing_page_card_links_to_the_comparison(client, role_users):
     client.force_login(role_users["viewer"])
     body = client.get(reverse("overview")).content.decode()
     assert f'href="{reverse("reporting:comparison")}"' in body

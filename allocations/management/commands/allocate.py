@@ -1,7 +1,8 @@
 """`manage.py allocate --input FILE|-`: the engine on a scenario file (allocation-scenario.md).
 
-JSON on stdout and exit 0; invalid input: a message naming the field on stderr, nothing on
-stdout, exit 2. Needs no database: it works before `migrate` and with an unreachable one.
+JSON on stdout and exit 0, its notes and trace texts in English or in the language of `--lang`;
+invalid input: a message naming the field on stderr, nothing on stdout, exit 2. Needs no
+database: it works before `migrate` and with an unreachable one.
 """
 import json
 import sys
@@ -9,6 +10,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandParser
 
 from alfrules.errors import ScenarioError
+from alfrules.explain import LANGUAGES
 from alfrules.scenario import compute_scenario, load_scenario_json
 
 EXIT_INVALID_INPUT = 2
@@ -25,6 +27,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--input", required=True, help="Scenario file, or - for standard input.")
+        parser.add_argument("--lang", choices=LANGUAGES, default="en", help="Language of the notes and the trace's texts (default: en).")
 
     def handle(self, *args, **options) -> None:
         source = options["input"]
@@ -37,7 +40,7 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as error:
             self._fail(f"--input: cannot read {source}: {error}")
         try:
-            result = compute_scenario(load_scenario_json(text))
+            result = compute_scenario(load_scenario_json(text), lang=options["lang"])
         except ScenarioError as error:
             self._fail("\n".join(f"{field}: {message}" for field, message in error.errors))
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=_exact) + "\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from alfadmin.models import BudgetYear
-from alfadmin.rules import FIRST_YEAR, LAST_YEAR
+from alfadmin.validation import FIRST_YEAR, LAST_YEAR
 from allocations.models import AllocationRun
 from allocations.services import recompute_years
 

@@ -92,3 +92,24 @@ def test_risk_refuses_bad_requests(demo):
         year_risk(year=2026, samples=10, probabilities={"STH": {}})
     with pytest.raises(RiskUnavailable):
         year_risk(year=1990)
+
+
+
+def test_a_run_stored_before_notes_were_codes_still_reruns_to_a_match():
+    from alfrules.scenario import compute_scenario
+
+    scenario = {
+        "year": 2024,
+        "research": {
+            "model": "alf2015",
+            "appropriation": 1_000_000,
+            "shares": {"AAA": "60", "BBB": "40"},
+            "ratings": {"AAA": {"1": "good_high", "2": "good_high", "3": "inadequate"}, "BBB": {"1": "very_high", "2": "good_high", "3": "inadequate"}},
+        },
+    }
+    english = compute_scenario(scenario, trace=False)  # notes as sentences, as engine 1.1.0 stored them
+    assert english["notes"] and all(isinstance(note, str) for note in english["notes"])
+    old = AllocationRun(pk=1, status=AllocationRun.Status.SUCCEEDED, inputs=scenario, result=english, engine_version="1.1.0")
+    assert run_rerun(run=old).matches
+    old.result = {**english, "notes": ["panel 2: another sentence"]}
+    assert [d.path for d in run_rerun(run=old).differences] == ["notes"]

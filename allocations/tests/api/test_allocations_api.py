@@ -81,7 +81,7 @@ def test_the_current_allocation_of_a_year_has_both_models_by_default(computed, a
         assert item["status"] == "current"
         assert item["education"] == run.result["education"]
         assert item["research"] == run.result["research"]
-        assert item["notes"] == run.result["notes"]
+        assert item["notes"] == run.notes_in("en")
         assert item["computed_at"]
     ds = data["allocations"][1]["research"]
     assert set(ds["regions"]["AAA"]) == {"base", "quality", "quality_forfeited", "increment_hst", "increment_citations", "total"}
@@ -148,7 +148,7 @@ def test_publishing_through_the_api_follows_the_same_rules(computed, api, users)
 
 
 def test_api_query_counts_stay_constant(computed, api, users):
-    from allocations.tests.views.test_pages import _grow
+    from allocations.tests.views.test_overview import _grow
 
     client = api("viewer")
     urls = ["/api/v1/allocations/?year=2024", "/api/v1/allocation-runs/", "/api/v1/allocation-runs/?year=2024"]
@@ -255,3 +255,31 @@ def test_a_year_whose_only_run_failed_is_404_with_the_reason(computed, api):
     response = api("viewer").get("/api/v1/allocations/?year=2030&model=alf2015")
     assert response.status_code == 404
     assert f" {failed.pk})" in response.json()["detail"] and "education.hst: missing" in response.json()["detail"]
+
+
+def test_stored_note_codes_are_sentences_in_the_language_asked_for(computed, api):
+    from allocations.services.recompute import compute
+    from allocations.tests.factories import AllocationRunFactory
+
+    scenario = {
+        "year": 2024,
+        "research": {
+            "model": "alf2015",
+            "appropriation": 1_000_000,
+            "shares": {"AAA": "60", "BBB": "40"},
+            "ratings": {"AAA": {"1": "good_high", "2": "good_high", "3": "inadequate"}, "BBB": {"1": "very_high", "2": "good_high", "3": "inadequate"}},
+        },
+    }
+    result, trace = compute(scenario)
+    run = AllocationRunFactory(status="succeeded", error="", inputs=scenario, result=result, trace=trace)
+    CurrentAllocation.objects.filter(year=2024, model="alf2015").update(run=run)
+    client = api("viewer")
+    english = client.get("/api/v1/allocations/?year=2024&model=alf2015").json()["allocations"][0]
+    swedish = client.get("/api/v1/allocations/?year=2024&model=alf2015&lang=sv").json()["allocations"][0]
+    assert english["notes"][0] == "panel 2: warning: no region is rated very_high"
+    assert swedish["notes"][0] == "panel 2: varning: ingen region har omdömet mycket hög"
+    detail = client.get(f"/api/v1/allocation-runs/{run.pk}/?lang=sv").json()
+    assert detail["result"]["notes"] == swedish["notes"]
+    assert detail["trace"][0]["step"] == "base_pool" and detail["trace"][0]["text"].startswith("Baspott")
+    assert client.get(f"/api/v1/allocation-runs/{run.pk}/").json()["trace"][0]["text"].startswith("Base pool")
+    assert client.get("/api/v1/allocations/?year=2024&lang=de").status_code == 400

@@ -10,9 +10,10 @@ from alfadmin import services as registry
 from alfadmin.kernel.errors import LockedError
 from alfadmin.models import BudgetYear, ResearchShare, StudentCount
 from alfrules.scenario import ENGINE_VERSION
-from allocations import services
+from allocations import services, watched_inputs
 from allocations.models import AllocationLine, AllocationRun, CurrentAllocation, ImmutableError, RecomputeRequest, YearPublication
 from allocations.services.recompute import compute, input_hash
+from allocations.tests.factories import AllocationRunFactory
 from testsupport.worker import database_url
 
 pytestmark = pytest.mark.django_db
@@ -53,10 +54,9 @@ def test_a_run_stores_exactly_what_the_engine_was_given_and_reproduces_from_it(c
     assert run.status == AllocationRun.Status.SUCCEEDED
     assert run.engine_version == ENGINE_VERSION
     assert run.input_hash == input_hash(run)
-    result, trace, notes_sv = compute(run.inputs)
+    result, trace = compute(run.inputs)
     assert result == run.result
     assert trace == run.trace
-    assert notes_sv == run.notes_sv
     # Lines in integer kronor, and the research lines add up to the appropriation
     research = AllocationLine.objects.filter(run=run, part__in=["research", "guns", "undistributed"], line="total")
     assert sum(line.amount for line in research) == run.result["research"]["appropriation"]
@@ -123,7 +123,7 @@ def test_inputs_the_engine_rejects_give_a_failed_run_and_keep_the_last_good_figu
     good = _current(2024).run
     # Shares of the active regions no longer sum to 100 once a region's share is edited directly
     ResearchShare.objects.filter(region__code="CCC", table__kind="in_force").update(percent=Decimal("19"))
-    services.recompute_request(years=[2024], reason="test", actor=users["admin"])
+    watched_inputs.recompute_request(years=[2024], reason="test", actor=users["admin"])
     services.recompute_years(years=[2024])
     pointer = _current(2024)
     assert pointer.run_id == good.pk
@@ -155,7 +155,7 @@ def test_a_change_reaching_several_published_years_names_them_all(computed, user
     services.year_publish(actor=users["admin2"], year=2026)
     services.year_publish(actor=users["admin2"], year=2027)
     with pytest.raises(LockedError) as error:
-        services.recompute_request(years=[2025, 2026, 2027], reason="x", actor=users["admin"])
+        watched_inputs.recompute_request(years=[2025, 2026, 2027], reason="x", actor=users["admin"])
     assert "2026, 2027" in str(error.value)
     # A PLO change moves every later year: refused too, nothing saved
     budget_year = BudgetYear.objects.get(year=2025)
@@ -201,7 +201,7 @@ def test_only_planned_students_recompute(computed, users):
 
 
 def test_a_year_without_a_budget_year_is_marked_done_without_a_run(computed):
-    services.recompute_request(years=[1999], reason="orphan", actor=None)
+    watched_inputs.recompute_request(years=[1999], reason="orphan", actor=None)
     outcomes, _ = services.recompute_years(years=[1999])
     assert outcomes[0].action == "no_budget_year"
     assert not RecomputeRequest.objects.filter(year=1999, processed_at__isnull=True).exists()
@@ -210,7 +210,7 @@ def test_a_year_without_a_budget_year_is_marked_done_without_a_run(computed):
 def test_recompute_request_inside_a_rolled_back_transaction_leaves_nothing(computed, users, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
-            services.recompute_request(years=[2024], reason="x", actor=users["admin"])
+            watched_inputs.recompute_request(years=[2024], reason="x", actor=users["admin"])
             raise RuntimeError
     assert callbacks == []
     assert not RecomputeRequest.objects.filter(year=2024, processed_at__isnull=True).exists()
@@ -225,7 +225,7 @@ def test_two_workers_never_compute_the_same_year_at_once(computed, users, requir
 
     from allocations import locks
 
-    services.recompute_request(years=[2024, 2025], reason="x", actor=users["admin"])
+    watched_inputs.recompute_request(years=[2024, 2025], reason="x", actor=users["admin"])
     with psycopg.connect(database_url(connection.settings_dict), autocommit=True) as other:
         other.execute("SELECT pg_advisory_lock(%s, %s)", [locks.COMPUTE, 2024])
         with pytest.raises(services.YearBusyError):
@@ -281,3 +281,60 @@ def test_a_failure_is_tried_again_and_succeeds_once_its_cause_is_fixed(computed,
     pointer = _current(2024)
     assert pointer.failed_run is None
     assert pointer.run.input_hash == failed.input_hash and pointer.run.status == "succeeded"
+
+
+# Panel 2 has no very_high region and panel 3 no eligible one: the engine notes both.
+NOTED_SCENARIO = {
+    "year": 2024,
+    "research": {
+        "model": "alf2015",
+        "appropriation": 1_000_000,
+        "shares": {"AAA": "60", "BBB": "40"},
+        "ratings": {
+            "AAA": {"1": "good_high", "2": "good_high", "3": "inadequate"},
+            "BBB": {"1": "very_high", "2": "good_high", "3": "inadequate"},
+        },
+    },
+}
+
+
+def _stored_run(result, trace, **fields):
+    return AllocationRunFactory(status=AllocationRun.Status.SUCCEEDED, error="", inputs=NOTED_SCENARIO, result=result, trace=trace, **fields)
+
+
+def test_a_run_stores_its_notes_and_steps_as_codes_once_and_shows_them_in_either_language(computed):
+    for run in AllocationRun.objects.filter(status=AllocationRun.Status.SUCCEEDED):
+        assert all(set(note) <= {"code", "panel", "params"} for note in run.result["notes"])
+        assert all("text" not in step for step in run.trace)
+        assert run.notes_sv == []
+    run = _stored_run(*compute(NOTED_SCENARIO), engine_version=ENGINE_VERSION)
+    assert run.result["notes"][0] == {"code": "no_very_high", "panel": 2, "params": {}}
+    assert run.notes_in("en")[0] == "panel 2: warning: no region is rated very_high"
+    assert run.notes_in("sv")[0] == "panel 2: varning: ingen region har omdömet mycket hög"
+
+
+def test_a_run_stored_before_notes_were_codes_shows_the_sentences_it_stored(db):
+    run = _stored_run(
+        {"year": 2024, "notes": ["panel 2: warning: no region is rated very_high"]},
+        [{"step": "base_pool", "amount": "800000", "params": {}, "text": "Base pool: 800000 kr."}],
+        engine_version="1.1.0",
+        notes_sv=["panel 2: varning: ingen region har omdömet mycket hög"],
+    )
+    assert run.notes_in("en") == ["panel 2: warning: no region is rated very_high"]
+    assert run.notes_in("sv") == ["panel 2: varning: ingen region har omdömet mycket hög"]
+
+
+def test_the_engine_is_called_once_per_computed_model(registry, evaluation, monkeypatch):
+    from allocations.services import recompute as module
+
+    calls = []
+    real = module.compute_output
+
+    def counted(scenario, **options):
+        calls.append(scenario["year"])
+        return real(scenario, **options)
+
+    monkeypatch.setattr(module, "compute_output", counted)
+    outcome = services.allocation_year_recompute(year=2024, force=True)
+    assert sorted(outcome.created) == ["alf2015", "ds2024"]
+    assert calls == [2024, 2024]
