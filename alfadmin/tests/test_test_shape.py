@@ -1,6 +1,8 @@
 """Every test can fail: a test function asserts, expects an exception with `pytest.raises`, or calls
-a helper that does (`assert_*`, `expect*`, or a function of its own module that asserts). A test that only runs code passes whatever the code does.
-Read on the syntax tree, so a comment or a string naming `assert` does not count."""
+a helper that does (`assert_*`, `expect*`, or a function of its own module that asserts); a test
+that only runs code passes whatever the code does. And an expected exception is a named type:
+`pytest.raises(Exception)` passes on any bug. Read on the syntax tree, so a comment or a string
+naming `assert` does not count."""
 
 from __future__ import annotations
 
@@ -76,6 +78,28 @@ def test_every_test_function_asserts_expects_an_exception_or_calls_an_assert_hel
         f"{path.relative_to(BASE_DIR)}::{name}" for path in files for name in shapeless_tests(path.read_text(encoding="utf-8"))
     ]
     assert offenders == [], "tests that cannot fail (no assert, no pytest.raises, no assert_*/expect* helper):\n" + "\n".join(offenders)
+
+
+def bare_exception_expectations(source: str) -> list[int]:
+    """Lines of `pytest.raises(Exception)` / `pytest.raises(BaseException)`, alone or in a tuple."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and _called_name(node) == "raises" and node.args:
+            expected = node.args[0].elts if isinstance(node.args[0], ast.Tuple) else [node.args[0]]
+            if any(isinstance(e, ast.Name) and e.id in ("Exception", "BaseException") for e in expected):
+                found.append(node.lineno)
+    return found
+
+
+def test_no_test_expects_just_any_exception():
+    files = [path for root in TEST_ROOTS for path in sorted((BASE_DIR / root).rglob("test_*.py"))]
+    found = [f"{path.relative_to(BASE_DIR)}:{line}" for path in files for line in bare_exception_expectations(path.read_text(encoding="utf-8"))]
+    assert found == [], "name the exception the code raises (and match its message):\n" + "\n".join(found)
+
+
+def test_the_checker_finds_an_expectation_of_any_exception():
+    source = "with pytest.raises(Exception):\n    f()\nwith pytest.raises((ValueError, BaseException)):\n    f()\nwith pytest.raises(ValueError):\n    f()\n"
+    assert bare_exception_expectations(source) == [1, 3]
 
 
 def test_the_checker_finds_a_test_without_an_assertion():
