@@ -179,7 +179,7 @@ class TwoEditors(RuleBasedStateMachine):
             if editor.workbook_version != current.version:
                 assert preview.status_code == 400
             else:
-                assert (preview.status_code, current.state in services.EDITABLE_STATES) == (409, False)
+                assert (preview.status_code, current.state in permissions.EDITABLE_STATES) == (409, False)
             assert stored(self.report) == before
             editor.reload(self.report)
             return
