@@ -134,7 +134,7 @@ def browser_page(browser_instance, live_server):
     context = browser_instance.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
     page = context.new_page()
     page.set_default_timeout(10_000)
-    page.base_url = live_server.url  # type: ignore[attr-defined]
+    page.base_url = live_server.url
     yield page
     context.close()
 

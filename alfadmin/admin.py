@@ -83,10 +83,10 @@ class RegistryAdmin(HistoryAdmin):
             self.message_user(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    def create(self, actor, data: dict):
+    def create(self, actor: User, data: dict):
         raise PermissionDenied
 
-    def update(self, actor, obj, data: dict, reason: str, version: int | None):
+    def update(self, actor: User, obj, data: dict, reason: str, version: int | None):
         raise PermissionDenied
 
     def save_model(self, request, obj, form, change):
@@ -106,10 +106,10 @@ class UniversityAdmin(RegistryAdmin):
     list_display = ["code", "name", "source"]
     search_fields = ["code", "name"]
 
-    def create(self, actor, data):
+    def create(self, actor: User, data):
         return services.university_create(actor=actor, data=data)
 
-    def update(self, actor, obj, data, reason, version):
+    def update(self, actor: User, obj, data, reason, version):
         return services.university_update(actor=actor, university=obj, expected_version=version, data=data, reason=reason)
 
 
@@ -118,10 +118,10 @@ class RegionAdmin(RegistryAdmin):
     list_display = ["code", "name", "university", "is_active", "source"]
     search_fields = ["code", "name"]
 
-    def create(self, actor, data):
+    def create(self, actor: User, data):
         return services.region_create(actor=actor, data=data)
 
-    def update(self, actor, obj, data, reason, version):
+    def update(self, actor: User, obj, data, reason, version):
         return services.region_update(actor=actor, region=obj, expected_version=version, data=data, reason=reason)
 
 
@@ -129,10 +129,10 @@ class RegionAdmin(RegistryAdmin):
 class AgreementPeriodAdmin(RegistryAdmin):
     list_display = ["name", "start_year", "end_year", "base_fraction", "guarantee", "cap", "guns_fraction", "quality_fraction"]
 
-    def create(self, actor, data):
+    def create(self, actor: User, data):
         return services.agreement_period_create(actor=actor, data=data)
 
-    def update(self, actor, obj, data, reason, version):
+    def update(self, actor: User, obj, data, reason, version):
         return services.agreement_period_update(actor=actor, period=obj, expected_version=version, data=data, reason=reason)
 
 
@@ -150,10 +150,10 @@ class BudgetYearAdmin(RegistryAdmin):
     ]
     list_filter = ["period", "is_projection", "source"]
 
-    def create(self, actor, data):
+    def create(self, actor: User, data):
         return services.budget_year_create(actor=actor, data=data)
 
-    def update(self, actor, obj, data, reason, version):
+    def update(self, actor: User, obj, data, reason, version):
         return services.budget_year_update(actor=actor, budget_year=obj, expected_version=version, data=data, reason=reason)
 
 
@@ -162,10 +162,10 @@ class StudentCountAdmin(RegistryAdmin):
     list_display = ["region", "year", "planned_hst", "actual_hst", "source"]
     list_filter = ["year", "region"]
 
-    def create(self, actor, data):
+    def create(self, actor: User, data):
         return services.student_count_create(actor=actor, data=data)
 
-    def update(self, actor, obj, data, reason, version):
+    def update(self, actor: User, obj, data, reason, version):
         return services.student_count_update(actor=actor, student_count=obj, expected_version=version, data=data, reason=reason)
 
 
@@ -207,7 +207,7 @@ class ShareTableAdmin(RegistryAdmin):
         form.base_fields["reason"] = reason_field(required=True)
         return form
 
-    def update(self, actor, obj, data, reason, version):
+    def update(self, actor: User, obj, data, reason, version):
         # Only the shares are editable here; save_related writes them through the service.
         return obj
 

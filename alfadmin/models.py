@@ -16,7 +16,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from alfrules.inputs import DEFAULT_INCREMENT_WEIGHTS, DEFAULT_PANEL_WEIGHTS
+from alfrules.inputs import (
+    DEFAULT_BASE_FRACTION,
+    DEFAULT_CAP,
+    DEFAULT_GUARANTEE,
+    DEFAULT_GUNS_FRACTION,
+    DEFAULT_INCREMENT_WEIGHTS,
+    DEFAULT_PANEL_WEIGHTS,
+    DEFAULT_QUALITY_FRACTION,
+)
 from alfrules.predicates import DEFAULT_MAX_VERY_HIGH, DEFAULT_MIN_VERY_HIGH
 
 from . import validation
@@ -154,7 +162,7 @@ class AgreementPeriod(Versioned):
         _("base fraction"),
         max_digits=6,
         decimal_places=4,
-        default=Decimal("0.80"),
+        default=DEFAULT_BASE_FRACTION,
         validators=FRACTION_VALIDATORS,
         help_text=_("Share of FO-ALF paid by base shares; a budget year may override it."),
     )
@@ -168,17 +176,17 @@ class AgreementPeriod(Versioned):
         _("panel 3 weight"), max_digits=6, decimal_places=4, default=DEFAULT_PANEL_WEIGHTS[3], validators=FRACTION_VALIDATORS
     )
     guarantee = models.DecimalField(
-        _("guarantee (good–high)"), max_digits=6, decimal_places=4, default=Decimal("0.15"), validators=FRACTION_VALIDATORS
+        _("guarantee (good–high)"), max_digits=6, decimal_places=4, default=DEFAULT_GUARANTEE, validators=FRACTION_VALIDATORS
     )
-    cap = models.DecimalField(_("cap (very high)"), max_digits=6, decimal_places=4, default=Decimal("0.40"), validators=FRACTION_VALIDATORS)
+    cap = models.DecimalField(_("cap (very high)"), max_digits=6, decimal_places=4, default=DEFAULT_CAP, validators=FRACTION_VALIDATORS)
     min_very_high = models.PositiveSmallIntegerField(_("fewest very-high regions per panel"), default=DEFAULT_MIN_VERY_HIGH)
     max_very_high = models.PositiveSmallIntegerField(_("most very-high regions per panel"), default=DEFAULT_MAX_VERY_HIGH)
     # Ds 2024 model.
     guns_fraction = models.DecimalField(
-        _("GUNS fraction"), max_digits=6, decimal_places=4, default=Decimal("0.01"), validators=FRACTION_VALIDATORS
+        _("GUNS fraction"), max_digits=6, decimal_places=4, default=DEFAULT_GUNS_FRACTION, validators=FRACTION_VALIDATORS
     )
     quality_fraction = models.DecimalField(
-        _("quality fraction"), max_digits=6, decimal_places=4, default=Decimal("0.20"), validators=FRACTION_VALIDATORS
+        _("quality fraction"), max_digits=6, decimal_places=4, default=DEFAULT_QUALITY_FRACTION, validators=FRACTION_VALIDATORS
     )
     increment_weight_hst = models.DecimalField(
         _("increment weight, students"),
@@ -303,6 +311,19 @@ class AgreementPeriod(Versioned):
     def contains(self, year: int) -> bool:
         return self.start_year <= year <= self.end_year
 
+    @classmethod
+    def covering(cls, year: int) -> "AgreementPeriod | None":
+        """The agreement period in force in `year`, the one rule every app uses: the period the
+        year's budget year names (the gatherer's ``budget_year.period``; it must contain the year),
+        else, for a year not budgeted yet, the latest period whose years include it. One query."""
+        named = models.Exists(BudgetYear.objects.filter(period=models.OuterRef("pk"), year=year))
+        return (
+            cls.objects.annotate(named=named)
+            .filter(Q(named=True) | Q(start_year__lte=year, end_year__gte=year))
+            .order_by("-named", "-start_year")
+            .first()
+        )
+
     @property
     def is_proposed(self) -> bool:
         return self.status == self.Status.PROPOSED
@@ -326,7 +347,7 @@ class BudgetYear(Versioned):
     converted by PLO. With `appropriation`, the education appropriation is split by students.
     """
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=validation.YEAR_VALIDATORS)
     period = models.ForeignKey(AgreementPeriod, on_delete=models.PROTECT, related_name="years", verbose_name=_("agreement period"))
     education_appropriation = models.BigIntegerField(
         _("education appropriation, GU-ALF (kr)"), null=True, blank=True, validators=[MinValueValidator(0)]
@@ -406,7 +427,7 @@ class StudentCount(Versioned):
     """
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="student_counts", verbose_name=_("region"))
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=validation.YEAR_VALIDATORS)
     planned_hst = models.DecimalField(_("planned full-year students"), max_digits=9, decimal_places=1, validators=[MinValueValidator(ZERO)])
     actual_hst = models.DecimalField(
         _("actual full-year students (UKÄ)"), max_digits=9, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(ZERO)]

@@ -22,7 +22,7 @@ from .models import AgreementPeriod, BudgetYear, Region, ResearchShare, ShareTab
 Actor = User | SystemActor
 
 
-def _may_edit(actor: Any, row: Any) -> bool:
+def _may_edit(actor: User, row: Any) -> bool:
     return permissions.can_edit_registry(actor)
 
 

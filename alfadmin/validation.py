@@ -7,12 +7,18 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext as _
 
 from alfrules.inputs import INCREMENT_KEYS, PANELS
 from alfrules.predicates import guarantees_fit, shares_sum_to_hundred, weights_sum_to_one
 
 HUNDRED = Decimal("100")
+
+# The years anything in ALF Admin may be about (budget years, rounds, reports, publication
+# periods): a mistyped year (20244, 1024) is refused where it is entered, never stored.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+YEAR_VALIDATORS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
 
 
 def parse_percent(value: Any, *, field: str) -> Decimal:

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alfadmin.kernel.forms import VersionedModelForm
+from alfadmin.validation import FIRST_YEAR, LAST_YEAR
 from alfrules.risk import SCALE, probabilities_scaled_to_one, probabilities_sum_to_one
 
 from .labels import RATING_LABELS
@@ -58,7 +59,7 @@ MODEL_CHOICES_WITH_PAYING = [("", _("Each year's paying model")), *AllocationMod
 
 
 def _year_field(label: str | _StrPromise, *, required: bool = False) -> forms.IntegerField:
-    return forms.IntegerField(label=label, min_value=2000, max_value=2100, required=required)
+    return forms.IntegerField(label=label, min_value=FIRST_YEAR, max_value=LAST_YEAR, required=required)
 
 
 class ProjectionForm(forms.Form):

@@ -45,7 +45,7 @@ class ImmutableQuerySet(models.QuerySet):
         raise ImmutableError(_("Allocation runs cannot be deleted."))
 
     update.queryset_only = True  # type: ignore[attr-defined]  # not copied onto the manager
-    delete.queryset_only = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]  # as above
 
 
 class ImmutableModel(models.Model):

@@ -33,8 +33,8 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from alfadmin.kernel.input_changes import InputChange, answer_input_changes, declare_input
-from alfadmin.kernel.writes import SYSTEM
-from alfadmin.models import AgreementPeriod, BudgetYear, Region, ResearchShare, StudentCount
+from alfadmin.kernel.writes import SYSTEM, Actor
+from alfadmin.models import AgreementPeriod, BudgetYear, Region, ResearchShare, StudentCount, User
 from evaluations.models import Bibliometrics, EvaluationRound, PanelRating, RegionFindings
 
 from . import tasks
@@ -188,7 +188,7 @@ def answer(change: InputChange) -> None:
     recompute_request(years=change.years, reason=change.reason, actor=change.actor)
 
 
-def recompute_request(*, years: Iterable[int], reason: str, actor=SYSTEM) -> list[RecomputeRequest]:
+def recompute_request(*, years: Iterable[int], reason: str, actor: Actor = SYSTEM) -> list[RecomputeRequest]:
     """Record, in the caller's transaction, that these years' inputs changed; enqueue on commit.
 
     Raises LockedError (naming the years) if any of them is published, so the caller's whole
@@ -198,7 +198,7 @@ def recompute_request(*, years: Iterable[int], reason: str, actor=SYSTEM) -> lis
     wanted = sorted({int(y) for y in years})
     if not wanted:
         return []
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = actor if isinstance(actor, User) else None
     with transaction.atomic():
         refuse_published_years(wanted)
         rows = RecomputeRequest.objects.bulk_create(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alfadmin.kernel.forms import VersionedModelForm, reason_field
 from alfadmin.models import Region
+from alfadmin.validation import FIRST_YEAR, LAST_YEAR
 
 from .models import PANEL_NUMBERS, Bibliometrics, EvaluationRound, Finding, PanelRating, Rating, RegionFindings
 from .services import FINDING_FIELDS, CellInput
@@ -212,8 +213,8 @@ class ImportForm(forms.Form):
 
 
 class CoPublicationForm(forms.Form):
-    period_start = forms.IntegerField(label=_("first publication year"), min_value=2000, max_value=2100)
-    period_end = forms.IntegerField(label=_("last publication year"), min_value=2000, max_value=2100)
+    period_start = forms.IntegerField(label=_("first publication year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    period_end = forms.IntegerField(label=_("last publication year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     region_a = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.none())
     region_b = forms.ModelChoiceField(label=_("other region"), queryset=Region.objects.none())
     publications = forms.DecimalField(label=_("co-publications"), min_value=Decimal("0"), max_digits=12, decimal_places=2)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alfadmin.models import Region
+from alfadmin.validation import FIRST_YEAR, LAST_YEAR
 
 from .models import Bibliometrics, EvaluationRound
 
@@ -188,8 +189,8 @@ def _check_years(row: RowCheck) -> None:
         year = parse_decimal(text)
         if year is None or year != year.to_integral_value():
             row.problems.append((column, _("“%(value)s” is not a year.") % {"value": text}))
-        elif not 2000 <= year <= 2100:
-            row.problems.append((column, _("The year %(value)s lies outside 2000–2100.") % {"value": text}))
+        elif not FIRST_YEAR <= year <= LAST_YEAR:
+            row.problems.append((column, _("The year %(value)s lies outside %(first)s–%(last)s.") % {"value": text, "first": FIRST_YEAR, "last": LAST_YEAR}))
         else:
             row.parsed[column] = int(year)
     if "period_start" in row.parsed and "period_end" in row.parsed and row.parsed["period_end"] < row.parsed["period_start"]:

@@ -20,9 +20,9 @@ from simple_history.models import HistoricalRecords
 from alfadmin.kernel.models import Freezable, Versioned, shown, who
 from alfadmin.kernel.triggers import frozen
 from alfadmin.models import AgreementPeriod, Region, Source
+from alfadmin.validation import YEAR_VALIDATORS
 from alfrules.predicates import findings_all_yes
 
-YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 COUNT_VALIDATORS = [MinValueValidator(Decimal("0"))]
 

@@ -39,7 +39,7 @@ def bounds_for(*, model: str, applies_from: int) -> Bounds:
     """The ALF 2015 bounds come from the agreement period covering the first year (defaults 1–3)."""
     if model != AgreementPeriod.Model.ALF2015:
         return Bounds(None, None)
-    period = AgreementPeriod.objects.filter(start_year__lte=applies_from, end_year__gte=applies_from).order_by("-start_year").first()
+    period = AgreementPeriod.covering(applies_from)
     if period is None:
         return Bounds(DEFAULT_MIN_VERY_HIGH, DEFAULT_MAX_VERY_HIGH)
     return Bounds(period.min_very_high, period.max_very_high)

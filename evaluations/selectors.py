@@ -182,11 +182,7 @@ class RoundMatrix:
 def panel_weights_for(*, evaluation_round: EvaluationRound) -> dict[int, Decimal]:
     """Panel number → weight for a round: the agreement fixes the weights, so they are those of
     the period covering the round's first year (rules §5.2), the defaults when none does."""
-    period = (
-        AgreementPeriod.objects.filter(start_year__lte=evaluation_round.applies_from, end_year__gte=evaluation_round.applies_from)
-        .order_by("-start_year")
-        .first()
-    )
+    period = AgreementPeriod.covering(evaluation_round.applies_from)
     return period.panel_weights if period is not None else dict(DEFAULT_PANEL_WEIGHTS)
 
 

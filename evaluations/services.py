@@ -54,11 +54,11 @@ def default_panel_names() -> dict[int, str]:
     return {1: _("Scientific quality"), 2: _("Clinical significance and societal benefit"), 3: _("Prerequisites")}
 
 
-def _may_edit(actor: Any, row: Any) -> bool:
+def _may_edit(actor: User, row: Any) -> bool:
     return permissions.can_edit_evaluations(actor)
 
 
-def _may_reopen(actor: Any, row: Any) -> bool:
+def _may_reopen(actor: User, row: Any) -> bool:
     return permissions.can_reopen_evaluation(actor)
 
 

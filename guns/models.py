@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from alfadmin.kernel.models import Freezable, Versioned, who
+from alfadmin.kernel.models import Freezable, TracksLoadedValues, Versioned, who
 from alfadmin.kernel.triggers import frozen
 from alfadmin.models import AgreementPeriod, Region
 from evaluations.models import EvaluationRound
@@ -153,11 +153,11 @@ MINUTES_APPROVED_SQL = "EXISTS (SELECT 1 FROM guns_minutes m WHERE m.meeting_id 
 ADOPTED_AT_SQL = "EXISTS (SELECT 1 FROM guns_decision d WHERE d.meeting_id = {meeting} AND d.state = 'adopted')"
 
 
-def _stored(row: models.Model, attname: str) -> object:
+def _stored(row: TracksLoadedValues, attname: str) -> object:
     """A field's value as stored when the row was read (the write path checks frozenness after
     applying the change, and the state before the change is what decides)."""
     try:
-        return row.loaded_value(attname)  # type: ignore[attr-defined]
+        return row.loaded_value(attname)
     except KeyError:
         return getattr(row, attname)
 
@@ -333,7 +333,7 @@ class Decision(Freezable):
             return None
         if _stored(self, "state") in self.FINAL_STATES:
             return str(_("An adopted or rejected decision cannot be changed; draft a later decision that amends it."))
-        if minutes_approved(_stored(self, "meeting_id")):  # type: ignore[arg-type]
+        if minutes_approved(_stored(self, "meeting_id")):  # type: ignore[arg-type]  # a meeting id or None, as stored
             return str(_("The minutes of this meeting are approved; its decisions can no longer change."))
         return None
 

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -46,8 +45,8 @@ from .models import (
 from .quorum import meeting_quorum, require_quorum
 from .selectors import pot_ledger
 
-# Whoever calls a service: the write path refuses the anonymous, None and the forbidden.
-Actor = User | AnonymousUser | SystemActor | None
+# Whoever calls a service: a person signed in, or SYSTEM (demo data, commands).
+Actor = User | SystemActor
 M = TypeVar("M", bound=models.Model)
 
 

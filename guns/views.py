@@ -478,7 +478,7 @@ def follow_up_round(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(permissions.can_write_follow_up)
-def follow_up_entry_create(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def follow_up_entry_create(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     evaluation_round = get_object_or_404(selectors.follow_up_rounds(user=request.user), pk=pk)
     region = get_object_or_404(region_list(user=request.user), code=code)
     if request.method != "POST":
@@ -499,7 +499,7 @@ def follow_up_entry_create(request: HttpRequest, pk: int, code: str) -> HttpResp
 
 @section("guns")
 @require(permissions.can_write_follow_up)
-def follow_up_entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_entry_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(selectors.follow_up_entries(user=request.user), pk=pk)
     if not permissions.can_edit_follow_up_entry(request.user, entry):
         raise PermissionDenied

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from alfadmin.kernel.history import save_with_history
-from alfadmin.kernel.writes import SYSTEM
+from alfadmin.kernel.writes import SYSTEM, SystemActor
 from alfadmin.models import Region, Role, User
 
 from . import definitions, services
@@ -59,7 +59,7 @@ def _full_values(report: Report, *, distribution: tuple[str, str, str]) -> dict[
     return values
 
 
-def _reporter_addresses(*, actor: User | None) -> None:
+def _reporter_addresses(*, actor: User | SystemActor) -> None:
     """The demo reporters get example.org addresses, so reminders have someone to go to (only
     where the address is empty: an address set by hand is kept)."""
     for user in User.objects.filter(role=Role.REPORTER, email="").order_by("pk"):
@@ -72,8 +72,8 @@ def _reporter_addresses(*, actor: User | None) -> None:
 def load() -> None:
     definitions.install()
     admin = User.objects.filter(username="admin").first()
-    _reporter_addresses(actor=admin)
     actor = admin or SYSTEM
+    _reporter_addresses(actor=actor)
     for region in Region.objects.filter(is_active=True).order_by("code"):
         code = region.code
         report = services.report_open(region=region, year=2024, actor=actor)

@@ -22,10 +22,9 @@ from simple_history.models import HistoricalRecords
 from alfadmin.kernel.models import Freezable, Versioned, who
 from alfadmin.kernel.triggers import FROZEN_ERROR_PREFIX, frozen
 from alfadmin.models import Region
+from alfadmin.validation import YEAR_VALIDATORS
 
 from .expressions import ExpressionError, parse_comparison, parse_expression
-
-YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 # Sane bounds of a report's numbers: kronor and whole numbers have at most 15 digits (the whole
 # ALF is some 2.5 billion kronor a year), other numbers at most 14 before and 4 after the comma.

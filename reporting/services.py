@@ -59,11 +59,11 @@ def _values_of(report: Report) -> dict[str, ReportValue]:
 _UNSET: Any = object()
 
 
-def _year_allocation(*, actor: Any, year: int) -> Any:
+def _year_allocation(*, actor: User | SystemActor, year: int) -> Any:
     return allocation_selectors.year_allocation(user=actor, year=year, model=AgreementPeriod.Model.ALF2015.value)
 
 
-def prefill(*, report: Report, actor: Any, allocation: Any = _UNSET) -> dict[str, str]:
+def prefill(*, report: Report, actor: User | SystemActor, allocation: Any = _UNSET) -> dict[str, str]:
     """Money received from the year's allocation (published, else the current run) and planned hst.
 
     Pass `allocation` (``allocations.selectors.year_allocation``) to reuse it across regions."""
@@ -115,19 +115,19 @@ def computed(values: Mapping[str, str], *, year: int, fields: Mapping[str, FormF
 Permitted = Callable[[Any, Any], bool]
 
 
-def _may_open(actor: Any, row: Any) -> bool:
+def _may_open(actor: User, row: Any) -> bool:
     return permissions.can_manage_forms(actor)
 
 
-def _may_edit(actor: Any, report: Report) -> bool:
+def _may_edit(actor: User, report: Report) -> bool:
     return permissions.can_edit_report(actor, report)
 
 
-def _may_submit(actor: Any, report: Report) -> bool:
+def _may_submit(actor: User, report: Report) -> bool:
     return permissions.can_submit_report(actor, report)
 
 
-def _may_review(actor: Any, report: Report) -> bool:
+def _may_review(actor: User, report: Report) -> bool:
     return permissions.can_review_report(actor, report)
 
 
@@ -204,7 +204,7 @@ def _prepared_writes(
     return writes
 
 
-def _write_values(*, report: Report, writes: Mapping[str, Mapping[str, Any]], actor: Any, permitted: Permitted, reason: str) -> None:
+def _write_values(*, report: Report, writes: Mapping[str, Mapping[str, Any]], actor: User | SystemActor, permitted: Permitted, reason: str) -> None:
     """Write the value rows of a save (code order), each through the write path, marked with the
     report's version the save produced."""
     existing = _values_of(report)
@@ -342,7 +342,7 @@ def report_check(report: Report, *, rules: list[ValidationRule] | None = None) -
 def _transition(
     *,
     report: Report,
-    actor: Any,
+    actor: User | SystemActor,
     permitted: Permitted,
     allowed: tuple[str, ...],
     expected_version: int | None,
@@ -489,7 +489,7 @@ def reminders_send(*, today: datetime.date) -> int:
 RULE_FIELDS = ["name", "left", "operator", "right", "condition", "severity", "message", "fields", "first_year", "last_year", "is_active"]
 
 
-def _may_manage_rules(actor: Any, row: Any) -> bool:
+def _may_manage_rules(actor: User, row: Any) -> bool:
     return permissions.can_manage_rules(actor)
 
 
@@ -533,7 +533,7 @@ class YearOpened:
     existing: list[Report]  # reports that were there already
 
 
-def _copy_fields(*, definition: FormDefinition, actor: Any) -> None:
+def _copy_fields(*, definition: FormDefinition, actor: User | SystemActor) -> None:
     """The nearest earlier year's fields (codes kept, so no previous code), else the spec's form."""
     source = FormDefinition.objects.filter(year__lt=definition.year).order_by("-year").first()
     if source is not None:
@@ -605,7 +605,7 @@ def _refuse_if_fields_locked(definition: FormDefinition) -> None:
         raise LockedError(_("Reports of %(year)s have been submitted: its questions can no longer change.") % {"year": definition.year})
 
 
-def _lock_definition(definition: FormDefinition, *, expected_version: int | None, actor: Any, reason: str) -> FormDefinition:
+def _lock_definition(definition: FormDefinition, *, expected_version: int | None, actor: User | SystemActor, reason: str) -> FormDefinition:
     """Lock the form, refuse a stale edit (409) or a submitted year, and bump its version (it
     stands for the edits of its fields)."""
     return record_update(

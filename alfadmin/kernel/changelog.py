@@ -46,7 +46,7 @@ class TrackedModel:
 
     @property
     def history(self) -> type[models.Model]:
-        return self.model.history.model  # type: ignore[attr-defined]
+        return self.model.history.model  # type: ignore[attr-defined]  # added by django-simple-history at run time
 
     @property
     def verbose_name(self) -> str:

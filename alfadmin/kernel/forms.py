@@ -36,7 +36,7 @@ class VersionedModelForm(forms.ModelForm):
         return (self.cleaned_data.get("reason") or "").strip()
 
     def changed_values(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}  # type: ignore[union-attr]
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}  # type: ignore[union-attr]  # every form here lists its fields
 
     def _post_clean(self) -> None:
         # Model validation runs in the service against the locked row; here only field parsing.

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from .actors import Actor
 from .input_changes import changed_input_fields, declaration_for, report_changes
 from .models import TracksLoadedValues
 
@@ -25,13 +26,13 @@ def lock_for_update(model: type[M], pk: Any) -> M:
     return model._default_manager.select_for_update().get(pk=pk)
 
 
-def _mark_history(instance: models.Model, *, actor: Any, reason: str) -> None:
+def _mark_history(instance: models.Model, *, actor: Actor, reason: str) -> None:
     # Read by simple-history when it writes the historical row.
-    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None  # type: ignore[attr-defined]
-    instance._change_reason = reason or None  # type: ignore[attr-defined]
+    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None  # type: ignore[attr-defined]  # read by django-simple-history as it writes the row
+    instance._change_reason = reason or None  # type: ignore[attr-defined]  # likewise
 
 
-def require_reason(*, changed: frozenset[str], reason: str, actor: Any) -> None:
+def require_reason(*, changed: frozenset[str], reason: str, actor: Actor) -> None:
     """Refuse a signed-in user's change of a money input without a reason.
 
     The rule lives here, not in each service, so page, API and admin alike are held to it.
@@ -44,7 +45,7 @@ def require_reason(*, changed: frozenset[str], reason: str, actor: Any) -> None:
         raise ValidationError({"reason": [_("Give the reason for the change: it is kept in the history.")]})
 
 
-def save_with_history(*, instance: M, actor: Any, reason: str = "", update_fields: list[str] | None = None) -> M:
+def save_with_history(*, instance: M, actor: Actor, reason: str = "", update_fields: list[str] | None = None) -> M:
     """Save `instance` as `actor` with `reason`; report changed allocation inputs first.
 
     A change to an existing row's declared input fields by a signed-in user needs a reason
@@ -62,7 +63,7 @@ def save_with_history(*, instance: M, actor: Any, reason: str = "", update_field
     return instance
 
 
-def delete_with_history(*, instance: models.Model, actor: Any, reason: str = "") -> None:
+def delete_with_history(*, instance: models.Model, actor: Actor, reason: str = "") -> None:
     """Delete a row, keeping its last version in the history; a declared input reports its years."""
     declaration = declaration_for(type(instance))
     if declaration is not None:

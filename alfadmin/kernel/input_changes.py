@@ -33,6 +33,8 @@ from typing import Any
 
 from django.db import models
 
+from .actors import SYSTEM, Actor
+
 YearsOf = Callable[[Any, frozenset[str]], Iterable[int]]
 
 # How many row labels an InputChange's reason names before it says "…".
@@ -64,7 +66,7 @@ class InputChange:
 
     years: tuple[int, ...]
     reason: str
-    actor: Any
+    actor: Actor
 
 
 Answer = Callable[[InputChange], None]
@@ -115,9 +117,9 @@ class InputChangeBatch:
     years: set[int] = field(default_factory=set)
     labels: list[str] = field(default_factory=list)
     reason: str = ""
-    actor: Any = None
+    actor: Actor = SYSTEM
 
-    def add(self, *, years: Iterable[int], label: str, reason: str, actor: Any) -> None:
+    def add(self, *, years: Iterable[int], label: str, reason: str, actor: Actor) -> None:
         self.years.update(years)
         if label not in self.labels:
             self.labels.append(label)
@@ -183,7 +185,7 @@ def _as_loaded(instance: models.Model) -> models.Model:
     return before
 
 
-def report_changes(*, instance: models.Model, changed: frozenset[str], deleted: bool = False, reason: str, actor: Any) -> None:
+def report_changes(*, instance: models.Model, changed: frozenset[str], deleted: bool = False, reason: str, actor: Actor) -> None:
     """Answer the change of `instance` (or add it to the open batch) if `changed` holds declared fields."""
     declaration = _declarations.get(type(instance))
     if declaration is None or not changed:

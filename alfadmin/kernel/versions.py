@@ -20,5 +20,5 @@ def check_version(current: models.Model, expected_version: int | None, *, requir
         raise ConcurrentEditError(
             current_version=version,
             expected_version=expected_version,
-            changed=current.changes_since(expected_version),  # type: ignore[attr-defined]
+            changed=current.changes_since(expected_version),  # type: ignore[attr-defined]  # Versioned rows only
         )

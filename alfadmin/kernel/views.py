@@ -21,7 +21,7 @@ def section(name: str) -> Callable:
     """Marks the navigation section a view belongs to."""
 
     def mark(view: Callable) -> Callable:
-        view.nav_section = name  # type: ignore[attr-defined]
+        view.nav_section = name  # type: ignore[attr-defined]  # a function attribute the navigation reads
         return view
 
     return mark

@@ -25,9 +25,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
+from .actors import SYSTEM, Actor
+from .actors import SystemActor as SystemActor  # re-exported: the services import who acts with the write path
 from .errors import LockedError
 from .history import delete_with_history, lock_for_update, save_with_history
 from .models import Freezable, Versioned
@@ -35,28 +38,11 @@ from .versions import check_version
 
 M = TypeVar("M", bound=models.Model)
 
-
-class SystemActor:
-    """The actor of writes no person makes: demo data, management commands, recomputes."""
-
-    is_authenticated = False
-    pk = None
-
-    def __repr__(self) -> str:
-        return "SYSTEM"
-
-    def __bool__(self) -> bool:
-        # History and "changed by" treat the system like no user.
-        return False
-
-
-SYSTEM = SystemActor()
-
 Permitted = Callable[[Any, Any], bool]
 """``permitted(actor, row) -> bool``: the app's own predicate for this write."""
 
 
-def authorize(*, actor: Any, permitted: Permitted, row: Any = None) -> None:
+def authorize(*, actor: Actor | AnonymousUser | None, permitted: Permitted, row: Any = None) -> None:
     """Refuse (``PermissionDenied``) unless `actor` is ``SYSTEM`` or the app's predicate allows it."""
     if actor is SYSTEM:
         return
@@ -97,7 +83,7 @@ def refuse_if_frozen(
 def record_create(
     *,
     instance: M,
-    actor: Any,
+    actor: Actor,
     permitted: Permitted,
     reason: str = "",
     validate: Callable[[M], None] | None = None,
@@ -113,7 +99,7 @@ def record_create(
 def record_update(
     *,
     instance: M,
-    actor: Any,
+    actor: Actor,
     permitted: Permitted,
     expected_version: int | None,
     changes: Mapping[str, Any] | Callable[[M], None],
@@ -154,7 +140,7 @@ def record_update(
 def record_delete(
     *,
     instance: models.Model,
-    actor: Any,
+    actor: Actor,
     permitted: Permitted,
     expected_version: int | None = None,
     reason: str = "",

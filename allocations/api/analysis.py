@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alfadmin.api.permissions import predicate_permission
+from alfadmin.validation import FIRST_YEAR, LAST_YEAR
 from alfrules.errors import ScenarioError
 from alfrules.inputs import Rating
 from alfrules.risk import PROBABILITY_TOLERANCE, probabilities_scaled_to_one, probabilities_sum_to_one
@@ -33,7 +34,7 @@ AnalysisPermission = predicate_permission(read=permissions.can_analyse_allocatio
 
 
 def year_field(*, required: bool = True) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=2000, max_value=2100, required=required)
+    return serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, required=required)
 
 
 def _run(request: Request, pk: int) -> Any:

@@ -35,6 +35,7 @@ from django.utils.translation import ngettext
 
 from alfadmin.kernel.errors import LockedError
 from alfadmin.kernel.writes import authorize, record_create, record_update
+from alfadmin.models import User
 
 from .. import locks, permissions, selectors
 from ..models import AllocationModel, AllocationRun, CurrentAllocation, RecomputeRequest, YearPublication
@@ -85,11 +86,11 @@ def _current_runs(year: int) -> dict[str, AllocationRun]:
     return runs
 
 
-def _may_publish(actor, row) -> bool:
+def _may_publish(actor: User, row: object) -> bool:
     return permissions.can_publish(actor)
 
 
-def _save(publication: YearPublication, *, actor, reason: str, changes=None) -> YearPublication:
+def _save(publication: YearPublication, *, actor: User, reason: str, changes=None) -> YearPublication:
     """Insert a year's first publication, or apply `changes` to its locked row (history, version)."""
     if publication.pk is None:
         return record_create(instance=publication, actor=actor, permitted=_may_publish, reason=reason)
@@ -104,7 +105,7 @@ def _locked_publication(year: int) -> YearPublication | None:
 
 
 @transaction.atomic
-def year_publish(*, actor, year: int) -> YearPublication:
+def year_publish(*, actor: User, year: int) -> YearPublication:
     """Publish `year`'s current runs. If `actor` made the last change to the year's inputs, the
     publication waits for a second administrator (`year_confirm`); otherwise it takes effect."""
     authorize(actor=actor, permitted=_may_publish)
@@ -135,7 +136,7 @@ def year_publish(*, actor, year: int) -> YearPublication:
 
 
 @transaction.atomic
-def year_confirm(*, actor, year: int) -> YearPublication:
+def year_confirm(*, actor: User, year: int) -> YearPublication:
     """A second administrator confirms a publication that awaits confirmation."""
     authorize(actor=actor, permitted=_may_publish)
     publication = _locked_publication(year)
@@ -153,7 +154,7 @@ def year_confirm(*, actor, year: int) -> YearPublication:
 
 
 @transaction.atomic
-def year_reopen(*, actor, year: int, reason: str) -> YearPublication:
+def year_reopen(*, actor: User, year: int, reason: str) -> YearPublication:
     """Reopen a published year so that its inputs may change again; the reason is required."""
     authorize(actor=actor, permitted=_may_publish)
     reason = (reason or "").strip()

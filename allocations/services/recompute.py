@@ -21,7 +21,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alfadmin.kernel.writes import SYSTEM
+from alfadmin.kernel.writes import SYSTEM, SystemActor
+from alfadmin.models import User
 from alfrules.errors import ScenarioError
 from alfrules.scenario import ENGINE_VERSION, compute_output, scenario_hash
 
@@ -65,7 +66,7 @@ def allocation_year_recompute(
     year: int,
     force: bool = False,
     trigger: str = AllocationRun.Trigger.CHANGE,
-    actor=SYSTEM,
+    actor: User | SystemActor = SYSTEM,
     reason: str = "",
 ) -> YearOutcome:
     """Compute one year from the database state now, under the year's lock.
@@ -89,7 +90,7 @@ def allocation_year_recompute(
 
 
 def recompute_years(
-    *, years: Iterable[int], force: bool = False, trigger: str = AllocationRun.Trigger.CHANGE, actor=SYSTEM, reason: str = ""
+    *, years: Iterable[int], force: bool = False, trigger: str = AllocationRun.Trigger.CHANGE, actor: User | SystemActor = SYSTEM, reason: str = ""
 ) -> tuple[list[YearOutcome], list[int]]:
     """Recompute each year; returns the outcomes and the years that were busy (to retry)."""
     outcomes: list[YearOutcome] = []
@@ -115,7 +116,7 @@ def recompute_pending(*, older_than: timedelta) -> tuple[list[YearOutcome], list
     return recompute_years(years=pending_years(older_than=older_than))
 
 
-def _recompute_locked(*, year: int, force: bool, trigger: str, actor, reason: str) -> YearOutcome:
+def _recompute_locked(*, year: int, force: bool, trigger: str, actor: User | SystemActor, reason: str) -> YearOutcome:
     pending = list(
         RecomputeRequest.objects.filter(year=year, processed_at__isnull=True).select_related("requested_by").order_by("requested_at", "pk")
     )
@@ -133,7 +134,7 @@ def _recompute_locked(*, year: int, force: bool, trigger: str, actor, reason: st
             outcome.action = "no_budget_year"
         else:
             if pending and trigger == AllocationRun.Trigger.CHANGE:
-                actor = pending[-1].requested_by
+                actor = pending[-1].requested_by or SYSTEM
                 reason = _summary([r.reason for r in pending])
             any_new = False
             for model, inputs in gathered.items():
@@ -176,7 +177,7 @@ def compute(scenario: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
     return output, trace
 
 
-def _store_run(inputs: Gathered, *, trigger: str, actor, reason: str) -> tuple[AllocationRun, bool]:
+def _store_run(inputs: Gathered, *, trigger: str, actor: User | SystemActor, reason: str) -> tuple[AllocationRun, bool]:
     """The run for these inputs: the successful one if they were computed before, else a new one.
 
     A failure is computed again each time (cheap, and the cause may have been fixed); only an

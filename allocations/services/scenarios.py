@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alfadmin.kernel.writes import authorize, record_create, record_delete, record_update
+from alfadmin.models import User
 from alfrules.errors import ScenarioError
 from alfrules.scenario import compute_scenario
 
@@ -62,7 +63,7 @@ def computed_result(scenario: Mapping[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def saved_scenario_create(
-    *, actor, name: str, base_year: int, scenario: Any, description: str = "", reason: str = ""
+    *, actor: User, name: str, base_year: int, scenario: Any, description: str = "", reason: str = ""
 ) -> SavedScenario:
     """Save a scenario for `actor` with the engine's result for it."""
     # Who first, before the engine runs (the write path checks again as it saves).
@@ -83,7 +84,7 @@ def saved_scenario_create(
 
 @transaction.atomic
 def saved_scenario_update(
-    *, actor, saved_scenario: SavedScenario, expected_version: int | None, data: Mapping[str, Any], reason: str = ""
+    *, actor: User, saved_scenario: SavedScenario, expected_version: int | None, data: Mapping[str, Any], reason: str = ""
 ) -> SavedScenario:
     """Change a saved scenario (its owner only); a changed scenario is computed again.
 
@@ -108,6 +109,6 @@ def saved_scenario_update(
 
 
 @transaction.atomic
-def saved_scenario_delete(*, actor, saved_scenario: SavedScenario, reason: str = "") -> None:
+def saved_scenario_delete(*, actor: User, saved_scenario: SavedScenario, reason: str = "") -> None:
     """Delete a saved scenario (its owner or an administrator); its history stays."""
     record_delete(instance=saved_scenario, actor=actor, permitted=can_delete_saved_scenario, reason=reason or _("Scenario deleted"))

@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from allocations.models import AllocationRun, CurrentAllocation, RecomputeRequest
 
@@ -25,6 +25,13 @@ def test_recompute_allocations_computes_every_year_synchronously_and_says_so(reg
     call_command("recompute_allocations", "--year", "2024", stdout=out)
     assert "2024: unchanged" in out.getvalue()
     assert "1 year(s) recomputed, 0 new run(s)." in out.getvalue()
+
+
+def test_recompute_allocations_refuses_a_year_outside_the_bounds_naming_it():
+    with pytest.raises(CommandError) as refused:
+        call_command("recompute_allocations", "--year", "2024", "--year", "20244", stdout=io.StringIO())
+    assert str(refused.value) == "--year must lie within 2000–2100: 20244"
+    assert not AllocationRun.objects.exists()
 
 
 def test_load_demo_computes_every_demo_year_and_is_idempotent(demo):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from alfadmin import selectors as registry_selectors
+from alfadmin.http import AuthenticatedHttpRequest
 from alfadmin.kernel.views import require, section
 from alfrules.errors import ScenarioError
 from alfrules.explain import render_step
@@ -318,7 +319,7 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 
 @require(permissions.can_publish)
 @require_POST
-def publish(request: HttpRequest, year: int) -> HttpResponse:
+def publish(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     try:
         publication = services.year_publish(actor=request.user, year=year)
     except ValidationError as error:
@@ -337,7 +338,7 @@ def publish(request: HttpRequest, year: int) -> HttpResponse:
 
 @require(permissions.can_publish)
 @require_POST
-def confirm(request: HttpRequest, year: int) -> HttpResponse:
+def confirm(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     try:
         services.year_confirm(actor=request.user, year=year)
     except ValidationError as error:
@@ -349,7 +350,7 @@ def confirm(request: HttpRequest, year: int) -> HttpResponse:
 
 @section("allocations")
 @require(permissions.can_publish)
-def reopen(request: HttpRequest, year: int) -> HttpResponse:
+def reopen(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     publication = get_object_or_404(selectors.reopenable_publications(user=request.user), year=year)
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from alfadmin.http import AuthenticatedHttpRequest
 from alfadmin.kernel.errors import ConcurrentEditError
 from alfadmin.kernel.views import require, section
 from alfadmin.models import Region
@@ -226,7 +227,7 @@ def scenario_switch(request: HttpRequest) -> HttpResponse:
 
 @require(permissions.can_save_scenarios)
 @require_POST
-def scenario_save(request: HttpRequest) -> HttpResponse:
+def scenario_save(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Save the form's scenario: a change of one's own saved scenario, or a new one."""
     scenario, base_year, start, saved = _posted(request)
     editing = saved if saved is not None and permissions.can_edit_saved_scenario(request.user, saved) and not request.POST.get("as_new") else None
@@ -276,7 +277,7 @@ def scenario_save(request: HttpRequest) -> HttpResponse:
 
 @require(permissions.can_save_scenarios)
 @require_POST
-def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def scenario_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     saved = get_object_or_404(selectors.saved_scenario_list(user=request.user), pk=pk)
     if not permissions.can_delete_saved_scenario(request.user, saved):
         raise PermissionDenied

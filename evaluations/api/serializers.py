@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from alfadmin.api.fields import SlugRelatedField
 from alfadmin.models import AgreementPeriod, Region, Source, User
+from alfadmin.validation import FIRST_YEAR, LAST_YEAR
 
 from ..models import PANEL_NUMBERS, Bibliometrics, EvaluationRound, Panel, PanelRating, Rating, RegionFindings
 
@@ -61,10 +62,10 @@ class EvaluationRoundSerializer(serializers.ModelSerializer):
 
 class EvaluationRoundInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    evaluation_year_from = serializers.IntegerField(min_value=2000, max_value=2100)
-    evaluation_year_to = serializers.IntegerField(min_value=2000, max_value=2100)
-    applies_from = serializers.IntegerField(min_value=2000, max_value=2100)
-    applies_to = serializers.IntegerField(min_value=2000, max_value=2100)
+    evaluation_year_from = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    evaluation_year_to = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    applies_from = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    applies_to = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
     model = serializers.ChoiceField(choices=AgreementPeriod.Model.choices, default=AgreementPeriod.Model.ALF2015)
     source = serializers.ChoiceField(choices=Source.choices, default=Source.ENTERED)  # type: ignore[assignment]  # a field named "source"; the stubs see Field.source
     panels = PanelInputSerializer(many=True, required=False)

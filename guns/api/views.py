@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from alfadmin.api.filters import FilterSet, IntegerFilter
 from alfadmin.api.permissions import predicate_permission
+from alfadmin.http import acting_user
 from guns import permissions, selectors, services
 from guns.models import Decision, GunsMember, year_error, year_in_agreement
 
@@ -44,11 +45,11 @@ class GunsMemberViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         return selectors.member_list(user=self.request.user)
 
     def perform_create(self, serializer):
-        serializer.instance = services.member_create(actor=self.request.user, **serializer.to_service())
+        serializer.instance = services.member_create(actor=acting_user(self.request.user), **serializer.to_service())
 
     def perform_update(self, serializer):
         serializer.instance = services.member_update(
-            actor=self.request.user,
+            actor=acting_user(self.request.user),
             member=serializer.instance,
             changes=serializer.to_service(),
             expected_version=serializer.validated_data.get("version"),
@@ -66,14 +67,14 @@ class MeetingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("version", None)
-        serializer.instance = services.meeting_create(actor=self.request.user, **data)
+        serializer.instance = services.meeting_create(actor=acting_user(self.request.user), **data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
         attendees = data.pop("attendees", None)
         serializer.instance = services.meeting_update(
-            actor=self.request.user, meeting=serializer.instance, changes=data, attendees=attendees, expected_version=version
+            actor=acting_user(self.request.user), meeting=serializer.instance, changes=data, attendees=attendees, expected_version=version
         )
 
 
@@ -100,7 +101,7 @@ class DecisionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         return selectors.decision_list(user=self.request.user)
 
     def perform_create(self, serializer):
-        serializer.instance = services.decision_create(actor=self.request.user, **serializer.to_service())
+        serializer.instance = services.decision_create(actor=acting_user(self.request.user), **serializer.to_service())
 
     def update(self, request, *args, **kwargs):
         # The role first, then the body: a role that may not edit this draft gets 403, never
@@ -112,7 +113,7 @@ class DecisionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
 
     def perform_update(self, serializer):
         serializer.instance = services.decision_update(
-            actor=self.request.user,
+            actor=acting_user(self.request.user),
             decision=serializer.instance,
             changes=serializer.to_service(),
             expected_version=serializer.validated_data.get("version"),

@@ -2,6 +2,7 @@
 VR's reference group linked to a round; access matrix, 409, query counts, links both ways."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from alfadmin.models import Region, User
@@ -9,6 +10,7 @@ from evaluations import services as evaluation_services
 from evaluations.tests.factories import make_round
 from guns import services
 from guns.models import Decision, FollowUpEntry
+from testsupport.pages import login_redirect
 
 ROLES = ["admin", "guns", "guns2", "vr", "sth", "ore", "viewer"]
 WRITERS = {"admin", "guns", "guns2"}
@@ -49,7 +51,8 @@ def _entry(evaluation_round, code="STH", **fields):
 def test_anonymous_is_sent_to_login(evaluation_round, client, name):
     url = reverse("guns:follow_up") if name == "index" else reverse("guns:follow_up_round", args=[evaluation_round.pk])
     response = client.get(url)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302
+    assert response["Location"] == login_redirect(url)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -84,8 +87,9 @@ def test_only_guns_members_and_admins_write_notes_and_actions(evaluation_round, 
 
 
 def test_only_an_action_is_tracked(evaluation_round):
-    with pytest.raises(Exception, match="Only an action"):
+    with pytest.raises(ValidationError) as refused:
         _entry(evaluation_round, kind="note", responsible="Någon")
+    assert refused.value.message_dict == {"kind": ["Only an action has someone responsible, a due date and a done mark."]}
     assert not FollowUpEntry.objects.exists()
 
 
@@ -141,8 +145,9 @@ def test_statement_as_reference_group_is_drafted_linked_and_listed(evaluation_ro
 
 
 def test_only_round_kinds_link_to_a_round(evaluation_round):
-    with pytest.raises(Exception, match="concerns a round"):
+    with pytest.raises(ValidationError) as refused:
         services.decision_create(actor=User.objects.get(username="guns2"), kind="other", title="X", evaluation_round=evaluation_round)
+    assert refused.value.message_dict == {"evaluation_round": ["Only a follow-up of the evaluations or a statement as VR's reference group concerns a round."]}
 
 
 def test_api_reads_the_round_of_a_decision(evaluation_round, api_client, role_users):

@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from alfadmin.validation import FIRST_YEAR, LAST_YEAR
 from reporting.models import Report, ValidationRule
 from reporting.services import report_check
 from reporting.validation import Outcome, rules_for
@@ -24,7 +25,7 @@ class ReportSerializer(serializers.ModelSerializer):
     comments = serializers.SerializerMethodField()
     # DRF's serializer metaclass pops declared fields off the class, so `Serializer.errors`
     # is not shadowed at run time; the stubs cannot know that.
-    errors = serializers.SerializerMethodField()  # type: ignore[assignment]
+    errors = serializers.SerializerMethodField()  # type: ignore[assignment]  # a field, not Serializer.errors (see above)
     warnings = serializers.SerializerMethodField()
 
     class Meta:
@@ -109,5 +110,5 @@ class ActionSerializer(serializers.Serializer):
 
 
 class OpenYearSerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
     deadline = serializers.DateField(required=False, allow_null=True, default=None)

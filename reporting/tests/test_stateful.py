@@ -61,6 +61,7 @@ class Editor:
         self.seen = stored(report)
         self.conflict: dict | None = None
         self.workbook = xlsx.report_workbook(report)
+        self.workbook_version = report.version
         self.inputs = page_inputs(self.page.get(reverse("reporting:report", args=[report.pk])))
 
 
@@ -172,8 +173,13 @@ class TwoEditors(RuleBasedStateMachine):
         before = stored(self.report)
         preview = editor.page.post(url, {"file": out})
         if preview.status_code != 200:
-            # A stale workbook, or a report no longer editable: refused at preview, nothing read.
-            assert preview.status_code in (400, 409)
+            # Refused at preview, nothing read: a stale workbook is a 400 naming what changed since;
+            # a current one is refused only because the report is no longer editable (409).
+            current = Report.objects.get(pk=self.report.pk)
+            if editor.workbook_version != current.version:
+                assert preview.status_code == 400
+            else:
+                assert (preview.status_code, current.state in permissions.EDITABLE_STATES) == (409, False)
             assert stored(self.report) == before
             editor.reload(self.report)
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from alfadmin.models import BudgetYear
+from alfadmin.validation import FIRST_YEAR, LAST_YEAR
 from allocations.models import AllocationRun
 from allocations.services import recompute_years
 
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         years = options["year"] or list(BudgetYear.objects.order_by("year").values_list("year", flat=True))
         if not years:
             raise CommandError("There is no budget year to compute.")
+        outside = [year for year in years if not FIRST_YEAR <= year <= LAST_YEAR]
+        if outside:
+            raise CommandError(f"--year must lie within {FIRST_YEAR}–{LAST_YEAR}: {', '.join(map(str, outside))}")
         outcomes, busy = recompute_years(years=years, force=True, trigger=AllocationRun.Trigger.COMMAND, reason="recompute_allocations")
         for outcome in outcomes:
             self.stdout.write(outcome.describe())

@@ -4,7 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.db import OperationalError, transaction
 
 from alfadmin import services as registry
 from alfadmin.kernel.errors import LockedError
@@ -251,7 +251,7 @@ def test_a_publication_waits_for_an_edit_of_the_same_year_being_saved(computed, 
         other.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [locks.PUBLICATION, 2025])  # an edit in progress
         with connection.cursor() as cursor:
             cursor.execute("SET lock_timeout = '300ms'")
-            with pytest.raises(Exception, match="lock timeout"):
+            with pytest.raises(OperationalError, match="canceling statement due to lock timeout"):
                 services.year_publish(actor=users["admin2"], year=2025)
             cursor.execute("SET lock_timeout = 0")
         other.rollback()

@@ -16,6 +16,7 @@ from allocations.analysis.differences import runs_difference
 from allocations.analysis.projections import ProjectionRequest, project
 from allocations.analysis.risk import year_risk
 from allocations.models import AllocationModel, AllocationRun, CurrentAllocation, RecomputeRequest
+from testsupport.pages import login_redirect
 
 pytestmark = pytest.mark.django_db
 
@@ -75,12 +76,10 @@ def digits(amount: int) -> str:
 
 @pytest.mark.parametrize("path", [*pages(), "RERUN"])
 def test_anonymous_users_are_sent_to_the_login_page(computed, client, path):
-    if path == "RERUN":
-        response = client.post(f"/allocations/runs/{run_id(2025, 'alf2015')}/rerun/")
-    else:
-        response = client.get(url(path))
+    address = f"/allocations/runs/{run_id(2025, 'alf2015')}/rerun/" if path == "RERUN" else url(path)
+    response = client.post(address) if path == "RERUN" else client.get(address)
     assert response.status_code == 302
-    assert response["Location"].startswith("/login/") or "login" in response["Location"]
+    assert response["Location"] == login_redirect(address)
 
 
 @pytest.mark.parametrize("path", pages())
@@ -104,7 +103,7 @@ def test_projection_table_shows_each_region_and_year_with_the_engines_figures(co
     for year in expected:
         for code in year.regions:
             assert digits(year.total(code)) in body
-    assert "projection" in body.lower() or "prognos" in body.lower()
+    assert "prognos" in body.lower()
     # the assumptions, as sentences
     assert "200 000 000" in body
     assert 'data-chart="money"' in body
@@ -151,7 +150,7 @@ def test_compare_shows_both_models_the_difference_and_who_pays(computed, login):
     alf_total = alf.result["education"]["regions"][code] + alf.result["research"]["regions"][code]["total"]
     assert response.context["rows"][0]["alf2015"] == alf_total
     assert f"from={alf.pk}&amp;to={ds.pk}" in body
-    assert response.context["paying"] in ("alf2015", "ds2024")
+    assert response.context["paying"] == "alf2015"  # 2026 lies in the 2015 agreement
     assert "GUNS" in body
     assert response.context["guns"] == ds.result["research"]["guns"]
 
@@ -294,7 +293,7 @@ def test_risk_with_own_probabilities_recomputes_and_errors_name_the_field(comput
     assert response.status_code == 200  # htmx swaps only 2xx: the errors come marked in the partial
     body = text(response)
     assert f"p_{regions[0]}_2_inadequate" in response.context["form"].errors
-    assert f"{regions[0]}, panel 2" in body or f"{regions[0]}, panel 2".replace("panel", "panel") in body
+    assert f"{regions[0]}, panel 2" in body
     assert 'aria-invalid="true"' in body
 
 
