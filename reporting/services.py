@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alfadmin.kernel.errors import LockedError
+from alfadmin.kernel.validators import control_character_message, first_control_character
 from alfadmin.kernel.writes import SYSTEM, SystemActor, authorize, lock_rows, record_create, record_delete, record_update
 from alfadmin.models import AgreementPeriod, Region, Role, StudentCount, User
 from allocations import selectors as allocation_selectors
@@ -177,10 +178,17 @@ def _prepared_writes(
             typed[code] = _typed(form_field, _input_text(raw))
         except ValueError:
             errors[code] = f"{_(form_field.label)}: {type_error_message(form_field.kind)}"
+            continue
+        character = first_control_character(typed[code]) if isinstance(typed[code], str) else None
+        if character is not None:
+            errors[code] = control_character_message(_(form_field.label), character)
     texts = {str(k): "" if v is None else str(v) for k, v in comments.items()}
-    for code in texts:
+    for code, comment in texts.items():
         if code not in fields:
             errors[code] = _("Unknown field.")
+        elif (character := first_control_character(comment)) is not None:
+            label = _("Comment: %(field)s") % {"field": _(fields[code].label)}
+            errors.setdefault(code, control_character_message(label, character))
     if errors:
         raise ValidationError(errors)
     stored = _values_of(report)
