@@ -214,3 +214,12 @@ def test_the_api_refuses_a_control_character_in_a_decision_naming_the_field(regi
     )
     assert response.status_code == 400
     assert response.json() == {"title": ["Title contains a control character (U+000B): remove it (it usually comes from pasting)."]}
+
+
+def test_the_decision_page_refuses_a_control_character_naming_the_field(registry_demo, login):
+    response = login("guns").post(
+        reverse("guns:decision_create"), {"kind": "other", "title": "Ny", "text": "Bak\u000bgrund"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["text"] == ["Text contains a control character (U+000B): remove it (it usually comes from pasting)."]
+    assert not Decision.objects.filter(title="Ny").exists()
