@@ -162,7 +162,8 @@ def _prepared_writes(
     """The value rows a save writes, code → columns (typed value and comment), only where they change.
 
     Raises ValidationError naming each field whose input is refused (unknown, filled in by the
-    system, not a number of its kind, out of range); then nothing is written.
+    system, not a number of its kind, out of range, a text or comment holding a control character);
+    then nothing is written.
     """
     errors: dict[str, str] = {}
     typed: dict[str, Any] = {}
