@@ -18,6 +18,7 @@ from .kernel.errors import ConcurrentEditError, LockedError
 from .kernel.forms import reason_field
 from .kernel.history import require_reason
 from .kernel.input_changes import declaration_for
+from .kernel.validators import no_control_characters
 from .models import AgreementPeriod, BudgetYear, Region, ResearchShare, ShareTable, StudentCount, University, User
 
 
@@ -37,6 +38,13 @@ class ReasonAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean() or {}
+        for name in self.changed_data:
+            try:
+                no_control_characters(
+                    cleaned.get(name), field=str(self.fields[name].label), multi_line=isinstance(self.fields[name].widget, forms.Textarea)
+                )
+            except ValidationError as error:
+                self.add_error(name, error.messages)
         declaration = declaration_for(type(self.instance))
         if self.instance.pk and declaration is not None:
             try:

@@ -8,16 +8,15 @@ trace (the explanation, in Swedish) and one describing the run.
 
 from __future__ import annotations
 
-import csv
 import io
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from alfadmin.kernel.spreadsheets import append_row, csv_writer, new_workbook
 from alfrules.explain import render_step
 
 from .labels import EXPORT_MODEL_NAMES as MODEL_NAMES
@@ -68,7 +67,7 @@ def filename(allocation: YearAllocation, extension: str) -> str:
 
 def to_csv(allocation: YearAllocation) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(headers(allocation))
     for row in table_rows(allocation):
         writer.writerow(["" if value is None else value for value in row])
@@ -83,21 +82,21 @@ def _exact_number(text: str) -> Decimal | str:
 
 
 def to_xlsx(allocation: YearAllocation, *, trace: list[dict[str, Any]], notes_sv: list[str]) -> bytes:
-    workbook = Workbook()
+    workbook = new_workbook()
     table = cast(Worksheet, workbook.active)  # a new workbook's one sheet
     table.title = "Fördelning"
-    table.append(headers(allocation))
+    append_row(table, headers(allocation))
     for row in table_rows(allocation):
-        table.append(row)
+        append_row(table, row)
     _style(table, widths={1: 10, 2: 40})
     for column in range(3, len(headers(allocation)) + 1):
         for (cell,) in table.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = "#,##0"
 
     steps = workbook.create_sheet("Beräkning")
-    steps.append(TRACE_HEADERS)
+    append_row(steps, TRACE_HEADERS)
     for number, step in enumerate(trace, start=1):
-        steps.append(
+        append_row(steps,
             [
                 number,
                 step.get("step"),
@@ -124,11 +123,11 @@ def to_xlsx(allocation: YearAllocation, *, trace: list[dict[str, Any]], notes_sv
         ("Status", "publicerad" if publication is not None and publication.is_published else "ej publicerad"),
         ("Belopp", "hela kronor"),
     ]
-    about.append(["Uppgift", "Värde"])
+    append_row(about, ["Uppgift", "Värde"])
     for fact in facts:
-        about.append(list(fact))
+        append_row(about, list(fact))
     for note in notes_sv:
-        about.append(["Anmärkning", note])
+        append_row(about, ["Anmärkning", note])
     _style(about, widths={1: 22, 2: 100})
 
     output = io.BytesIO()
@@ -147,15 +146,15 @@ def _style(sheet, *, widths: dict[int, int]) -> None:
 def scenario_to_xlsx(*, name: str, scenario: dict[str, Any], output: dict[str, Any], rows: list[Any], lines: list[tuple[str, Any]]) -> bytes:
     """A scenario of the explorer: its results beside the baseline, its inputs as the engine
     reads them (one row per field path), and the calculation step by step (Swedish)."""
-    workbook = Workbook()
+    workbook = new_workbook()
     table = cast(Worksheet, workbook.active)
     table.title = "Resultat"
     research_headers = [RESEARCH_HEADERS[line] for line, _label in lines]
     header = ["Region", "Regionnamn", "Utbildning (kr)", *research_headers, "Totalt (kr)", "Jämförelse (kr)", "Skillnad (kr)", "Skillnad (%)"]
-    table.append(header)
+    append_row(table, header)
     for row in rows:
         ratio = None if row.ratio is None else round(row.ratio * 100, 2)
-        table.append(
+        append_row(table,
             [row.code, row.name, row.education, *(row.research.get(line) for line, _label in lines), row.total, row.baseline, row.difference, ratio]
         )
     _style(table, widths={1: 10, 2: 40})
@@ -164,22 +163,22 @@ def scenario_to_xlsx(*, name: str, scenario: dict[str, Any], output: dict[str, A
             cell.number_format = "#,##0"
 
     inputs = workbook.create_sheet("Indata")
-    inputs.append(["Fält", "Värde"])
+    append_row(inputs, ["Fält", "Värde"])
     if name:
-        inputs.append(["Namn", name])
+        append_row(inputs, ["Namn", name])
     for path, value in _flatten(scenario):
-        inputs.append([path, _exact_number(value) if isinstance(value, str) else value])
+        append_row(inputs, [path, _exact_number(value) if isinstance(value, str) else value])
     _style(inputs, widths={1: 40, 2: 30})
 
     steps = workbook.create_sheet("Beräkning")
-    steps.append(TRACE_HEADERS)
+    append_row(steps, TRACE_HEADERS)
     for number, step in enumerate(output.get("trace") or [], start=1):
-        steps.append(
+        append_row(steps,
             [number, step.get("step"), step.get("region") or "", step.get("panel") or "", step.get("line") or "", _exact_number(str(step.get("amount"))), render_step(step, "sv")]
         )
     _style(steps, widths={2: 24, 6: 18, 7: 120})
     for note in output.get("notes") or []:
-        steps.append(["", "Anmärkning", "", "", "", "", note])
+        append_row(steps, ["", "Anmärkning", "", "", "", "", note])
 
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -201,15 +200,15 @@ PROJECTION_HEADERS = ["Region", "År", "Modell", "Prognos", "Utbildning (kr)", "
 def projections_to_xlsx(years: list[Any], *, assumptions: dict[int, list[str]]) -> bytes:
     """A projection (analysis.projections.ProjectedYear per year) as XLSX: one row per region and
     year, Swedish headers as in the allocation export, and the assumptions per year."""
-    workbook = Workbook()
+    workbook = new_workbook()
     table = cast(Worksheet, workbook.active)
     table.title = "Projektion"
-    table.append(PROJECTION_HEADERS)
+    append_row(table, PROJECTION_HEADERS)
     regions = sorted({code for year in years for code in year.regions})
     for code in regions:
         for year in years:
             if code in year.regions:
-                table.append(
+                append_row(table,
                     [code, year.year, MODEL_NAMES.get(year.model, year.model), "ja" if year.is_projection else "nej",
                      year.education.get(code), year.research.get(code), year.total(code)]
                 )
@@ -218,10 +217,10 @@ def projections_to_xlsx(years: list[Any], *, assumptions: dict[int, list[str]]) 
         for (cell,) in table.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = "#,##0"
     sheet = workbook.create_sheet("Antaganden")
-    sheet.append(["År", "Antagande"])
+    append_row(sheet, ["År", "Antagande"])
     for year in years:
         for text in assumptions.get(year.year, []):
-            sheet.append([year.year, text])
+            append_row(sheet, [year.year, text])
     _style(sheet, widths={1: 8, 2: 120})
     output = io.BytesIO()
     workbook.save(output)

@@ -9,28 +9,29 @@ from __future__ import annotations
 from io import BytesIO
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from alfadmin.kernel.spreadsheets import append_row, new_workbook
 
 from .selectors import AnnualReportData
 
 
 def _header(sheet: Worksheet, titles: list[str]) -> None:
-    sheet.append(titles)
+    append_row(sheet, titles)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
 
 
 def annual_report_workbook(data: AnnualReportData) -> bytes:
-    book = Workbook()
+    book = new_workbook()
     book.remove(book.worksheets[0])  # the default empty sheet; ours are created by name
     decisions = book.create_sheet(_("Decisions"))
     _header(decisions, [_("Number"), _("Kind"), _("Title"), _("State"), _("Meeting"), _("Amount (kr)"), _("Pot year"), _("Paid (kr)")])
     for d in data.decisions:
-        decisions.append(
+        append_row(decisions,
             [
                 d.number or "",
                 d.get_kind_display(),
@@ -42,10 +43,10 @@ def annual_report_workbook(data: AnnualReportData) -> bytes:
                 getattr(d, "paid", None) or 0 if d.is_funding else None,
             ]
         )
-    decisions.append([])
-    decisions.append([_("Kind"), *[label for _state, label in data.states], _("Total")])
+    append_row(decisions, [])
+    append_row(decisions, [_("Kind"), *[label for _state, label in data.states], _("Total")])
     for row in data.summary:
-        decisions.append([row.label, *[row.by_state.get(state, 0) for state, _label in data.states], row.total])
+        append_row(decisions, [row.label, *[row.by_state.get(state, 0) for state, _label in data.states], row.total])
 
     pot = book.create_sheet(_("Pot"))
     _header(pot, [_("Item"), _("Amount (kr)")])
@@ -59,12 +60,12 @@ def annual_report_workbook(data: AnnualReportData) -> bytes:
         (_("Available"), data.pot.available),
         (_("Carried over to the next year"), data.carried_to_next),
     ):
-        pot.append([label, value])
+        append_row(pot, [label, value])
 
     follow_ups = book.create_sheet(_("Follow-ups"))
     _header(follow_ups, [_("Evaluation round"), _("Region"), _("Kind"), _("Text"), _("Responsible"), _("Due"), _("Done"), _("Written")])
     for e in data.follow_ups:
-        follow_ups.append(
+        append_row(follow_ups,
             [
                 e.evaluation_round.name,
                 e.region.code,

@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+
+from alfadmin.kernel.spreadsheets import append_row, new_workbook
 
 from .models import Report
 from .selectors import report_list
@@ -101,13 +102,13 @@ def comparison(*, user: Any, year: int | None = None) -> Comparison:
 
 
 def comparison_workbook(data: Comparison) -> bytes:
-    book = Workbook()
+    book = new_workbook()
     sheet = book.worksheets[0]  # a new workbook has one worksheet (`active` may be None in the stubs)
     sheet.title = _("Comparison")
     columns = ["year", "region", *[f"{k}_{p}" for k in ("education", "research") for p in COST_PARTS], *METRICS]
-    sheet.append(columns)
+    append_row(sheet, columns)
     for row in data.rows:
-        sheet.append([row.get(c) for c in columns])
+        append_row(sheet, [row.get(c) for c in columns])
     out = BytesIO()
     book.save(out)
     return out.getvalue()

