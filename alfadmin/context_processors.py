@@ -1,9 +1,11 @@
-"""The main navigation, marked with the section the current page belongs to."""
+"""What every page may show: the main navigation, marked with the section the current page
+belongs to, and the budget years the registry accepts (for year inputs' bounds)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions
+from .validation import FIRST_YEAR, LAST_YEAR
 
 SECTIONS = (
     ("overview", _("Overview"), "overview"),
@@ -28,3 +30,7 @@ def navigation(request):
             {"key": key, "label": label, "url": reverse(url_name), "current": key == current} for key, label, url_name in SECTIONS
         ]
     }
+
+
+def year_bounds(request):
+    return {"first_year": FIRST_YEAR, "last_year": LAST_YEAR}

@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "alfadmin.context_processors.navigation",
+                "alfadmin.context_processors.year_bounds",
             ],
         },
     },
