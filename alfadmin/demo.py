@@ -15,7 +15,7 @@ from django.db import transaction
 from .models import AgreementPeriod, BudgetYear, Region, ResearchShare, Role, ShareTable, StudentCount, University, User
 
 FIGURES = Path(__file__).parent / "demo_data" / "alf_figures.json"
-DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo credential (interfaces.md), created by load_demo only
+DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo credential (docs/interfaces.md), created by load_demo only
 
 DEMO_USERS: list[dict[str, Any]] = [
     {"username": "admin", "role": Role.ADMIN, "first_name": "Anna", "last_name": "Administratör", "is_superuser": True},

@@ -1,7 +1,7 @@
 """The allocation engine: pure Python, exact arithmetic, no Django and no I/O.
 
-Frozen input dataclasses in, results with a trace out (allocation-rules.md); scenario files
-in and out as JSON (allocation-scenario.md).
+Frozen input dataclasses in, results with a trace out (docs/allocation-rules.md); scenario files
+in and out as JSON (docs/allocation-scenario.md).
 """
 
 from .alf2015 import compute_alf2015

@@ -1,4 +1,4 @@
-"""FO-ALF under the 2015 agreement, model "alf2015" (allocation-rules.md §5)."""
+"""FO-ALF under the 2015 agreement, model "alf2015" (docs/allocation-rules.md §5)."""
 
 from __future__ import annotations
 

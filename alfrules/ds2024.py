@@ -1,4 +1,4 @@
-"""FO-ALF under the Ds 2024 proposal, model "ds2024" (allocation-rules.md §6)."""
+"""FO-ALF under the Ds 2024 proposal, model "ds2024" (docs/allocation-rules.md §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GU-ALF: compensation per full-year student (allocation-rules.md §4)."""
+"""GU-ALF: compensation per full-year student (docs/allocation-rules.md §4)."""
 
 from __future__ import annotations
 

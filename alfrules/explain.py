@@ -1,4 +1,4 @@
-"""Sentences for trace steps and notes, in English and Swedish (allocation-rules.md §8).
+"""Sentences for trace steps and notes, in English and Swedish (docs/allocation-rules.md §8).
 
 The engine's output holds codes and values only (``compute_output``), so one computation
 serves every language and a stored run is shown in the reader's language when it is shown.
@@ -223,7 +223,7 @@ _SEPARATORS = {"en": (",", "."), "sv": ("\u00a0", ",")}  # (thousands, decimal)
 
 
 def render_output(output: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    """The output document of allocation-scenario.md in ``lang`` from a language-free one
+    """The output document of docs/allocation-scenario.md in ``lang`` from a language-free one
     (``compute_output``): the notes as sentences, and each trace step with its ``text``."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")

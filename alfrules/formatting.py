@@ -14,7 +14,7 @@ def decimal_string(value: Fraction | Decimal | int, places: int = TRACE_PLACES) 
     """``value`` as a plain decimal string with at most ``places`` decimals (half up).
 
     For display only: the engine computes with the exact value and rounds money once, at
-    the end (allocation-rules.md §1). Integer arithmetic, as the trace shows many amounts.
+    the end (docs/allocation-rules.md §1). Integer arithmetic, as the trace shows many amounts.
     """
     if isinstance(value, int):
         return str(value)

@@ -1,4 +1,4 @@
-"""Price levels (allocation-rules.md §3): amounts in one year's prices converted to another's.
+"""Price levels (docs/allocation-rules.md §3): amounts in one year's prices converted to another's.
 
 Amounts fixed in an agreement are in a base year's price level and are converted with the
 yearly price and wage adjustment (PLO): ``amount_y = amount_base × Π_{t=base+1..y} (1 + plo_t)``.

@@ -1,6 +1,6 @@
 """Typed, validated inputs of the three allocations.
 
-An input object that exists is valid: each checks the rules of allocation-scenario.md
+An input object that exists is valid: each checks the rules of docs/allocation-scenario.md
 ("Invalid input" and the decisions) when it is built and raises ``ScenarioError`` naming
 every offending field by its path in the scenario file. Amounts of money are whole kronor
 (``int``); shares, counts and fractions are exact ``Decimal`` values as written.
@@ -49,7 +49,7 @@ DEFAULT_INCREMENT_WEIGHTS: Mapping[str, Decimal] = {
 
 
 class Rating(enum.StrEnum):
-    """A region's rating in one panel (allocation-rules.md §5.3), listed in scale order, lowest
+    """A region's rating in one panel (docs/allocation-rules.md §5.3), listed in scale order, lowest
     first (rating risk steps along this order)."""
 
     INADEQUATE = "inadequate"

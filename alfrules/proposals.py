@@ -1,4 +1,4 @@
-"""The memo's education proposals (allocation-rules.md §4), applied to one year's education inputs.
+"""The memo's education proposals (docs/allocation-rules.md §4), applied to one year's education inputs.
 
 Each proposal is a switch with its own start year; before that year it changes nothing. They
 act on the inputs of the education allocation (planned full-year students, the rate per hst),

@@ -14,7 +14,7 @@ REASON_NO_DATA_FOR_KEY = "no_data_for_key"
 @dataclass(frozen=True)
 class UndistributedLine:
     """Money the rules give to no one, kept as a line so the allocation still sums to its
-    appropriation (allocation-rules.md §1). ``reason`` is a code (``REASON_*``)."""
+    appropriation (docs/allocation-rules.md §1). ``reason`` is a code (``REASON_*``)."""
 
     line: str
     amount: int
@@ -59,7 +59,7 @@ class Ds2024RegionLines:
 
     @property
     def total(self) -> int:
-        # allocation-scenario.md: the forfeited quality amount is counted in GUNS, not here.
+        # docs/allocation-scenario.md: the forfeited quality amount is counted in GUNS, not here.
         return self.base + self.quality + self.increment_hst + self.increment_citations
 
 

@@ -1,4 +1,4 @@
-"""Rounding: the one place for both rules (allocation-rules.md §1).
+"""Rounding: the one place for both rules (docs/allocation-rules.md §1).
 
 Every allocation is computed exactly and rounded once, at the end, with the
 largest-remainder (Hamilton) method, so that its lines sum to the total to the krona
@@ -25,7 +25,7 @@ class Line(NamedTuple):
     name: str
 
     def tie_break_key(self) -> tuple[int, str, str]:
-        # allocation-scenario.md decision 2: region lines first, by (region code, line name),
+        # docs/allocation-scenario.md decision 2: region lines first, by (region code, line name),
         # then the other lines by name; plain character order, so "R10" < "R2".
         if self.region is None:
             return (1, "", self.name)

@@ -1,4 +1,4 @@
-"""Scenario files (allocation-scenario.md): JSON in, the allocation as JSON out.
+"""Scenario files (docs/allocation-scenario.md): JSON in, the allocation as JSON out.
 
 ``load_scenario_json`` reads the text exactly, ``parse_scenario`` validates it into typed
 inputs, and ``compute_scenario`` runs the allocations and returns the output document.
@@ -153,7 +153,7 @@ def compute_year(scenario: Scenario, *, trace: bool = True) -> YearResult:
 
 
 def compute_output(data: object, *, trace: bool = True) -> dict[str, object]:
-    """The output document of allocation-scenario.md for a decoded scenario, free of language.
+    """The output document of docs/allocation-scenario.md for a decoded scenario, free of language.
 
     The amounts are those of the document; each note is ``{"code", "panel"?, "params"}`` and
     each trace step ``{"step", "amount", "region"?, "panel"?, "line"?, "params"}``, without
@@ -182,7 +182,7 @@ def compute_output(data: object, *, trace: bool = True) -> dict[str, object]:
 
 
 def compute_scenario(data: object, *, lang: str = "en", trace: bool = True) -> dict[str, object]:
-    """The output document of allocation-scenario.md for a decoded scenario, in ``lang``.
+    """The output document of docs/allocation-scenario.md for a decoded scenario, in ``lang``.
 
     ``lang`` ("en" or "sv") is the language of the notes and of each trace step's ``text``;
     everything else is ``compute_output``'s, the same in both.
@@ -231,7 +231,7 @@ def _read_alf2015(value: object, path: str) -> Alf2015Inputs:
 
 
 def _read_alf2015_params(value: object, path: str) -> Alf2015Params:
-    # Decision: params may be partial; a missing key takes its default (allocation-scenario.md).
+    # Decision: params may be partial; a missing key takes its default (docs/allocation-scenario.md).
     fields = ObjectReader(value, path, ("base_fraction", "panel_weights", "guarantee", "cap", "max_very_high"))
     base_fraction = fields.optional("base_fraction", read_number, DEFAULT_BASE_FRACTION)
     panel_weights = fields.optional("panel_weights", _read_panel_weights, DEFAULT_PANEL_WEIGHTS)

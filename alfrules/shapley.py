@@ -1,7 +1,7 @@
-"""Why did a region's money change? Exact Shapley values over groups of inputs (issue 12, item 6).
+"""Why did a region's money change? Exact Shapley values over groups of inputs.
 
 Given two scenarios of the same regions ("from" and "to", decoded scenario JSON as in
-allocation-scenario.md), each region's difference in total money (education + research,
+docs/allocation-scenario.md), each region's difference in total money (education + research,
 whole kronor) is split into causes, one per group of inputs:
 
 =============  ===========================================================================

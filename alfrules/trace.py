@@ -1,4 +1,4 @@
-"""The explanation of an allocation: ordered steps and notes (allocation-rules.md §8).
+"""The explanation of an allocation: ordered steps and notes (docs/allocation-rules.md §8).
 
 Steps and notes carry a stable code and the values their sentence needs; the sentences
 themselves live in ``explain.py`` (English and Swedish), so a stored trace can be shown
@@ -47,7 +47,7 @@ class TraceStep(NamedTuple):
 
 class Note(NamedTuple):
     """Something a reader of the result must know: a decision of the rules that applied
-    (allocation-rules.md §5.4) or a warning."""
+    (docs/allocation-rules.md §5.4) or a warning."""
 
     code: str
     panel: int | None

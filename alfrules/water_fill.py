@@ -1,4 +1,4 @@
-"""Proportional split with caps ("water-filling"), allocation-rules.md §5.3.
+"""Proportional split with caps ("water-filling"), docs/allocation-rules.md §5.3.
 
 A pot is split in proportion to weights; a part above its cap is cut to the cap, and the
 money freed that way is split again among the parts still under their caps, until none is

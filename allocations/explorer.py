@@ -1,4 +1,4 @@
-"""The scenario explorer's form: a scenario document (allocation-scenario.md) as form fields
+"""The scenario explorer's form: a scenario document (docs/allocation-scenario.md) as form fields
 and back, the comparison with a baseline, and the "why" per region.
 
 The form's field names are the scenario's own field paths (`research.shares.ORE`,

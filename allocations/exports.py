@@ -35,7 +35,7 @@ def table_rows(allocation: YearAllocation) -> list[list[Any]]:
     """The allocation table: one row per region, then GUNS and undistributed money, then the sum.
 
     A region's `Totalt` is its education plus its research total; a forfeited quality amount
-    is shown beside the region but counted in GUNS (allocation-scenario.md).
+    is shown beside the region but counted in GUNS (docs/allocation-scenario.md).
     """
     lines = allocation.research_lines
     has_research = allocation.research is not None

@@ -1,4 +1,4 @@
-"""The gatherer: a year's scenario (allocation-scenario.md) read from the database.
+"""The gatherer: a year's scenario (docs/allocation-scenario.md) read from the database.
 
 `gather_year(year=…)` reads the registry and the year's evaluation round and returns, per
 model, the scenario dict the engine is called with and the provenance of its parts. Nothing

@@ -95,7 +95,7 @@ class RecomputeRequest(models.Model):
 class AllocationRun(ImmutableModel):
     """One computation of a year's allocation under one model. Immutable.
 
-    `inputs` is exactly the scenario (allocation-scenario.md) the engine was called with, so
+    `inputs` is exactly the scenario (docs/allocation-scenario.md) the engine was called with, so
     the run can be recomputed and verified from it alone; `input_meta` says where each part
     came from (evaluation round, share table, how the rate was set) and why a part was left
     out (e.g. research: no applicable evaluation round, scenario decision 10). `input_hash`
@@ -348,7 +348,7 @@ class YearPublication(Freezable):
 
 class SavedScenario(Versioned):
     """A what-if allocation someone saved from the scenario explorer: a scenario document
-    (allocation-scenario.md, exact decimals stored as strings) and the engine's output for it.
+    (docs/allocation-scenario.md, exact decimals stored as strings) and the engine's output for it.
 
     A saved scenario is a private calculation, never an input: it is not declared to the
     kernel's input changes (``watched_inputs``) and saving it never touches runs or current allocations.
@@ -363,7 +363,7 @@ class SavedScenario(Versioned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="saved_scenarios", verbose_name=_("owner")
     )
     base_year = models.PositiveSmallIntegerField(_("base year"), help_text=_("The stored year the scenario started from."))
-    scenario = models.JSONField(_("scenario"), help_text=_("The engine's input (allocation-scenario.md)."))
+    scenario = models.JSONField(_("scenario"), help_text=_("The engine's input (docs/allocation-scenario.md)."))
     result = models.JSONField(_("result"), default=dict, help_text=_("The engine's output document without the trace."))
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)

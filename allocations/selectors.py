@@ -356,7 +356,7 @@ def saved_scenario_list(*, user, owner=None) -> QuerySet[SavedScenario]:
     return scenarios
 
 
-# Analyses (issue 12) ------------------------------------------------------------------------
+# Analyses ------------------------------------------------------------------------
 
 
 def year_runs(*, user, year: int) -> dict[str, AllocationRun]:

@@ -1,6 +1,6 @@
 """Time the allocation engine on a 2024-like year: ``python bench/bench_engine.py``.
 
-Builds the demo year of shared/data/alf-figures.md (7 regions, education by rate, FO-ALF
+Builds the demo year of docs/alf-figures.md (7 regions, education by rate, FO-ALF
 2 020 000 000 kr) once per research model and times ``compute_scenario`` (validation,
 allocation, rounding, trace with its English text) per call. Target: under 2 ms.
 

@@ -1,4 +1,4 @@
-"""GUNS: Grupp för Uppföljning och Nationell Samverkan (memo §7.7, §7.9–7.10; spec guns.md).
+"""GUNS: Grupp för Uppföljning och Nationell Samverkan (memo §7.7, §7.9–7.10; spec docs/guns.md).
 
 Fourteen seats: for every ALF region one on the region side and one on the university side.
 A seat is the pair (region, side); it is not a row of its own, so an eighth ALF region brings
@@ -46,7 +46,7 @@ def year_error(year: int | None) -> str:
 
 
 class GunsSettings(Versioned):
-    """The parameters of guns.md an administrator may change (one row, pk 1)."""
+    """The parameters of docs/guns.md an administrator may change (one row, pk 1)."""
 
     quorum_seats = models.PositiveSmallIntegerField(_("seats present for quorum"), default=8)
     quorum_per_side = models.PositiveSmallIntegerField(_("seats present from each side for quorum"), default=3)
@@ -506,7 +506,7 @@ class Minutes(Freezable):
 
 
 class FollowUpEntry(Versioned):
-    """GUNS's follow-up of one region's findings in an evaluation round (guns.md; memo §7.7):
+    """GUNS's follow-up of one region's findings in an evaluation round (docs/guns.md; memo §7.7):
     a note (what GUNS observed) or an action (what is to be done, by whom, by when, and whether
     it is done). Many per region and round; written by GUNS members and administrators."""
 
@@ -548,7 +548,7 @@ class FollowUpEntry(Versioned):
 
 
 class AnnualReport(Versioned):
-    """The editable introduction of GUNS's annual report to the parties for a year (guns.md);
+    """The editable introduction of GUNS's annual report to the parties for a year (docs/guns.md);
     the rest of the report is generated from decisions, the pot and the follow-ups."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)

@@ -1,4 +1,4 @@
-"""Who may do what in GUNS (guns.md, the "who" column): used by pages, the API and the admin alike."""
+"""Who may do what in GUNS (docs/guns.md, the "who" column): used by pages, the API and the admin alike."""
 
 from __future__ import annotations
 

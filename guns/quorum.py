@@ -1,4 +1,4 @@
-"""The GUNS quorum rule: the one place (guns.md: at least N of the seats present, at least M from each side).
+"""The GUNS quorum rule: the one place (docs/guns.md: at least N of the seats present, at least M from each side).
 
 Everything the rule says is here, and every page, API view and service calls into it:
 

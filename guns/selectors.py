@@ -299,7 +299,7 @@ class KindSummary:
 
 @dataclass
 class AnnualReportData:
-    """Everything the annual report to the parties for a year shows (guns.md), gathered in a
+    """Everything the annual report to the parties for a year shows (docs/guns.md), gathered in a
     fixed number of queries whatever the number of decisions and follow-ups."""
 
     year: int

@@ -286,7 +286,7 @@ class Votes:
 
 @dataclass(frozen=True)
 class Transition:
-    """One edge of the state graph (guns.md): from which states, to which, who may take it."""
+    """One edge of the state graph (docs/guns.md): from which states, to which, who may take it."""
 
     sources: frozenset[str]
     target: str
@@ -333,7 +333,7 @@ def _parse_votes(*, consensus: bool | None, votes: dict[str, Any] | None, presen
 
 
 def _check_pot(*, actor: Actor, decision: Decision) -> None:
-    """Lock the pot year, then check the amount fits what is available (guns.md, the pot)."""
+    """Lock the pot year, then check the amount fits what is available (docs/guns.md, the pot)."""
     year, amount = decision.pot_year, decision.amount
     if year is None or amount is None:
         # Decision.clean() already demands both of a national initiative; this keeps the lock honest.

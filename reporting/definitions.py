@@ -1,4 +1,4 @@
-"""The 2024 form and the built-in rules (annual-report.md), loaded by a migration and the demo.
+"""The 2024 form and the built-in rules (docs/annual-report.md), loaded by a migration and the demo.
 
 Labels are stored in English (the msgid) and shown through gettext, so they translate.
 """

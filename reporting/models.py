@@ -1,4 +1,4 @@
-"""The regions' annual ALF report (spec: annual-report.md).
+"""The regions' annual ALF report (spec: docs/annual-report.md).
 
 A year's form is data (``FormDefinition`` + ``FormField``), so a later year may add, drop or
 rename fields while earlier answers stay readable: values are stored per report and field code

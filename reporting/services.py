@@ -87,7 +87,7 @@ def prefill(*, report: Report, actor: User | SystemActor, allocation: Any = _UNS
 
 
 def computed(values: Mapping[str, str], *, year: int, fields: Mapping[str, FormField]) -> dict[str, str]:
-    """The results (received − costs) and the repayment date, as annual-report.md defines them."""
+    """The results (received − costs) and the repayment date, as docs/annual-report.md defines them."""
 
     def number(code: str) -> Decimal:
         try:
@@ -605,7 +605,7 @@ def year_open(*, year: int, actor: User | SystemActor, deadline: datetime.date |
 
 
 def fields_locked(definition: FormDefinition) -> bool:
-    """Once a report of the year has been submitted its questions are fixed (annual-report.md)."""
+    """Once a report of the year has been submitted its questions are fixed (docs/annual-report.md)."""
     return Report.objects.filter(definition=definition).filter(Q(first_submitted_at__isnull=False) | ~Q(state__in=permissions.EDITABLE_STATES)).exists()
 
 

@@ -125,7 +125,7 @@ STORAGES = {
 }
 
 REST_FRAMEWORK = {
-    # Token first: an anonymous request gets 401 with `WWW-Authenticate: Token` (interfaces.md),
+    # Token first: an anonymous request gets 401 with `WWW-Authenticate: Token` (docs/interfaces.md),
     # not the 403 that session authentication alone would give.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

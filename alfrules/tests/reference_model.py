@@ -1,4 +1,4 @@
-"""A second, deliberately plain reading of allocation-rules.md §1, §5, §6 (no shared code with
+"""A second, deliberately plain reading of docs/allocation-rules.md §1, §5, §6 (no shared code with
 the engine), used to cross-check the engine on generated scenarios."""
 from __future__ import annotations
 

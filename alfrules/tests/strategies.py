@@ -1,4 +1,4 @@
-"""Hypothesis strategies for random but valid scenarios (allocation-scenario.md)."""
+"""Hypothesis strategies for random but valid scenarios (docs/allocation-scenario.md)."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def alf2015_params(draw: st.DrawFn) -> object:
     base_fraction = Decimal(str(params.get("base_fraction", "0.80")))
     guarantee = Decimal(str(params.get("guarantee", "0.15")))
     if guarantee * base_fraction > 1 - base_fraction:
-        # Keep the guarantees inside the pot (allocation-rules.md §5.4): the largest such value.
+        # Keep the guarantees inside the pot (docs/allocation-rules.md §5.4): the largest such value.
         params["guarantee"] = ((1 - base_fraction) / base_fraction).quantize(Decimal("0.01"), "ROUND_DOWN")
     return _written(params, draw)
 

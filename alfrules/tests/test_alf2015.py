@@ -1,4 +1,4 @@
-"""Model "alf2015", worked by hand to the krona (allocation-rules.md §5).
+"""Model "alf2015", worked by hand to the krona (docs/allocation-rules.md §5).
 
 Defaults unless a test says otherwise: base_fraction 0.80, panel weights 0.50/0.25/0.25,
 guarantee 0.15, cap 0.40.
@@ -32,7 +32,7 @@ def panels(one: str, two: str, three: str) -> dict[str, str]:
 
 
 def test_a_capped_very_high_region_spills_over_to_good_high_by_base() -> None:
-    # The scenario of allocation-scenario.md. T = 1 000 000 000.
+    # The scenario of docs/allocation-scenario.md. T = 1 000 000 000.
     # B = 0.80 T = 800 000 000: STH 50 % = 400 000 000, SKA 35 % = 280 000 000,
     # ORE 15 % = 120 000 000. P = 200 000 000: P1 = 100 000 000, P2 = P3 = 50 000 000.
     result = allocate(

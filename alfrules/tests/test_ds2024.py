@@ -1,4 +1,4 @@
-"""Model "ds2024", worked by hand to the krona (allocation-rules.md §6).
+"""Model "ds2024", worked by hand to the krona (docs/allocation-rules.md §6).
 
 Defaults unless a test says otherwise: guns_fraction 0.01, quality_fraction 0.20,
 increment weights 0.5 / 0.5.

@@ -1,4 +1,4 @@
-"""GU-ALF and the 2024 demo year, checked against the memo's figures (allocation-rules.md §4)."""
+"""GU-ALF and the 2024 demo year, checked against the memo's figures (docs/allocation-rules.md §4)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from alfrules import (
     compute_scenario,
 )
 
-# The 2024 demo year (shared/data/alf-figures.md): planned hst summing to 8 242.
+# The 2024 demo year (docs/alf-figures.md): planned hst summing to 8 242.
 HST_2024 = {
     "STH": 2000,
     "UPP": 1100,

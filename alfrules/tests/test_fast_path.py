@@ -1,4 +1,4 @@
-"""The fast path (issue 12): without the trace, the same amounts and notes, and no steps."""
+"""The fast path: without the trace, the same amounts and notes, and no steps."""
 
 from __future__ import annotations
 

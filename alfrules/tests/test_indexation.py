@@ -1,4 +1,4 @@
-"""Price levels (allocation-rules.md §3, §6.2): PLO conversions, exact, rounded only where the
+"""Price levels (docs/allocation-rules.md §3, §6.2): PLO conversions, exact, rounded only where the
 rules round, with every missing year named."""
 
 from __future__ import annotations

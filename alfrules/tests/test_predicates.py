@@ -1,4 +1,4 @@
-"""The engine's exported predicates (allocation-rules.md §5, §6): one function per rule,
+"""The engine's exported predicates (docs/allocation-rules.md §5, §6): one function per rule,
 called by the engine and by the registry and evaluations alike."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Invariants over thousands of random valid scenarios (allocation-scenario.md, "Invariant")."""
+"""Invariants over thousands of random valid scenarios (docs/allocation-scenario.md, "Invariant")."""
 
 from __future__ import annotations
 

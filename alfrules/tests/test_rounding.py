@@ -1,4 +1,4 @@
-"""Largest-remainder rounding and its tie-break (allocation-rules.md §1, decision 2)."""
+"""Largest-remainder rounding and its tie-break (docs/allocation-rules.md §1, decision 2)."""
 
 from __future__ import annotations
 

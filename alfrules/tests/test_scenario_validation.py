@@ -1,4 +1,4 @@
-"""Every kind of invalid input is a ScenarioError naming the field (allocation-scenario.md,
+"""Every kind of invalid input is a ScenarioError naming the field (docs/allocation-scenario.md,
 "Invalid input" and the decisions)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Explanation diff (issue 12 item 6): exact Shapley causes, rounded to the difference."""
+"""Explanation diff: exact Shapley causes, rounded to the difference."""
 
 from __future__ import annotations
 

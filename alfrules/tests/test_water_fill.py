@@ -1,4 +1,4 @@
-"""The capped proportional split (allocation-rules.md §5.3).
+"""The capped proportional split (docs/allocation-rules.md §5.3).
 
 Under alf2015 every very-high region's cap is the same multiple of its base (cap × w_k),
 so one split either caps them all or none. The mechanism itself re-splits freed money as

@@ -1,4 +1,4 @@
-"""Why did the money change? Each region's difference split by cause (issue 12, item 6).
+"""Why did the money change? Each region's difference split by cause.
 
 Any two results whose scenarios name the same regions and parts can be compared: two years, a
 run and its predecessor, the two models of a year, a scenario and its baseline. The split is

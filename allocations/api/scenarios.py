@@ -1,4 +1,4 @@
-"""Saved scenarios under /api/v1/scenarios/ (interfaces.md "Scenarios, comparisons and explanations").
+"""Saved scenarios under /api/v1/scenarios/ (docs/interfaces.md "Scenarios, comparisons and explanations").
 
 Every signed-in user reads every saved scenario (shared by link); only the owner changes one;
 the owner or an administrator deletes it (allocations.permissions). Writes go through
@@ -46,7 +46,7 @@ class _PassThrough(serializers.Field):
 
 class SavedScenarioSerializer(serializers.ModelSerializer):
     owner: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    scenario = serializers.JSONField(help_text="An allocation-scenario.md document (exact decimals as strings).")
+    scenario = serializers.JSONField(help_text="An docs/allocation-scenario.md document (exact decimals as strings).")
     result = serializers.JSONField(read_only=True, help_text="The engine's output for `scenario`, without the trace.")
 
     class Meta:
@@ -59,7 +59,7 @@ class SavedScenarioWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     base_year = serializers.IntegerField(min_value=1900, max_value=2200)
-    scenario = serializers.DictField(child=_PassThrough(), help_text="An allocation-scenario.md document.")
+    scenario = serializers.DictField(child=_PassThrough(), help_text="An docs/allocation-scenario.md document.")
     version = serializers.IntegerField(required=False, help_text="The version you edited (409 if someone saved since).")
 
 

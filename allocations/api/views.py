@@ -41,7 +41,7 @@ LANG_PARAMETER = OpenApiParameter("lang", str, enum=LANGUAGES, required=False, d
 YEAR_MIN, YEAR_MAX = INTEGER_RANGES["PositiveSmallIntegerField"]
 YEAR_SCHEMA = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
 
-# The worked example of allocation-scenario.md.
+# The worked example of docs/allocation-scenario.md.
 EXAMPLE_SCENARIO: dict[str, Any] = {
     "year": 2024,
     "education": {"rate_per_hst": 83475, "hst": {"STH": 1000, "SKA": 800, "ORE": 200}},
@@ -91,7 +91,7 @@ class ScenarioComputeView(APIView):
         operation_id="scenarios_compute",
         summary="Compute an allocation from a scenario",
         description=(
-            "Body: a scenario as in allocation-scenario.md (amounts in integer kronor, fractions as strings or "
+            "Body: a scenario as in docs/allocation-scenario.md (amounts in integer kronor, fractions as strings or "
             "numbers, read exactly). Response: exactly the JSON `manage.py allocate` prints for the same file. "
             'Invalid input: 400 with the invalid fields, e.g. `{"research.shares": ["..."]}`. '
             "`?lang=sv` gives the notes and the trace's texts in Swedish."
@@ -99,11 +99,11 @@ class ScenarioComputeView(APIView):
         request={"application/json": OpenApiTypes.OBJECT},
         parameters=[LANG_PARAMETER],
         responses={
-            200: OpenApiResponse(OpenApiTypes.OBJECT, description="The allocation (allocation-scenario.md, Output)."),
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="The allocation (docs/allocation-scenario.md, Output)."),
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors: field path → messages."),
         },
         examples=[
-            OpenApiExample("Worked example (allocation-scenario.md)", value=EXAMPLE_SCENARIO, request_only=True),
+            OpenApiExample("Worked example (docs/allocation-scenario.md)", value=EXAMPLE_SCENARIO, request_only=True),
             OpenApiExample("Its allocation", value=_example_output(), response_only=True, status_codes=["200"]),
             OpenApiExample(
                 "Invalid input",

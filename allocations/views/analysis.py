@@ -1,4 +1,4 @@
-"""Analysis pages (issue 12): projections, the two models side by side, the explanation diff of
+"""Analysis pages: projections, the two models side by side, the explanation diff of
 two runs, the as-of rerun of a run and the rating risk of a year.
 
 Every page reads through the selectors and the read-only analyses (`allocations.analysis`);

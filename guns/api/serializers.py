@@ -8,7 +8,7 @@ from guns.quorum import Quorum, meeting_quorum
 
 
 class GunsMemberSerializer(serializers.ModelSerializer):
-    """Fields per interfaces.md; `role` is chair | member | substitute."""
+    """Fields per docs/interfaces.md; `role` is chair | member | substitute."""
 
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(is_active=True))
     role = serializers.ChoiceField(choices=["chair", "member", "substitute"], source="api_role")

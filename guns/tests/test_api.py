@@ -1,4 +1,4 @@
-"""The GUNS API (interfaces.md): fields, writes per role, transition actions, refusals naming the field."""
+"""The GUNS API (docs/interfaces.md): fields, writes per role, transition actions, refusals naming the field."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Quorum (guns.md): at least 8 of 14 seats and at least 3 from each side; both are parameters."""
+"""Quorum (docs/guns.md): at least 8 of 14 seats and at least 3 from each side; both are parameters."""
 
 import pytest
 

@@ -16,7 +16,7 @@ from reporting.validation import Outcome, rules_for
 
 
 class ReportSerializer(serializers.ModelSerializer):
-    """A report as interfaces.md names it: values and comments keyed by field code."""
+    """A report as docs/interfaces.md names it: values and comments keyed by field code."""
 
     region = serializers.CharField(source="region.code", read_only=True)
     year = serializers.IntegerField(source="definition.year", read_only=True)
@@ -63,7 +63,7 @@ class ReportSerializer(serializers.ModelSerializer):
         return [{"fields": [c], "message": m} for c, m in outcome.type_errors.items()] + [f.as_dict() for f in outcome.errors]
 
     def get_warnings(self, report: Report) -> list[dict]:
-        """Each warning with `commented` (additive to interfaces.md): true when every field it names
+        """Each warning with `commented` (additive to docs/interfaces.md): true when every field it names
         has a comment, so it no longer blocks submission."""
         outcome = self._outcome(report)
         return [{**f.as_dict(), "commented": f not in outcome.uncommented} for f in outcome.warnings]

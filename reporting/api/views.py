@@ -24,7 +24,7 @@ class ReportFilter(FilterSet):
 
 
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The regions' annual reports (annual-report.md). A reporter sees only its own region's."""
+    """The regions' annual reports (docs/annual-report.md). A reporter sees only its own region's."""
 
     serializer_class = ReportSerializer
     permission_classes = [IsAuthenticated]
@@ -98,7 +98,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @action(detail=False, methods=["post"], url_path="open-year")
     def open_year(self, request):
-        """Additive to interfaces.md: open a year for every active region (administrators).
+        """Additive to docs/interfaces.md: open a year for every active region (administrators).
 
         `{"year": Y, "deadline"?: "YYYY-MM-DD"}` → 201 when something was created, else 200
         (idempotent), with the ids of the reports opened now and of those already open."""

@@ -1,4 +1,4 @@
-"""`/api/v1/reports/` as interfaces.md names it, with its access matrix."""
+"""`/api/v1/reports/` as docs/interfaces.md names it, with its access matrix."""
 
 import pytest
 

@@ -143,7 +143,7 @@ def _alf2015_params(draw: random.Random) -> dict[str, object]:
     base_fraction = Decimal(str(params.get("base_fraction", "0.80")))
     guarantee = Decimal(str(params.get("guarantee", "0.15")))
     if guarantee * base_fraction > 1 - base_fraction:
-        # Keep the guarantees inside the pot (allocation-rules.md §5.4): the largest such value.
+        # Keep the guarantees inside the pot (docs/allocation-rules.md §5.4): the largest such value.
         params["guarantee"] = ((1 - base_fraction) / base_fraction).quantize(Decimal("0.01"), "ROUND_DOWN")
     return {key: _decimal_text(value) if isinstance(value, Decimal) else value for key, value in params.items()}
 

@@ -1,4 +1,4 @@
-"""`manage.py allocate --input FILE|-`: the engine on a scenario file (allocation-scenario.md).
+"""`manage.py allocate --input FILE|-`: the engine on a scenario file (docs/allocation-scenario.md).
 
 JSON on stdout and exit 0, its notes and trace texts in English or in the language of `--lang`;
 invalid input: a message naming the field on stderr, nothing on stdout, exit 2. Needs no

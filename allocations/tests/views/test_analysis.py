@@ -1,4 +1,4 @@
-"""The analysis pages (issue 12): projections, the two models, the explanation diff, the as-of
+"""The analysis pages: projections, the two models, the explanation diff, the as-of
 rerun and the rating risk — access matrix, what each shows, and constant query counts."""
 
 from __future__ import annotations

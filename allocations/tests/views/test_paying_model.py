@@ -1,5 +1,5 @@
 """The model in force: each year is paid by its agreement period's model; the other is a
-comparison, labelled so on the pages, the exports and the API (issue 12, item 1)."""
+comparison, labelled so on the pages, the exports and the API."""
 
 from __future__ import annotations
 
