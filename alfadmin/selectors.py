@@ -84,3 +84,8 @@ def planned_hst_totals(*, user) -> dict[int, Decimal]:
     for count in student_count_list(user=user):
         totals[count.year] += count.planned_hst
     return dict(totals)
+
+
+def region_names(*, user) -> dict[str, str]:
+    """Region code → name, for labelling tables of figures keyed by code."""
+    return dict(region_list(user=user).values_list("code", "name"))

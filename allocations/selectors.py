@@ -420,3 +420,22 @@ def appropriation_trend(*, user) -> list[TrendYear]:
         education = (totals.get(run_id) if run_id is not None else None) if computed else y.education_appropriation
         trend.append(TrendYear(year=y.year, education=education, research=y.research_appropriation, is_projection=y.is_projection, education_computed=computed))
     return trend
+
+
+def current_among(*, user, run_ids: list[int]) -> set[int]:
+    """Which of these runs are the current run of their year and model."""
+    if not can_view_allocations(user):
+        return set()
+    return set(CurrentAllocation.objects.filter(run_id__in=run_ids).values_list("run_id", flat=True))
+
+
+def current_run_id(*, user, year: int, model: str) -> int | None:
+    """The current run of a year and model, if the year has been computed."""
+    if not can_view_allocations(user):
+        return None
+    return CurrentAllocation.objects.filter(year=year, model=model).values_list("run_id", flat=True).first()
+
+
+def run_details(*, user, run_id: int) -> AllocationRun:
+    """A run's trace and notes, which lists and overviews leave unloaded."""
+    return run_list(user=user).select_related(None).only("trace", "result", "notes_sv").get(pk=run_id)

@@ -370,3 +370,8 @@ def bibliometric_trends(*, user, region: Region | None = None) -> Trends:
     regions = [region] if region is not None else active_regions(user=user)
     illustrative = any(b.source in ("illustrative", "projection") for b in cells.values())
     return Trends(periods=periods, regions=regions, cells=cells, illustrative=illustrative)
+
+
+def round_as_stored(*, user, round_id: int) -> EvaluationRound:
+    """A round read afresh (with its panels), as another request may have just changed it."""
+    return round_list(user=user).get(pk=round_id)

@@ -1,5 +1,6 @@
 """The shape of the code a newcomer reads: no function over 60 lines in app code unless its
-docstring says why ("Long because …"), and templates laid out by one rule.
+docstring says why ("Long because …"), templates laid out by one rule, and views that read
+through the selectors (scoped to the user) instead of querying models themselves.
 
 The function check reads the syntax tree of every module of the apps and the rules package
 (not their tests, not migrations); a function's length runs from its `def` to its last line.
@@ -105,3 +106,25 @@ def test_every_template_the_code_names_exists():
         except (TemplateDoesNotExist, TemplateSyntaxError):
             missing.append(name)
     assert missing == []
+
+
+# --- reads go through selectors ----------------------------------------------------------------
+
+
+def orm_queries(source: str) -> list[int]:
+    """Lines where a module starts a query of its own (`Model.objects…`)."""
+    return sorted({node.lineno for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Attribute) and node.attr == "objects"})
+
+
+def view_modules() -> list[Path]:
+    """Every page and API view module: `views.py`, a `views/` package's modules, `api/views.py`."""
+    return [path for path in app_modules() if path.name == "views.py" or path.parent.name == "views"]
+
+
+def test_the_query_check_sees_a_manager_and_nothing_else():
+    assert orm_queries("from . import selectors\nrows = selectors.run_list(user=u)\nx = Run.objects.filter(pk=1)\n") == [3]
+
+
+def test_views_read_through_selectors_scoped_to_the_user():
+    found = {str(path.relative_to(ROOT)): lines for path in view_modules() if (lines := orm_queries(path.read_text(encoding="utf-8")))}
+    assert found == {}

@@ -22,7 +22,7 @@ from alfrules.errors import ScenarioError
 from alfrules.scenario import compute_scenario
 
 from .. import permissions, selectors, services
-from ..models import AllocationModel, AllocationRun, CurrentAllocation
+from ..models import AllocationModel, AllocationRun
 from .parsers import ExactJSONParser, field_errors
 from .serializers import (
     AllocationRunDetailSerializer,
@@ -246,7 +246,7 @@ class AllocationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         runs = page if page is not None else list(queryset)
-        current_ids = set(CurrentAllocation.objects.filter(run_id__in=[r.pk for r in runs]).values_list("run_id", flat=True))
+        current_ids = selectors.current_among(user=request.user, run_ids=[r.pk for r in runs])
         serializer = AllocationRunSerializer(runs, many=True, context={**self.get_serializer_context(), "current_ids": current_ids})
         return self.get_paginated_response(serializer.data) if page is not None else Response(serializer.data)
 

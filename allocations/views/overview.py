@@ -27,7 +27,7 @@ from alfrules.explain import render_step
 from .. import exports, permissions, selectors, services
 from ..forms import ReopenForm, YearModelForm
 from ..labels import MODEL_LABELS, unavailable_text
-from ..models import AllocationModel, AllocationRun, CurrentAllocation
+from ..models import AllocationModel, AllocationRun
 from ..services.recompute import compute, input_hash
 from .analysis import overview_links
 
@@ -208,7 +208,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if region_filter and step.get("region") not in (None, region_filter):
             continue
         steps.append({"number": number, "step": step, "text": render_step(step, lang)})
-    pointer = CurrentAllocation.objects.filter(year=run.year, model=run.model).only("run_id").first()
+    current_run_id = selectors.current_run_id(user=request.user, year=run.year, model=run.model)
     verification = None
     if request.GET.get("verify") and run.succeeded:
         try:
@@ -226,9 +226,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "regions": sorted({s.get("region") for s in run.trace or [] if s.get("region")}),
             "region_filter": region_filter,
             "notes": run.notes_in(lang),
-            "is_current": pointer is not None and pointer.run_id == run.pk,
+            "is_current": current_run_id == run.pk,
             "paying_model": selectors.paying_model(year=run.year),
-            "current_run_id": pointer.run_id if pointer else None,
+            "current_run_id": current_run_id,
             "education_in": scenario.get("education"),
             "research_in": scenario.get("research"),
             "input_rows": _input_rows(run),
@@ -261,7 +261,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
         runs = runs.filter(status=status)
         filters["status"] = status
     page = Paginator(runs, 50).get_page(request.GET.get("page"))
-    current = set(CurrentAllocation.objects.filter(run_id__in=[r.pk for r in page.object_list]).values_list("run_id", flat=True))
+    current = selectors.current_among(user=request.user, run_ids=[r.pk for r in page.object_list])
     return render(
         request,
         "allocations/run_list.html",
@@ -298,7 +298,7 @@ def export_csv(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 def export_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     allocation = _export_allocation(request, year)
-    details = AllocationRun.objects.only("trace", "result", "notes_sv").get(pk=allocation.run.pk)  # type: ignore[union-attr]  # _export_allocation 404s without a run
+    details = selectors.run_details(user=request.user, run_id=allocation.run.pk)  # type: ignore[union-attr]  # _export_allocation 404s without a run
     content = exports.to_xlsx(allocation, trace=details.trace, notes_sv=details.notes_in("sv"))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(allocation, "xlsx")}"'

@@ -20,10 +20,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from alfadmin import selectors as region_selectors
 from alfadmin.http import AuthenticatedHttpRequest
 from alfadmin.kernel.errors import ConcurrentEditError
 from alfadmin.kernel.views import require, section
-from alfadmin.models import Region
 from alfrules.errors import ScenarioError
 
 from .. import explorer, exports, permissions, selectors, services
@@ -103,7 +103,7 @@ def _context(
     model = (scenario.get("research") or {}).get("model") or (saved.scenario.get("research", {}).get("model") if saved else None)
     baseline = _baseline(request, base_year=base_year, model=model or explorer.MODELS[0], start=start)
     causes, causes_error = _causes(baseline, scenario) if output else (None, "")
-    names = dict(Region.objects.values_list("code", "name"))
+    names = region_selectors.region_names(user=request.user)
     research_meta = (meta or {}).get("research") or {}
     return {
         "sections": sections,
@@ -318,7 +318,7 @@ def scenario_xlsx(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         return redirect("allocations:scenarios")
     model = (scenario.get("research") or {}).get("model")
     baseline = _baseline(request, base_year=base_year, model=model or explorer.MODELS[0], start=start)
-    names = dict(Region.objects.values_list("code", "name"))
+    names = region_selectors.region_names(user=request.user)
     rows = explorer.compare(output, baseline.output if baseline else None, names)
     content = exports.scenario_to_xlsx(name=name, scenario=scenario, output=output, rows=rows, lines=explorer.research_lines(output))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -92,7 +92,7 @@ class EvaluationRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         updated = services.evaluation_round_update(
             actor=request.user, evaluation_round=evaluation_round, expected_version=version, data=data, panels=panels, reason=reason
         )
-        return Response(EvaluationRoundSerializer(EvaluationRound.objects.prefetch_related("panels").get(pk=updated.pk)).data)
+        return Response(EvaluationRoundSerializer(selectors.round_as_stored(user=request.user, round_id=updated.pk)).data)
 
     @extend_schema(request=FinalizeSerializer, responses=EvaluationRoundSerializer)
     @action(detail=True, methods=["post"])
@@ -103,7 +103,7 @@ class EvaluationRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         updated = services.evaluation_round_finalize(
             actor=request.user, evaluation_round=evaluation_round, expected_version=serializer.validated_data.get("version")
         )
-        return Response(EvaluationRoundSerializer(EvaluationRound.objects.prefetch_related("panels").get(pk=updated.pk)).data)
+        return Response(EvaluationRoundSerializer(selectors.round_as_stored(user=request.user, round_id=updated.pk)).data)
 
     @extend_schema(request=ReopenSerializer, responses=EvaluationRoundSerializer)
     @action(detail=True, methods=["post"])
@@ -119,7 +119,7 @@ class EvaluationRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
             reason=serializer.validated_data["reason"],
             expected_version=serializer.validated_data.get("version"),
         )
-        return Response(EvaluationRoundSerializer(EvaluationRound.objects.prefetch_related("panels").get(pk=updated.pk)).data)
+        return Response(EvaluationRoundSerializer(selectors.round_as_stored(user=request.user, round_id=updated.pk)).data)
 
     @extend_schema(methods=["GET"], responses=FindingsSerializer(many=True))
     @extend_schema(methods=["POST"], request=FindingsSerializer, responses=FindingsSerializer)

@@ -203,7 +203,7 @@ def _apply_grid_choices(request: HttpRequest, form: GridForm, evaluation_round: 
     choices = {name: request.POST.get(f"resolve_{name}", "") for name in names}
     if any(choice not in (MINE, THEIRS) for choice in choices.values()):
         return
-    stored = _grid_form(request, EvaluationRound.objects.get(pk=evaluation_round.pk))
+    stored = _grid_form(request, selectors.round_as_stored(user=request.user, round_id=evaluation_round.pk))
     for name, choice in choices.items():
         if choice == THEIRS and name in form.fields:
             form.cleaned_data[name] = stored.fields[name].initial or ""
