@@ -22,6 +22,18 @@ def require_service(available: bool, reason: str) -> None:
 
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the project's language (Swedish), whatever the test before it left
+    active: the locale middleware activates a request's language on the test's own thread and
+    never deactivates it, so an English request would otherwise leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @pytest.fixture
 def require_postgres(settings):
     require_service(settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), "DATABASE_URL does not point at PostgreSQL")

@@ -363,7 +363,7 @@ class SavedScenario(Versioned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="saved_scenarios", verbose_name=_("owner")
     )
     base_year = models.PositiveSmallIntegerField(_("base year"), help_text=_("The stored year the scenario started from."))
-    scenario = models.JSONField(_("scenario"), help_text=_("The engine's input (docs/allocation-scenario.md)."))
+    scenario = models.JSONField(_("scenario"), help_text=_("The engine's input, in the scenario file format."))
     result = models.JSONField(_("result"), default=dict, help_text=_("The engine's output document without the trace."))
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)

@@ -4,6 +4,7 @@ registry's API and admin say which field."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from alfadmin import services
 from alfadmin.kernel.validators import first_control_character, no_control_characters
@@ -23,9 +24,12 @@ def test_line_breaks_are_allowed_in_multi_line_texts_only():
     assert first_control_character("one\tline", multi_line=False) == "\t"
     assert first_control_character("bell\u0007 and delete\u007f") == "\u0007"
     assert first_control_character("Region Örebro län, 12 % — ok") is None
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         no_control_characters("a\u000bb", field="Name")
     assert refused.value.messages == [_message("Name", "000B")]
+    with pytest.raises(ValidationError) as refused_in_swedish:
+        no_control_characters("a\u000bb", field="Namn")
+    assert refused_in_swedish.value.messages == ["Namn innehåller ett styrtecken (U+000B): ta bort det (det kommer oftast från inklistrad text)."]
 
 
 def test_the_api_refuses_a_control_character_in_a_region_name(registry_demo, api_client, role_users):
@@ -49,6 +53,6 @@ def test_an_older_row_holding_one_can_still_be_edited_in_its_other_fields(regist
     Region.objects.filter(code="ORE").update(name="Region\u000bÖrebro")  # from before the check
     region = Region.objects.get(code="ORE")
     services.region_update(actor=SYSTEM, region=region, expected_version=region.version, data={"is_active": True}, reason="test")
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         services.region_update(actor=SYSTEM, region=region, expected_version=None, data={"name": "Region\u0000x"}, reason="test")
     assert refused.value.message_dict == {"name": [_message("Name", "0000")]}

@@ -18,7 +18,7 @@ def fill_meeting_quorum(apps, schema_editor):
 
 
 def settings_within_seats(apps, schema_editor):
-    """Settings that can never or always hold trivially (0 seats, more than there are) go back to docs/guns.md's 8 and 3."""
+    """Settings that can never or always hold trivially (0 seats, more than there are) go back to guns.md's 8 and 3."""
     GunsSettings = apps.get_model("guns", "GunsSettings")
     Region = apps.get_model("alfadmin", "Region")
     regions = Region.objects.filter(is_active=True).count() or 7
