@@ -97,16 +97,16 @@ class ReportPatchSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-class ReturnSerializer(serializers.Serializer):
+class ActionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False)
+
+
+class ReturnSerializer(ActionSerializer):
     comment = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-class ReopenSerializer(serializers.Serializer):
+class ReopenSerializer(ActionSerializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="")
-
-
-class ActionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False)
 
 
 class OpenYearSerializer(serializers.Serializer):

@@ -86,7 +86,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         self._allowed(permissions.can_review_report, report)
         data = ReturnSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._respond(services.report_return(report=report, actor=request.user, comment=data.validated_data["comment"]))
+        return self._respond(services.report_return(report=report, actor=request.user, comment=data.validated_data["comment"], expected_version=data.validated_data.get("version")))
 
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
@@ -94,7 +94,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         self._allowed(permissions.can_review_report, report)
         data = ReopenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._respond(services.report_reopen(report=report, actor=request.user, reason=data.validated_data["reason"]))
+        return self._respond(services.report_reopen(report=report, actor=request.user, reason=data.validated_data["reason"], expected_version=data.validated_data.get("version")))
 
     @action(detail=False, methods=["post"], url_path="open-year")
     def open_year(self, request):

@@ -3,6 +3,7 @@
 import pytest
 
 from reporting import services
+from reporting.models import Report
 
 from .conftest import fill
 
@@ -93,6 +94,27 @@ def test_return_needs_a_comment_and_reopen_a_reason(api_client, people, sth_repo
     assert admin.post(f"{URL}{report.pk}/approve/", {}, format="json").json()["state"] == "approved"
     assert admin.post(f"{URL}{report.pk}/reopen/", {"reason": ""}, format="json").status_code == 400
     assert admin.post(f"{URL}{report.pk}/reopen/", {"reason": "Audit"}, format="json").json()["state"] == "returned"
+
+
+def test_return_and_reopen_refuse_a_stale_version_as_submit_and_approve_do(api_client, people, sth_report):
+    report = fill(sth_report, people["sth"])
+    report = services.report_submit(report=report, actor=people["sth"])
+    admin = as_user(api_client, people["admin"])
+    stale = report.version - 1
+    refused = admin.post(f"{URL}{report.pk}/return/", {"comment": "Fix it", "version": stale}, format="json")
+    assert refused.status_code == 409
+    report.refresh_from_db()
+    assert report.state == "submitted"
+    returned = admin.post(f"{URL}{report.pk}/return/", {"comment": "Fix it", "version": report.version}, format="json")
+    assert returned.status_code == 200 and returned.json()["state"] == "returned"
+    report = services.report_submit(report=Report.objects.get(pk=report.pk), actor=people["sth"])
+    report = services.report_approve(report=report, actor=people["admin"])
+    refused = admin.post(f"{URL}{report.pk}/reopen/", {"reason": "Audit", "version": report.version - 1}, format="json")
+    assert refused.status_code == 409
+    report.refresh_from_db()
+    assert report.state == "approved"
+    reopened = admin.post(f"{URL}{report.pk}/reopen/", {"reason": "Audit", "version": report.version}, format="json")
+    assert reopened.status_code == 200 and reopened.json()["state"] == "returned"
 
 
 # The access matrix: role × action × own / other region. Expected status codes.
